@@ -1,0 +1,63 @@
+"""Credit subjects (信用主体) and their name history."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Subject(models.Model):
+    class Kind(models.TextChoices):
+        LEGAL_PERSON = "LEGAL_PERSON", _("legal person")
+        UNINCORPORATED = "UNINCORPORATED", _("unincorporated organisation")
+        INDIVIDUAL_BUSINESS = "INDIVIDUAL_BUSINESS", _("individual business")
+        NATURAL_PERSON = "NATURAL_PERSON", _("natural person")
+
+    class IdentifierType(models.TextChoices):
+        USCC = "USCC", _("unified social credit code")
+        RESIDENT_ID = "RESIDENT_ID", _("resident identity card number")
+
+    kind = models.CharField(_("subject type"), max_length=24, choices=Kind.choices)
+    identifier_type = models.CharField(_("identifier type"), max_length=16, choices=IdentifierType.choices)
+    # One subject per identifier; validated by cases.identifiers before it is ever stored.
+    identifier = models.CharField(_("identifier"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    region = models.ForeignKey("cases.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["identifier"]
+        verbose_name = _("credit subject")
+        verbose_name_plural = _("credit subjects")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="NATURAL_PERSON", identifier_type="RESIDENT_ID")
+                    | (~models.Q(kind="NATURAL_PERSON") & models.Q(identifier_type="USCC"))
+                ),
+                name="subject_identifier_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.identifier}）"
+
+    @property
+    def is_natural_person(self) -> bool:
+        return self.kind == self.Kind.NATURAL_PERSON
+
+
+class SubjectNameHistory(models.Model):
+    """Every name a subject has carried; the current one has ``valid_to`` empty."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="name_history")
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["subject", "valid_from"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("name history")

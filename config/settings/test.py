@@ -1,0 +1,17 @@
+"""Test settings: PostgreSQL and Redis as provisioned by scripts/test."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F401,F403
+from .base import DATABASES, env
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="test-secret-key-for-the-test-suite-only-0123456789abcdef")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# The suite runs on PostgreSQL; only the embedded smoke test (a subprocess) uses SQLite.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env.bool(
+    "ALLOW_NON_POSTGRES_TESTS", default=False
+):
+    raise ImproperlyConfigured("Tests run on PostgreSQL: use scripts/test, which provisions one.")
