@@ -1,0 +1,123 @@
+"""Writing the audit trail: one event per transition or data change, chained per object."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .hashing import GENESIS, anchor_hash, event_hash, event_payload, normalise
+from .models import AuditAnchor, AuditChainHead, AuditEvent
+
+ANCHOR_BATCH = 50_000
+
+
+def chain_key(obj) -> str:
+    """One chain per audited object: ``app_label.model:pk``."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def field_changes(before: dict, after: dict) -> dict:
+    """``{field: [old, new]}`` for every field whose value differs."""
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def _actor_unit(actor):
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    return staff.unit if staff is not None else None
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: str,
+    obj=None,
+    object_type: str | None = None,
+    object_id=None,
+    chain: str | None = None,
+    actor=None,
+    actor_unit=None,
+    on_behalf_of=None,
+    from_state: str = "",
+    to_state: str = "",
+    changes: dict | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the chain of ``obj`` (or ``chain``), in the caller's transaction.
+
+    seed/domain §7: who (user and unit), when, what (from → to, fields old → new), why, and on
+    whose behalf. Only the chain's head row is locked, so different cases never wait on each other.
+    """
+    if obj is not None:
+        chain = chain or chain_key(obj)
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+    if not chain or not object_type or object_id is None:
+        raise ValueError("audit_record needs obj, or chain + object_type + object_id")
+    if actor_unit is None:
+        actor_unit = _actor_unit(actor)
+
+    AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
+    head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    event = AuditEvent(
+        chain=chain,
+        seq=head.seq + 1,
+        prev_hash=head.hash or GENESIS,
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "system",
+        actor_unit=actor_unit,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        from_state=from_state or "",
+        to_state=to_state or "",
+        changes=normalise(changes or {}),
+        reason=reason or "",
+    )
+    event.hash = event_hash(
+        event_payload(
+            chain=event.chain, seq=event.seq, prev_hash=event.prev_hash, occurred_at=event.occurred_at,
+            actor_id=event.actor_id, actor_name=event.actor_name, actor_unit_id=event.actor_unit_id,
+            on_behalf_of_id=event.on_behalf_of_id, action=event.action, object_type=event.object_type,
+            object_id=event.object_id, from_state=event.from_state, to_state=event.to_state,
+            changes=event.changes, reason=event.reason,
+        )
+    )
+    event.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=chain).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def audit_anchor() -> AuditAnchor | None:
+    """Anchor the heads of every chain that moved since the last anchor (run by beat).
+
+    Heads being appended to right now are skipped (they are locked) and anchored next time, so
+    anchoring never blocks case work.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext('audit_anchor'))")
+        heads = list(
+            AuditChainHead.objects.select_for_update(skip_locked=True)
+            .filter(seq__gt=F("anchored_seq"))
+            .order_by("chain")[:ANCHOR_BATCH]
+        )
+        if not heads:
+            return None
+        last = AuditAnchor.objects.order_by("-id").first()
+        created_at = timezone.now()
+        entries = [[h.chain, h.seq, h.hash] for h in heads]
+        prev = last.hash if last else GENESIS
+        anchor = AuditAnchor(
+            created_at=created_at,
+            prev_hash=prev,
+            heads=entries,
+            hash=anchor_hash(prev_hash=prev, created_at=created_at, heads=entries),
+        )
+        anchor.save(force_insert=True)
+        for h in heads:
+            AuditChainHead.objects.filter(pk=h.chain).update(anchored_seq=h.seq)
+        return anchor
