@@ -15,3 +15,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env
     "ALLOW_NON_POSTGRES_TESTS", default=False
 ):
     raise ImproperlyConfigured("Tests run on PostgreSQL: use scripts/test, which provisions one.")
+
+# Tasks run in-process by default (the real task code, synchronously after commit); tests of
+# delivery through a real worker and broker turn this off and start a worker themselves.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
