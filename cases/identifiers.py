@@ -137,3 +137,13 @@ def make_uscc(authority_type: str, region: str, org_body: str) -> str:
 def make_resident_id(region: str, birth: dt.date, sequence: str) -> str:
     first17 = region + birth.strftime("%Y%m%d") + sequence
     return first17 + resident_id_check_character(first17)
+
+
+def looks_like_resident_id(value: str) -> bool:
+    """Tell the two 18-character identifiers apart before validating: an ID number is 17 digits,
+    a final digit or X, and a plausible century in positions 7-8; a USCC almost never is."""
+    code = normalise(value)
+    return (
+        len(code) == 18 and code[:17].isdigit() and (code[17].isdigit() or code[17] == "X")
+        and code[6:8] in ("18", "19", "20") and code[:2] not in ("91", "92", "93", "51", "52", "53", "11", "12")
+    )

@@ -1,6 +1,13 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from . import views
+
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("subjects/", views.SubjectListCreate.as_view(), name="subject-list"),
+    path("subjects/<str:identifier>/", views.SubjectDetail.as_view(), name="subject-detail"),
+    path("units/", views.UnitList.as_view(), name="unit-list"),
+    path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
+    path("measures/", views.MeasureList.as_view(), name="measure-list"),
 ]

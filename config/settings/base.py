@@ -86,7 +86,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Development and tests serve static files from the apps (finders); production collects them.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 STORAGES = {
@@ -141,6 +143,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management for social-credit joint reward and punishment lists.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "SubjectKindEnum": "cases.models.subjects.Subject.Kind",
+        "ListKindEnum": "cases.models.catalogue.ListType.Kind",
+    },
 }
 
 # Where signing keys, letters and attachments live; production points these elsewhere.

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, env
+from .base import BASE_DIR, DATABASES, REDIS_URL, SECRET_KEY, env
 
 _problems = []
 if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
@@ -18,6 +18,8 @@ if _problems:
     raise ImproperlyConfigured("Production settings refuse to start: " + "; ".join(_problems) + ".")
 
 DEBUG = False
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
+WHITENOISE_USE_FINDERS = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

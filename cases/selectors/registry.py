@@ -1,0 +1,43 @@
+"""Reads of the registry. Registry data (units, list types, measures) is readable by all staff;
+subjects are readable by staff only (natural persons' ID numbers are personal information)."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cases.identifiers import normalise
+from cases.models import ListType, Measure, Subject, Unit, UnitListRole
+
+
+def subject_search(*, user, query: str = "", kind: str = "") -> QuerySet[Subject]:
+    qs = Subject.objects.all().order_by("identifier")
+    query = (query or "").strip()
+    if query:
+        code = normalise(query)
+        if len(code) == 18:
+            qs = qs.filter(identifier=code)
+        else:
+            qs = qs.filter(Q(name__contains=query) | Q(identifier__startswith=code))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def subject_by_identifier(*, user, identifier: str) -> Subject | None:
+    return Subject.objects.prefetch_related("name_history").filter(identifier=normalise(identifier)).first()
+
+
+def unit_list(*, user) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(is_active=True)
+        .select_related("region", "parent")
+        .prefetch_related(Prefetch("list_roles", queryset=UnitListRole.objects.select_related("list_type")))
+    )
+
+
+def list_type_list(*, user) -> QuerySet[ListType]:
+    return ListType.objects.filter(is_active=True).prefetch_related(
+        "measures", Prefetch("unit_roles", queryset=UnitListRole.objects.select_related("unit"))
+    )
+
+
+def measure_list(*, user) -> QuerySet[Measure]:
+    return Measure.objects.filter(is_active=True).prefetch_related("implementing_units")

@@ -1,0 +1,89 @@
+"""Looking subjects up, reading the registry, and who may call the staff API."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from cases.models import Subject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def subject(db):
+    return Subject.objects.create(
+        kind="LEGAL_PERSON", identifier_type="USCC", identifier="91110000802100433B", name="北京某某有限公司"
+    )
+
+
+def test_lookup_by_identifier_returns_the_subject_and_its_names(api, subject):
+    response = api.get("/api/v1/subjects/91110000802100433b/")
+    assert response.status_code == 200
+    assert response.json()["name"] == "北京某某有限公司"
+
+
+def test_lookup_of_a_malformed_identifier_is_a_field_error_not_a_404(api):
+    response = api.get("/api/v1/subjects/91110000802100433A/")
+    assert response.status_code == 400
+    assert response.json()["fields"]["identifier"][0]["code"] == "uscc_check"
+
+
+def test_lookup_of_an_unknown_valid_identifier_is_404(api):
+    response = api.get("/api/v1/subjects/91350100M000100Y43/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "subject_not_found"
+
+
+def test_search_by_name_fragment_is_paginated(api, subject):
+    body = api.get("/api/v1/subjects/", {"search": "某某"}).json()
+    assert body["count"] == 1 and body["results"][0]["identifier"] == subject.identifier
+
+
+def test_anonymous_callers_are_refused(subject):
+    response = APIClient().get("/api/v1/subjects/")
+    assert response.status_code in (401, 403)
+    assert response.json()["code"] in ("not_authenticated", "authentication_failed")
+
+
+def test_a_signed_in_user_without_a_unit_is_refused(subject):
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.create_user("outsider"))
+    assert client.get("/api/v1/subjects/").status_code == 403
+
+
+def test_auditors_read_but_cannot_register(auditor, subject):
+    client = APIClient()
+    client.force_authenticate(auditor)
+    assert client.get("/api/v1/subjects/").status_code == 200
+    response = client.post(
+        "/api/v1/subjects/", {"kind": "LEGAL_PERSON", "identifier": "91350100M000100Y43", "name": "x"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Subject.objects.filter(identifier="91350100M000100Y43").exists()
+
+
+def test_token_authentication_works(officer):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=officer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/units/").status_code == 200
+
+
+def test_units_list_types_and_measures_are_readable(api, unit):
+    units = api.get("/api/v1/units/").json()
+    assert [u["code"] for u in units] == ["ls-amr"]
+    assert api.get("/api/v1/list-types/").status_code == 200
+    assert api.get("/api/v1/measures/", {"mandatory": "true"}).status_code == 200
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_unknown_method_gets_the_error_format(api):
+    response = api.delete("/api/v1/units/")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
