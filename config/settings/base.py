@@ -9,6 +9,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
+# Where the embedded default keeps its SQLite file, media, letters and demo keys.
+VAR_DIR = Path(env.str("CREDIT_VAR_DIR", default=str(BASE_DIR / "var")))
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -67,7 +70,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -89,7 +92,7 @@ STATIC_URL = "static/"
 # Development and tests serve static files from the apps (finders); production collects them.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -150,7 +153,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Where signing keys, letters and attachments live; production points these elsewhere.
-LETTERS_KEY_DIR = env.path("LETTERS_KEY_DIR", default=str(BASE_DIR / "var" / "keys"))
+LETTERS_KEY_DIR = Path(env.str("LETTERS_KEY_DIR", default=str(VAR_DIR / "keys")))
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {

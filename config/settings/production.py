@@ -18,7 +18,7 @@ if _problems:
     raise ImproperlyConfigured("Production settings refuse to start: " + "; ".join(_problems) + ".")
 
 DEBUG = False
-STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 WHITENOISE_USE_FINDERS = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
