@@ -73,7 +73,7 @@ start_postgres() {
   as_pg_user "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log"; die "initdb failed"; }
   as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${BENCH_PG_OPTS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200}" \
     >/dev/null || { cat "$dir/postgres.log"; die "PostgreSQL did not start"; }
   as_pg_user "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE credit LOGIN SUPERUSER PASSWORD 'credit'" -c "CREATE DATABASE credit OWNER credit" >/dev/null

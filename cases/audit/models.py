@@ -81,8 +81,7 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, blank=True)
     anchored_seq = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [models.Index(fields=["chain"], name="audit_head_unanchored", condition=models.Q(seq__gt=models.F("anchored_seq")))]
+    # No secondary index: head updates stay HOT (heap-only), which keeps appends cheap.
 
 
 class AuditAnchor(models.Model):

@@ -27,7 +27,6 @@ def _actor_unit(actor):
     return staff.unit if staff is not None else None
 
 
-@transaction.atomic
 def audit_record(
     *,
     action: str,
@@ -56,13 +55,28 @@ def audit_record(
         raise ValueError("audit_record needs obj, or chain + object_type + object_id")
     if actor_unit is None:
         actor_unit = _actor_unit(actor)
+    # Joins the caller's transaction (no savepoint: an audit failure must fail the whole change).
+    with transaction.atomic(savepoint=False):
+        return _append(chain, actor, actor_unit, on_behalf_of, action, object_type, object_id,
+                       from_state, to_state, changes, reason)
 
-    AuditChainHead.objects.bulk_create([AuditChainHead(chain=chain)], ignore_conflicts=True)
-    head = AuditChainHead.objects.select_for_update().get(chain=chain)
+
+# One statement creates the head if missing and locks it (ON CONFLICT DO UPDATE takes the row lock).
+_LOCK_HEAD = (
+    "INSERT INTO audit_auditchainhead (chain, seq, hash, anchored_seq) VALUES (%s, 0, '', 0) "
+    "ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain RETURNING seq, hash"
+)
+
+
+def _append(chain, actor, actor_unit, on_behalf_of, action, object_type, object_id, from_state, to_state,
+            changes, reason) -> AuditEvent:
+    with connection.cursor() as cur:
+        cur.execute(_LOCK_HEAD, [chain])
+        head_seq, head_hash = cur.fetchone()
     event = AuditEvent(
         chain=chain,
-        seq=head.seq + 1,
-        prev_hash=head.hash or GENESIS,
+        seq=head_seq + 1,
+        prev_hash=head_hash or GENESIS,
         occurred_at=timezone.now(),
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "system",
