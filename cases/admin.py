@@ -1,0 +1,288 @@
+"""Django admin for the registry, the catalogue and the procedure rules.
+
+Administrators (StaffProfile role ADMINISTRATOR, ``is_staff``) manage these without holding model
+permissions: access follows the role, so no administrator ever needs a unit's queue permission.
+Every save and delete made here is written to the audit trail; units are created through
+``unit_create`` so that each gets its group and its one routing permission. Rows that cases point
+at (regions, units, measures) are switched off with ``is_active`` rather than deleted.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cases.audit.services import audit_record
+from cases.models import (
+    ListType,
+    ListTypeMeasure,
+    Measure,
+    MeasureImplementer,
+    ProcedureRule,
+    Region,
+    StaffProfile,
+    Subject,
+    SubjectNameHistory,
+    Unit,
+    UnitListRole,
+)
+from cases.services.registry import unit_create
+
+
+def is_administrator(user) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    staff = getattr(user, "staff", None)
+    return staff is not None and staff.role == StaffProfile.Role.ADMINISTRATOR
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(value, (str, bytes)):
+        return [v.pk if hasattr(v, "pk") else str(v) for v in value]
+    return value
+
+
+class AdministratorAccess:
+    """Administrators may view, add and change; deleting is allowed where ``allow_delete`` says."""
+
+    allow_delete = False
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return is_administrator(request.user) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.allow_delete and (is_administrator(request.user) or super().has_delete_permission(request, obj))
+
+
+class AuditedInline(AdministratorAccess, admin.TabularInline):
+    extra = 0
+    allow_delete = True
+
+
+class AuditedAdmin(AdministratorAccess, admin.ModelAdmin):
+    """Records every admin save and delete, with the changed fields old → new."""
+
+    def audit_action(self, verb: str) -> str:
+        return f"{self.model._meta.model_name}.admin_{verb}"
+
+    def save_model(self, request, obj, form, change):
+        changes = {
+            name: [_plain(form.initial.get(name)) if change else None, _plain(form.cleaned_data.get(name))]
+            for name in form.changed_data
+        }
+        super().save_model(request, obj, form, change)
+        audit_record(action=self.audit_action("change" if change else "add"), obj=obj, actor=request.user,
+                     changes=changes)
+
+    def delete_model(self, request, obj):
+        audit_record(action=self.audit_action("delete"), obj=obj, actor=request.user, changes={"deleted": [str(obj), None]})
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        parent = form.instance
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            audit_record(action=self.audit_action("inline_delete"), obj=parent, actor=request.user,
+                         changes={deleted._meta.model_name: [str(deleted), None]})
+            deleted.delete()
+        for instance in instances:
+            adding = instance._state.adding
+            instance.save()
+            audit_record(action=self.audit_action("inline_add" if adding else "inline_change"), obj=parent,
+                         actor=request.user, changes={instance._meta.model_name: [None, str(instance)]})
+        formset.save_m2m()
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["code", "name", "parent"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+class UnitListRoleInline(AuditedInline):
+    model = UnitListRole
+    autocomplete_fields = ["list_type"]
+    fields = ["list_type", "role"]
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin):
+    list_display = [
+        "code", "name", "short_name", "region", "document_prefix", "is_credit_lead_office", "is_platform_window",
+        "is_active", "staff_count",
+    ]
+    list_filter = ["is_active", "is_credit_lead_office", "is_platform_window", "region"]
+    search_fields = ["code", "name", "short_name", "document_prefix"]
+    list_select_related = ["region"]
+    autocomplete_fields = ["region", "parent"]
+    readonly_fields = ["group", "routing_permission"]
+    inlines = [UnitListRoleInline]
+
+    @admin.display(description=_("staff"))
+    def staff_count(self, obj):
+        return obj.staff.count()
+
+    @admin.display(description=_("routing permission"))
+    def routing_permission(self, obj):
+        return obj.permission_name if obj.pk else "-"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code names the unit's group and permission; it never changes once created.
+        return [*self.readonly_fields, "code"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        unit = unit_create(
+            actor=request.user, code=data["code"], name=data["name"], short_name=data["short_name"],
+            region=data["region"], document_prefix=data["document_prefix"], parent=data.get("parent"),
+            is_credit_lead_office=data.get("is_credit_lead_office", False),
+            is_platform_window=data.get("is_platform_window", False),
+        )
+        # The admin continues with ``obj`` (inlines, redirect): make it the created row.
+        obj.pk = unit.pk
+        obj.group_id = unit.group_id
+        obj._state.adding = False
+        obj._state.db = unit._state.db
+
+
+@admin.register(UnitListRole)
+class UnitListRoleAdmin(AuditedAdmin):
+    list_display = ["unit", "list_type", "role"]
+    list_filter = ["role", "list_type__kind", "list_type", "unit"]
+    search_fields = ["unit__name", "unit__code", "list_type__name", "list_type__code"]
+    list_select_related = ["unit", "list_type"]
+    autocomplete_fields = ["unit", "list_type"]
+    allow_delete = True
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(AuditedAdmin):
+    """Accounts are created with ``staff_create`` (group membership follows the role), so unit and
+    role are read-only here."""
+
+    list_display = ["user", "full_name", "unit", "role", "scope_region", "is_active"]
+    list_filter = ["role", "unit", "scope_region"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name", "unit__code"]
+    list_select_related = ["user", "unit", "scope_region"]
+    readonly_fields = ["user", "unit", "role"]
+    autocomplete_fields = ["scope_region"]
+
+    @admin.display(description=_("name"), ordering="user__first_name")
+    def full_name(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description=_("active"), boolean=True)
+    def is_active(self, obj):
+        return obj.user.is_active
+
+    def has_add_permission(self, request, *args):
+        return False
+
+
+class ListTypeMeasureInline(AuditedInline):
+    model = ListTypeMeasure
+    autocomplete_fields = ["measure"]
+    verbose_name = _("triggered measure")
+    verbose_name_plural = _("triggered measures")
+
+
+class ListTypeUnitRoleInline(AuditedInline):
+    model = UnitListRole
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "role"]
+
+
+@admin.register(ListType)
+class ListTypeAdmin(AuditedAdmin):
+    list_display = [
+        "code", "name", "kind", "severity", "validity_months", "min_publication_months", "max_publication_months",
+        "repair_excluded", "is_active",
+    ]
+    list_filter = ["kind", "severity", "repair_excluded", "is_active"]
+    search_fields = ["code", "name", "standard_document"]
+    inlines = [ListTypeMeasureInline, ListTypeUnitRoleInline]
+
+
+class MeasureImplementerInline(AuditedInline):
+    model = MeasureImplementer
+    autocomplete_fields = ["unit"]
+    verbose_name = _("implementing unit")
+    verbose_name_plural = _("implementing units")
+
+
+@admin.register(Measure)
+class MeasureAdmin(AuditedAdmin):
+    list_display = [
+        "code", "title", "direction", "category", "legal_class", "mandatory", "basis_status",
+        "legal_basis_verified", "is_active",
+    ]
+    list_filter = ["direction", "category", "legal_class", "mandatory", "basis_status", "legal_basis_verified",
+                   "is_active"]
+    search_fields = ["code", "title", "legal_basis", "typical_implementers"]
+    inlines = [MeasureImplementerInline]
+
+
+@admin.register(ProcedureRule)
+class ProcedureRuleAdmin(AuditedAdmin):
+    list_display = ["case_type", "step", "amount", "period_unit", "regime", "effective_from", "effective_to", "basis"]
+    list_filter = ["case_type", "period_unit", "regime"]
+    search_fields = ["step", "regime", "basis", "description"]
+    allow_delete = True
+
+
+class SubjectNameHistoryInline(admin.TabularInline):
+    model = SubjectNameHistory
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "valid_from", "valid_to", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_view_permission(request, obj)
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    """Look-up only: subjects are registered through ``subject_register``, which validates codes."""
+
+    list_display = ["identifier", "name", "kind", "legal_representative", "region", "updated_at"]
+    list_filter = ["kind", "region"]
+    search_fields = ["identifier", "name", "legal_representative"]
+    list_select_related = ["region"]
+    readonly_fields = [f.name for f in Subject._meta.fields]
+    inlines = [SubjectNameHistoryInline]
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
