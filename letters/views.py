@@ -13,7 +13,7 @@ from cases.identifiers import mask_resident_id
 
 from .models import Letter
 from .selectors import letters_visible_to
-from .verification import UploadVerdict, verify_upload
+from .verification import verify_upload
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -60,7 +60,6 @@ def verify(request, token: str):
             "subject_identifier": _subject_identifier(letter),
             "form": form,
             "verdict": verdict,
-            "V": UploadVerdict,
         },
         status=200,
     )
@@ -77,7 +76,6 @@ def verify_any(request):
             "letter": None,
             "form": form,
             "verdict": verdict,
-            "V": UploadVerdict,
         },
     )
 

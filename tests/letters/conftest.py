@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from cases.identifiers import make_resident_id, make_uscc
-from cases.models import Region, StaffProfile, Subject, Unit
+from cases.models import Region, StaffProfile, Subject
 from letter_contexts import addressee_for, contexts
+from letter_tools import make_staff, make_unit
 from letters import pki, services
 
 PUBLIC_BASE_URL = "https://credit.example.gov.cn"
@@ -69,14 +69,6 @@ def region(db):
     return Region.objects.get_or_create(code="540100", defaults={"name": "拉萨市"})[0]
 
 
-def make_unit(region, *, code, name, prefix, with_key=True) -> Unit:
-    unit = Unit.objects.create(code=code, name=name, short_name=name[:8], region=region, document_prefix=prefix)
-    if with_key:
-        ca, _ = pki.ensure_demo_ca()
-        pki.issue_unit_credentials(ca, unit_code=unit.code, unit_name=unit.name)
-    return unit
-
-
 @pytest.fixture
 def unit(region):
     return make_unit(region, code="ls-fgw", name="拉萨市发展和改革委员会", prefix="拉发改信用")
@@ -108,12 +100,6 @@ def person(db):
         name="扎西次仁",
         address="拉萨市城关区",
     )
-
-
-def make_staff(unit, username, role, **extra):
-    user = get_user_model().objects.create_user(username=username, password="x")
-    StaffProfile.objects.create(user=user, unit=unit, role=role, **extra)
-    return user
 
 
 @pytest.fixture

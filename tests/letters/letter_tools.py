@@ -6,6 +6,11 @@ import re
 import subprocess
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+
+from cases.models import StaffProfile, Unit
+from letters import pki
+
 
 def pdf_bytes(letter) -> bytes:
     with letter.pdf.open("rb") as fh:
@@ -57,3 +62,17 @@ def flip_byte_in_signed_range(data: bytes) -> bytes:
     out = bytearray(data)
     out[start] ^= 0x01
     return bytes(out)
+
+
+def make_unit(region, *, code, name, prefix, with_key=True) -> Unit:
+    unit = Unit.objects.create(code=code, name=name, short_name=name[:8], region=region, document_prefix=prefix)
+    if with_key:
+        ca, _ = pki.ensure_demo_ca()
+        pki.issue_unit_credentials(ca, unit_code=unit.code, unit_name=unit.name)
+    return unit
+
+
+def make_staff(unit, username, role, **extra):
+    user = get_user_model().objects.create_user(username=username, password="x")
+    StaffProfile.objects.create(user=user, unit=unit, role=role, **extra)
+    return user
