@@ -59,3 +59,12 @@ def as_list(value) -> list:
 @register.filter
 def is_mapping(value) -> bool:
     return isinstance(value, dict)
+
+
+@register.filter
+def pairs(value) -> list:
+    """[label, value] rows in the case's order. PostgreSQL's jsonb does not keep a mapping's key
+    order, so cases pass ordered rows as a list of pairs; a mapping still renders (in jsonb order)."""
+    if isinstance(value, dict):
+        return list(value.items())
+    return [tuple(row) for row in value or []]

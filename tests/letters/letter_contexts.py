@@ -100,12 +100,12 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
         "VERIFICATION_NOTICE": {
             "objection_ref": "YY-2026-0042",
             "filed_on": d(-2),
-            "record": {
-                "名单": LIST_NAME,
-                "认定文号": LISTING_NUMBER,
-                "失信行为": "拖欠38名农民工工资共计人民币46.2万元",
-                "列入日期": "2026年3月5日",
-            },
+            "record": [
+                ["名单", LIST_NAME],
+                ["认定文号", LISTING_NUMBER],
+                ["失信行为", "拖欠38名农民工工资共计人民币46.2万元"],
+                ["列入日期", "2026年3月5日"],
+            ],
             "objection_summary": "申请人称拖欠金额有误，实际拖欠金额为12.6万元。",
             "evidence": ["银行转账记录（2025年12月）", "工资支付表（经农民工签字确认）"],
             "reply_days": 20,

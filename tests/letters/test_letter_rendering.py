@@ -80,3 +80,13 @@ def test_commitment_letter_has_no_number_no_unit_signature_and_blanks_to_sign(is
     assert b"/ByteRange" not in pdf_bytes(letter)
     text = page1_text(path)
     assert "信用承诺书" in text and "法定代表人（签字）" in text
+
+
+def test_verification_notice_lists_the_record_rows_in_the_cases_order(issue, tmp_path):
+    letter = issue("VERIFICATION_NOTICE")
+
+    text = page1_text(write_pdf(tmp_path, pdf_bytes(letter)))
+
+    positions = [text.index(label) for label in ("名单拖欠", "认定文号", "失信行为", "列入日期")]
+    assert positions == sorted(positions)
+    assert "拉萨市人力资源和社会保障局：" in text  # addressed to the data-providing unit
