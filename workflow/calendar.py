@@ -186,7 +186,7 @@ def _check_amount(n: int) -> None:
         raise ValueError(f"A period's length must be a whole number >= 0, not {n!r}")
 
 
-def _months_later(start: dt.date, n: int) -> dt.date:
+def months_later(start: dt.date, n: int) -> dt.date:
     """民法典 art. 202: the corresponding day n months later, or that month's last day."""
     month_index = start.month - 1 + n
     year, month = start.year + month_index // 12, month_index % 12 + 1
@@ -211,7 +211,7 @@ def _counting_end(start: dt.date, n: int, unit: str, cal: ChinaCalendar) -> dt.d
     if unit == WORKING_DAYS:
         return _working_days_later(start, n, cal)
     if unit == MONTHS:
-        return _months_later(start, n)
+        return months_later(start, n)
     raise ValueError(f"Unknown period unit {unit!r}; expected one of {UNITS}")
 
 

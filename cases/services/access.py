@@ -1,0 +1,37 @@
+"""Who may act: checks shared by the services. Denials raise cases.errors.Forbidden (HTTP 403)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.errors import Forbidden
+from cases.models import StaffProfile, UnitListRole
+
+ACTING_ROLES = (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER)
+
+
+def staff_of(actor) -> StaffProfile:
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    if staff is None:
+        raise Forbidden(_("Only staff of a unit may do this."), code="not_staff")
+    return staff
+
+
+def require_member(actor, unit, *, roles=ACTING_ROLES) -> StaffProfile:
+    """The actor works in ``unit`` with one of ``roles`` (auditors never act)."""
+    staff = staff_of(actor)
+    if staff.unit_id != unit.pk or staff.role not in roles:
+        raise Forbidden(_("Only the responsible unit's staff may do this."), code="wrong_unit")
+    return staff
+
+
+def require_leader(actor, unit) -> StaffProfile:
+    staff = require_member(actor, unit)
+    if staff.role != StaffProfile.Role.LEADER:
+        raise Forbidden(_("A unit leader must approve this."), code="leader_required")
+    return staff
+
+
+def require_list_role(unit, list_type, role) -> None:
+    if not UnitListRole.objects.filter(unit=unit, list_type=list_type, role=role).exists():
+        raise Forbidden(
+            _("This unit does not play the required role for this list type."), code="unit_role_missing"
+        )

@@ -1,0 +1,286 @@
+"""Writes on list entries and their measure executions (domain.md §1, §2).
+
+Every transition goes through ``_move`` (entries) or ``_step`` (executions): the FSM transition,
+a save that fails with ConcurrentTransition if someone else moved the row first, the state-period
+history used by "as of" answers, and the audit event, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+
+from cases.audit.services import audit_record
+from cases.errors import InvalidTransition, ValidationFailed
+from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
+from cases.models import UnitListRole
+from workflow.calendar import months_later
+from workflow.deadlines import compute_for_rule, find_rule
+
+from .access import require_leader, require_list_role, require_member, staff_of
+
+Role = UnitListRole.Role
+E = ListEntry.State
+X = MeasureExecution.State
+
+
+def _move(entry: ListEntry, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
+    method = getattr(entry, transition)
+    if not can_proceed(method):
+        raise InvalidTransition(extra={"state": entry.state, "transition": transition})
+    before = entry.state
+    method()
+    entry.save()
+    now = timezone.now()
+    ListEntryStatePeriod.objects.filter(entry=entry, ended_at__isnull=True).update(ended_at=now)
+    ListEntryStatePeriod.objects.create(entry=entry, subject_id=entry.subject_id, state=entry.state, started_at=now)
+    audit_record(action=f"entry.{transition}", obj=entry, actor=actor, from_state=before, to_state=entry.state,
+                 changes=changes, reason=reason)
+
+
+def _step(execution: MeasureExecution, transition: str, *, actor, reason: str = "", changes: dict | None = None):
+    method = getattr(execution, transition)
+    if not can_proceed(method):
+        raise InvalidTransition(extra={"state": execution.state, "transition": transition})
+    before = execution.state
+    method()
+    execution.save()
+    audit_record(action=f"execution.{transition}", obj=execution, actor=actor, from_state=before,
+                 to_state=execution.state, changes=changes, reason=reason)
+
+
+def _deadline(entry: ListEntry, step: str, start: dt.date) -> dt.date:
+    rule = find_rule("LIST_ENTRY", step, regime_candidates=(entry.list_type.code, "default"), on_date=start)
+    computation = compute_for_rule(rule, start=start)
+    entry.deadlines = {**entry.deadlines, step: computation.as_dict()}
+    return computation.due
+
+
+@transaction.atomic
+def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: str = "", data_providing_unit=None) -> ListEntry:
+    """A listing unit's officer drafts an entry (认定部门 decides who is listed)."""
+    unit = staff_of(actor).unit
+    require_member(actor, unit)
+    require_list_role(unit, list_type, Role.LISTING)
+    errors = {f: [("required", _("This field is required."))] for f, v in (("facts", facts), ("reasons", reasons)) if not (v or "").strip()}
+    if errors:
+        raise ValidationFailed(fields=errors)
+    entry = ListEntry.objects.create(
+        list_type=list_type, subject=subject, listing_unit=unit, data_providing_unit=data_providing_unit or unit,
+        facts=facts.strip(), reasons=reasons.strip(),
+        basis=basis or f"{list_type.standard_document} {list_type.standard_article}".strip(), created_by=actor,
+    )
+    ListEntryStatePeriod.objects.create(entry=entry, subject=subject, state=entry.state, started_at=timezone.now())
+    audit_record(action="entry.draft", obj=entry, actor=actor, to_state=entry.state,
+                 changes={"subject": [None, subject.identifier], "list_type": [None, list_type.code]})
+    return entry
+
+
+@transaction.atomic
+def entry_send_notice(*, actor, entry: ListEntry, on: dt.date | None = None) -> ListEntry:
+    """事先告知: reasons, basis and the right to state and defend, with a response window (rule row)."""
+    require_member(actor, entry.listing_unit)
+    on = on or timezone.localdate()
+    entry.statement_due = _deadline(entry, "prior_notice_response", on)
+    _move(entry, "send_notice", actor=actor, changes={"statement_due": [None, entry.statement_due]})
+    return entry
+
+
+@transaction.atomic
+def entry_receive_statement(*, actor, entry: ListEntry, statement: str) -> ListEntry:
+    require_member(actor, entry.listing_unit)
+    if not (statement or "").strip():
+        raise ValidationFailed(fields={"statement": [("required", _("This field is required."))]})
+    entry.statement = statement.strip()
+    _move(entry, "receive_statement", actor=actor, changes={"statement": ["", entry.statement]})
+    return entry
+
+
+@transaction.atomic
+def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = None, reason: str = "") -> ListEntry:
+    """The listing unit's leader decides; publication is due within 7 working days (rule row)."""
+    require_leader(actor, entry.listing_unit)
+    entry.decision_date = decision_date or timezone.localdate()
+    entry.publication_due = _deadline(entry, "publication", entry.decision_date)
+    _move(entry, "decide", actor=actor, reason=reason,
+          changes={"decision_date": [None, entry.decision_date], "publication_due": [None, entry.publication_due]})
+    return entry
+
+
+def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
+    pairs = (
+        MeasureImplementer.objects.filter(measure__list_types=entry.list_type, measure__is_active=True)
+        .order_by("measure__code", "unit__code")
+        .values_list("measure_id", "unit_id")
+    )
+    executions = MeasureExecution.objects.bulk_create(
+        [MeasureExecution(entry=entry, measure_id=m, unit_id=u) for m, u in pairs]
+    )
+    audit_record(action="entry.measures_pushed", obj=entry, actor=actor,
+                 changes={"executions": [None, [[e.measure_id, e.unit_id] for e in executions]]})
+    return executions
+
+
+@transaction.atomic
+def entry_publish(*, actor, entry: ListEntry) -> ListEntry:
+    """ACTIVE: published, and one execution per (measure, implementing unit) pushed at once."""
+    require_member(actor, entry.listing_unit)
+    entry.published_at = timezone.now()
+    months = entry.list_type.validity_months
+    if months:
+        start = entry.decision_date or timezone.localdate()
+        # The end of validity is a date, not a period for an act: no rest-day roll (and so no need
+        # for holiday data years ahead).
+        entry.valid_until = months_later(start, months)
+    _move(entry, "publish_red" if entry.is_red else "publish", actor=actor,
+          changes={"valid_until": [None, entry.valid_until]})
+    _push_executions(entry, actor)
+    return entry
+
+
+@transaction.atomic
+def entry_suspend(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    """An objection is being verified: no joint punishment meanwhile (seed: Tibet 2017 item 十八).
+
+    Every execution is suspended in the same transaction. Several verifications may run at once;
+    the entry stays suspended until the last one ends (``entry_resume``)."""
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    entry.open_verifications += 1
+    if entry.state == E.ACTIVE:
+        _move(entry, "suspend", actor=actor, reason=reason)
+        for execution in entry.executions.select_for_update().filter(state__in=MeasureExecution.IN_FORCE):
+            _step(execution, "suspend", actor=actor, reason=reason)
+    else:
+        entry.save(update_fields=["open_verifications", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_resume(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    """A verification ended (upheld or withdrawn): when it was the last, the measures resume exactly
+    as they stood before the suspension."""
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    entry.open_verifications = max(0, entry.open_verifications - 1)
+    if entry.open_verifications == 0 and entry.state == E.SUSPENDED:
+        _move(entry, "resume", actor=actor, reason=reason)
+        for execution in entry.executions.select_for_update().filter(state=X.SUSPENDED):
+            _step(execution, "resume", actor=actor, reason=reason)
+    else:
+        entry.save(update_fields=["open_verifications", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = "") -> ListEntry:
+    """REMOVED: leaves public view at once; every execution goes LIFT_PENDING until its unit confirms.
+    Revoked or corrected after application: a restoration task (恢复信誉、消除不良影响) for each unit
+    that applied a measure."""
+    if removal_reason not in ListEntry.RemovalReason.values:
+        raise ValidationFailed(fields={"removal_reason": [("invalid_choice", _("Not one of the allowed values."))]})
+    entry.removal_reason = removal_reason
+    entry.removed_at = timezone.now()
+    entry.open_verifications = 0
+    _move(entry, "remove", actor=actor, reason=reason, changes={"removal_reason": ["", removal_reason]})
+    executions = list(entry.executions.select_for_update().exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
+    for execution in executions:
+        _step(execution, "lift", actor=actor, reason=reason)
+    if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
+        units = sorted({e.unit_id for e in entry.executions.all() if e.first_applied_at is not None})
+        for unit_id in units:
+            task = RestorationTask.objects.create(entry=entry, unit_id=unit_id, reason=removal_reason)
+            audit_record(action="restoration.open", obj=task, actor=actor, changes={"unit": [None, unit_id]})
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    require_member(actor, entry.listing_unit)
+    _move(entry, "withdraw", actor=actor, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntry:
+    """A correction keeps the entry and records each changed field old → new."""
+    allowed = {"facts", "reasons", "basis", "valid_until"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
+    if entry.state not in ListEntry.LISTED:
+        raise InvalidTransition(extra={"state": entry.state, "transition": "correct"})
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    changes = {f: [getattr(entry, f), v] for f, v in fields.items() if getattr(entry, f) != v}
+    for f, v in fields.items():
+        setattr(entry, f, v)
+    entry.save()
+    audit_record(action="entry.correct", obj=entry, actor=actor, changes=changes, reason=reason)
+    return entry
+
+
+def entries_expire(*, today: dt.date | None = None, batch: int = 1000) -> int:
+    """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent."""
+    today = today or timezone.localdate()
+    done = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                ListEntry.objects.select_for_update(skip_locked=True)
+                .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
+                .select_related("list_type")[:batch]
+            )
+            for entry in due:
+                entry_remove(actor=None, entry=entry, removal_reason=ListEntry.RemovalReason.EXPIRED,
+                             reason="validity expired")
+        done += len(due)
+        if len(due) < batch:
+            return done
+
+
+# --- measure executions: the implementing unit's side ------------------------------------------
+
+@transaction.atomic
+def execution_acknowledge(*, actor, execution: MeasureExecution) -> MeasureExecution:
+    require_member(actor, execution.unit)
+    execution.acknowledged_at = timezone.now()
+    _step(execution, "acknowledge", actor=actor)
+    return execution
+
+
+@transaction.atomic
+def execution_apply(*, actor, execution: MeasureExecution, note: str, applied_at: dt.datetime | None = None):
+    require_member(actor, execution.unit)
+    if not (note or "").strip():
+        raise ValidationFailed(fields={"note": [("required", _("Say what was done."))]})
+    execution.applied_at = applied_at or timezone.now()
+    execution.first_applied_at = execution.first_applied_at or execution.applied_at
+    execution.applied_note = note.strip()
+    _step(execution, "apply", actor=actor, changes={"applied_note": ["", execution.applied_note]})
+    return execution
+
+
+@transaction.atomic
+def execution_not_apply(*, actor, execution: MeasureExecution, reason: str) -> MeasureExecution:
+    """Recommended measures only, with a reason; a mandatory measure must be applied (强制性)."""
+    require_member(actor, execution.unit)
+    if execution.measure.mandatory:
+        raise ValidationFailed(
+            _("A mandatory measure must be applied."), code="measure_mandatory",
+            fields={"reason": [("measure_mandatory", _("A mandatory measure must be applied."))]},
+        )
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("State why the measure was not applied."))]})
+    execution.not_applied_reason = reason.strip()
+    _step(execution, "not_apply", actor=actor, reason=execution.not_applied_reason)
+    return execution
+
+
+@transaction.atomic
+def execution_confirm_lift(*, actor, execution: MeasureExecution) -> MeasureExecution:
+    require_member(actor, execution.unit)
+    execution.lifted_at = timezone.now()
+    _step(execution, "confirm_lift", actor=actor)
+    return execution
