@@ -1,6 +1,6 @@
 """Fixtures for the letter engine: a demo CA per test session, units with keys, subjects, staff.
 
-Until tests/factories.py lands, objects are made through the ORM here.
+Registry rows come from the shared factories (tests/factories.py).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from cases.identifiers import make_resident_id, make_uscc
-from cases.models import Region, StaffProfile, Subject
+from cases.models import StaffProfile
 from letter_contexts import addressee_for, contexts
 from letter_tools import make_staff, make_unit
 from letters import pki, services
+from tests.factories import NaturalPersonFactory, RegionFactory, SubjectFactory
 
 PUBLIC_BASE_URL = "https://credit.example.gov.cn"
 
@@ -66,7 +67,7 @@ def artifacts_dir() -> Path | None:
 
 @pytest.fixture
 def region(db):
-    return Region.objects.get_or_create(code="540100", defaults={"name": "拉萨市"})[0]
+    return RegionFactory(code="540100", name="拉萨市")
 
 
 @pytest.fixture
@@ -81,9 +82,7 @@ def other_unit(region):
 
 @pytest.fixture
 def subject(db):
-    return Subject.objects.create(
-        kind=Subject.Kind.LEGAL_PERSON,
-        identifier_type=Subject.IdentifierType.USCC,
+    return SubjectFactory(
         identifier=make_uscc("91", "540100", "MA6T2K8Q"),
         name="西藏雪域高原建筑工程有限公司",
         legal_representative="张某某",
@@ -93,12 +92,8 @@ def subject(db):
 
 @pytest.fixture
 def person(db):
-    return Subject.objects.create(
-        kind=Subject.Kind.NATURAL_PERSON,
-        identifier_type=Subject.IdentifierType.RESIDENT_ID,
-        identifier=make_resident_id("540102", dt.date(1985, 6, 1), "123"),
-        name="扎西次仁",
-        address="拉萨市城关区",
+    return NaturalPersonFactory(
+        identifier=make_resident_id("540102", dt.date(1985, 6, 1), "123"), name="扎西次仁", address="拉萨市城关区"
     )
 
 

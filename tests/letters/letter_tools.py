@@ -6,10 +6,9 @@ import re
 import subprocess
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-
-from cases.models import StaffProfile, Unit
+from cases.models import Unit
 from letters import pki
+from tests.factories import StaffFactory, UnitFactory
 
 
 def pdf_bytes(letter) -> bytes:
@@ -65,7 +64,8 @@ def flip_byte_in_signed_range(data: bytes) -> bytes:
 
 
 def make_unit(region, *, code, name, prefix, with_key=True) -> Unit:
-    unit = Unit.objects.create(code=code, name=name, short_name=name[:8], region=region, document_prefix=prefix)
+    """A unit made by the shared factory (group, permission, audit), with a demo signing key."""
+    unit = UnitFactory(code=code, name=name, short_name=name[:8], region=region, document_prefix=prefix)
     if with_key:
         ca, _ = pki.ensure_demo_ca()
         pki.issue_unit_credentials(ca, unit_code=unit.code, unit_name=unit.name)
@@ -73,6 +73,4 @@ def make_unit(region, *, code, name, prefix, with_key=True) -> Unit:
 
 
 def make_staff(unit, username, role, **extra):
-    user = get_user_model().objects.create_user(username=username, password="x")
-    StaffProfile.objects.create(user=user, unit=unit, role=role, **extra)
-    return user
+    return StaffFactory(unit=unit, username=username, role=role, **extra)

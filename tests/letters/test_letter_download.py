@@ -2,8 +2,9 @@
 
 import pytest
 
-from cases.models import Region, StaffProfile
+from cases.models import StaffProfile
 from letter_tools import make_staff, make_unit, pdf_bytes
+from tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_superseded_letters_stay_downloadable(issue, client, officer, django_cap
 
 def test_other_units_auditors_out_of_scope_and_administrators_get_404(issue, client, other_unit, unit):
     letter = issue("LISTING_DECISION")
-    shigatse = Region.objects.create(code="540200", name="日喀则市")
+    shigatse = RegionFactory(code="540200", name="日喀则市")
     far_unit = make_unit(shigatse, code="rkz-fgw", name="日喀则市发展和改革委员会", prefix="日发改", with_key=False)
 
     users = [

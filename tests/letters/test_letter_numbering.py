@@ -6,11 +6,11 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import Unit
 from letter_contexts import contexts
 from letters import services
 from letters.models import Letter
 from letters.numbering import format_document_number
+from tests.factories import UnitFactory
 
 YEAR = timezone.localdate().year
 
@@ -56,8 +56,7 @@ def test_a_rolled_back_case_step_does_not_burn_a_number(monkeypatch, unit, subje
 
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_requests_get_fifty_distinct_consecutive_numbers(monkeypatch, region, subject):
-    unit = Unit.objects.create(code="ls-xyb", name="拉萨市信用办", short_name="信用办", region=region,
-                               document_prefix="拉信用")
+    unit = UnitFactory(code="ls-xyb", name="拉萨市信用办", short_name="信用办", region=region, document_prefix="拉信用")
     monkeypatch.setattr(services, "_schedule_production", lambda letter: None)
     barrier = threading.Barrier(50)
     numbers, errors = [], []

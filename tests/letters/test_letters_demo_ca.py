@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from cases.models import Unit
 from letters import pki
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,10 @@ def fresh_keys(settings, tmp_path):
 
 
 def test_creates_ca_and_a_credential_for_every_active_unit(fresh_keys, region):
-    Unit.objects.create(code="a", name="甲局", short_name="甲", region=region, document_prefix="甲")
-    Unit.objects.create(code="b", name="乙局", short_name="乙", region=region, document_prefix="乙")
-    Unit.objects.create(code="c", name="丙局", short_name="丙", region=region, document_prefix="丙", is_active=False)
+    UnitFactory(code="a", name="甲局", region=region)
+    UnitFactory(code="b", name="乙局", region=region)
+    closed = UnitFactory(code="c", name="丙局", region=region)
+    Unit.objects.filter(pk=closed.pk).update(is_active=False)
 
     call_command("letters_demo_ca", verbosity=0)
 
@@ -32,12 +34,12 @@ def test_creates_ca_and_a_credential_for_every_active_unit(fresh_keys, region):
 
 
 def test_second_run_keeps_everything_and_unit_option_does_one_unit(fresh_keys, region):
-    Unit.objects.create(code="a", name="甲局", short_name="甲", region=region, document_prefix="甲")
+    UnitFactory(code="a", name="甲局", region=region)
     call_command("letters_demo_ca", verbosity=0)
     before = {p.name: p.read_bytes() for p in fresh_keys.iterdir()}
 
     call_command("letters_demo_ca", verbosity=0)
-    Unit.objects.create(code="b", name="乙局", short_name="乙", region=region, document_prefix="乙")
+    UnitFactory(code="b", name="乙局", region=region)
     call_command("letters_demo_ca", "--unit", "b", verbosity=0)
 
     after = {p.name: p.read_bytes() for p in fresh_keys.iterdir()}
@@ -46,7 +48,7 @@ def test_second_run_keeps_everything_and_unit_option_does_one_unit(fresh_keys, r
 
 
 def test_renamed_unit_gets_a_new_certificate(fresh_keys, region):
-    unit = Unit.objects.create(code="a", name="甲局", short_name="甲", region=region, document_prefix="甲")
+    unit = UnitFactory(code="a", name="甲局", region=region)
     call_command("letters_demo_ca", verbosity=0)
     first = (fresh_keys / "a.p12").read_bytes()
 
