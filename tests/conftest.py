@@ -9,13 +9,21 @@ def pytest_report_header(config):
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} at {db.get('HOST') or db.get('NAME')}:{db.get('PORT', '')}"
 
 
+_SERVER_VERSION: list[str] = []
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _print_database_version(django_db_setup, django_db_blocker):
+def _record_database_version(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with connection.cursor() as cur:
             cur.execute("select version()")
-            print(f"\n[tests run on] {cur.fetchone()[0]}")
+            _SERVER_VERSION.append(cur.fetchone()[0])
     yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SERVER_VERSION:
+        terminalreporter.write_line(f"tests ran on: {_SERVER_VERSION[0]}")
 
 
 @pytest.fixture(scope="session", autouse=True)
