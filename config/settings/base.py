@@ -113,7 +113,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Anchor the heads of every audit chain that moved (docs/adr/0001-audit-hash-chains.md).
+    "audit-anchor": {"task": "audit.anchor", "schedule": env.int("AUDIT_ANCHOR_SECONDS", default=300)},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -154,3 +154,15 @@ def test_changes_are_stored_exactly_as_hashed():
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.changes == {"due": ["2026-10-08", None], "数额": [1, 2.5]}
     assert verify(chains=["c:6"]).ok
+
+
+def test_beat_anchors_the_audit_chains_periodically():
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-anchor"]
+    assert entry["task"] in app.tasks
+    _record_some(chains=("c:8",), per_chain=2)
+    anchor_id = app.tasks[entry["task"]].delay().get()
+    assert anchor_id is not None and verify().ok
