@@ -161,6 +161,7 @@ def test_beat_anchors_the_audit_chains_periodically():
 
     from config.celery import app
 
+    app.loader.import_default_modules()  # what a worker or beat does at start: autodiscover tasks
     entry = settings.CELERY_BEAT_SCHEDULE["audit-anchor"]
     assert entry["task"] in app.tasks
     _record_some(chains=("c:8",), per_chain=2)
