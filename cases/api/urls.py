@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
@@ -10,4 +10,5 @@ urlpatterns = [
     path("units/", views.UnitList.as_view(), name="unit-list"),
     path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
     path("measures/", views.MeasureList.as_view(), name="measure-list"),
+    path("letters/", include("letters.api")),
 ]

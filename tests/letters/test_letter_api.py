@@ -8,7 +8,7 @@ from letter_tools import make_staff
 from letters import rendering
 from letters.models import Letter
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("letter_api_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
