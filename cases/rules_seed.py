@@ -48,11 +48,26 @@ RULES = [
         "《行政诉讼法》第46条：知道或者应当知道作出行政行为之日起6个月内提起诉讼；domain.md §6",
         "提起行政诉讼的期限（告知救济途径）",
     ),
+    _rule(
+        LIST_ENTRY, "reminder_1", 3, WORKING_DAYS,
+        "domain.md §5：每个未届满的期限都受监控，到期前提醒（第一次，可配置）",
+        "名单认定各环节期限届满前第一次提醒的提前量",
+    ),
+    _rule(
+        LIST_ENTRY, "reminder_2", 1, WORKING_DAYS,
+        "domain.md §5：每个未届满的期限都受监控，到期前提醒（第二次，可配置）",
+        "名单认定各环节期限届满前第二次提醒的提前量",
+    ),
     # 2. Measures (措施): 发起-响应-反馈
     _rule(
         MEASURE, "feedback", 1, MONTHS,
         "domain.md §2；连平2019（十六）：发起部门和实施部门按月反馈执行情况（最迟每月，可配置）",
         "实施部门报送执行反馈的最长间隔",
+    ),
+    _rule(
+        MEASURE, "reminder_1", 3, WORKING_DAYS,
+        "domain.md §5：执行反馈期限届满前提醒（可配置）",
+        "措施执行反馈期限届满前提醒的提前量",
     ),
     # 3. Objection (异议)
     _rule(
@@ -90,6 +105,16 @@ RULES = [
         REPAIR, "extension", 10, WORKING_DAYS,
         "domain.md §4：情况复杂的，经告知可延长一次",
         "信用修复决定期限可延长的最长时间（限一次）",
+    ),
+    _rule(
+        REPAIR, "reminder_1", 3, WORKING_DAYS,
+        "domain.md §5：信用修复各环节期限届满前提醒（第一次，可配置）",
+        "信用修复期限届满前第一次提醒的提前量",
+    ),
+    _rule(
+        REPAIR, "reminder_2", 1, WORKING_DAYS,
+        "domain.md §5：信用修复各环节期限届满前提醒（第二次，可配置）",
+        "信用修复期限届满前第二次提醒的提前量",
     ),
     _rule(
         REPAIR, "min_publication_minor", 0, MONTHS,

@@ -18,6 +18,7 @@ from cases.audit.services import audit_record
 from cases.errors import InvalidTransition, ValidationFailed
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import UnitListRole
+from workflow import dispatch
 from workflow.calendar import months_later
 from workflow.deadlines import compute_for_rule, find_rule
 
@@ -77,6 +78,7 @@ def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: s
     ListEntryStatePeriod.objects.create(entry=entry, subject=subject, state=entry.state, started_at=timezone.now())
     audit_record(action="entry.draft", obj=entry, actor=actor, to_state=entry.state,
                  changes={"subject": [None, subject.identifier], "list_type": [None, list_type.code]})
+    dispatch.entry_drafted(entry)
     return entry
 
 
@@ -97,6 +99,24 @@ def entry_receive_statement(*, actor, entry: ListEntry, statement: str) -> ListE
         raise ValidationFailed(fields={"statement": [("required", _("This field is required."))]})
     entry.statement = statement.strip()
     _move(entry, "receive_statement", actor=actor, changes={"statement": ["", entry.statement]})
+    return entry
+
+
+@transaction.atomic
+def entry_close_statement_window(*, actor, entry: ListEntry, today: dt.date) -> ListEntry:
+    """No statement came: the listing unit may go on to the decision only once the response window
+    of the prior notice is over (陈述申辩 is the subject's right)."""
+    require_member(actor, entry.listing_unit)
+    if entry.state != E.NOTICE_SENT:
+        raise InvalidTransition(extra={"state": entry.state, "transition": "close_statement_window"})
+    if entry.statement_due and today <= entry.statement_due:
+        raise ValidationFailed(
+            _("The subject may still state and defend until %(date)s.") % {"date": entry.statement_due.isoformat()},
+            code="statement_window_open",
+            fields={"statement": [("statement_window_open", _("The response window is still open."))]},
+        )
+    audit_record(action="entry.statement_window_closed", obj=entry, actor=actor,
+                 changes={"statement_due": [None, entry.statement_due]})
     return entry
 
 
@@ -122,6 +142,7 @@ def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
     )
     audit_record(action="entry.measures_pushed", obj=entry, actor=actor,
                  changes={"executions": [None, [[e.measure_id, e.unit_id] for e in executions]]})
+    dispatch.executions_pushed(executions)
     return executions
 
 
@@ -152,8 +173,10 @@ def entry_suspend(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     entry.open_verifications += 1
     if entry.state == E.ACTIVE:
         _move(entry, "suspend", actor=actor, reason=reason)
-        for execution in entry.executions.select_for_update().filter(state__in=MeasureExecution.IN_FORCE):
+        executions = list(entry.executions.select_for_update().filter(state__in=MeasureExecution.IN_FORCE))
+        for execution in executions:
             _step(execution, "suspend", actor=actor, reason=reason)
+        dispatch.executions_suspended(executions, actor=actor, reason=reason)
     else:
         entry.save(update_fields=["open_verifications", "updated_at"])
     return entry
@@ -167,8 +190,10 @@ def entry_resume(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     entry.open_verifications = max(0, entry.open_verifications - 1)
     if entry.open_verifications == 0 and entry.state == E.SUSPENDED:
         _move(entry, "resume", actor=actor, reason=reason)
-        for execution in entry.executions.select_for_update().filter(state=X.SUSPENDED):
+        executions = list(entry.executions.select_for_update().filter(state=X.SUSPENDED))
+        for execution in executions:
             _step(execution, "resume", actor=actor, reason=reason)
+        dispatch.executions_resumed(executions, actor=actor, reason=reason)
     else:
         entry.save(update_fields=["open_verifications", "updated_at"])
     return entry
@@ -188,31 +213,61 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     executions = list(entry.executions.select_for_update().exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
     for execution in executions:
         _step(execution, "lift", actor=actor, reason=reason)
+    dispatch.executions_lifting(executions, actor=actor, reason=reason)
     if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
         units = sorted({e.unit_id for e in entry.executions.all() if e.first_applied_at is not None})
+        restorations = []
         for unit_id in units:
             task = RestorationTask.objects.create(entry=entry, unit_id=unit_id, reason=removal_reason)
             audit_record(action="restoration.open", obj=task, actor=actor, changes={"unit": [None, unit_id]})
+            restorations.append(task)
+        dispatch.restorations_opened(restorations)
     return entry
+
+
+MANUAL_REMOVAL = (ListEntry.RemovalReason.ANNULLED, ListEntry.RemovalReason.REVOKED)
+
+
+@transaction.atomic
+def entry_remove_by_decision(*, actor, entry: ListEntry, removal_reason: str, reason: str) -> ListEntry:
+    """A listing unit's leader removes an entry by decision: annulled by reconsideration or a court
+    (ANNULLED), or revoked (e.g. a red-list subject no longer qualifies). Expiry, repair and
+    objection outcomes remove entries through their own procedures."""
+    require_leader(actor, entry.listing_unit)
+    if removal_reason not in MANUAL_REMOVAL:
+        raise ValidationFailed(fields={"removal_reason": [("invalid_choice", _("Not one of the allowed values."))]})
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
+    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=entry.pk)
+    return entry_remove(actor=actor, entry=entry, removal_reason=removal_reason, reason=reason.strip())
 
 
 @transaction.atomic
 def entry_withdraw(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     require_member(actor, entry.listing_unit)
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
     _move(entry, "withdraw", actor=actor, reason=reason)
+    dispatch.entry_withdrawn(entry, actor=actor, reason=reason)
     return entry
 
 
 @transaction.atomic
 def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntry:
     """A correction keeps the entry and records each changed field old → new."""
+    if entry.listing_unit_id != getattr(staff_of(actor).unit, "pk", None):
+        require_member(actor, entry.data_providing_unit)
+    else:
+        require_member(actor, entry.listing_unit)
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
     allowed = {"facts", "reasons", "basis", "valid_until"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.state not in ListEntry.LISTED:
         raise InvalidTransition(extra={"state": entry.state, "transition": "correct"})
-    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     changes = {f: [getattr(entry, f), v] for f, v in fields.items() if getattr(entry, f) != v}
     for f, v in fields.items():
         setattr(entry, f, v)
@@ -284,3 +339,17 @@ def execution_confirm_lift(*, actor, execution: MeasureExecution) -> MeasureExec
     execution.lifted_at = timezone.now()
     _step(execution, "confirm_lift", actor=actor)
     return execution
+
+
+@transaction.atomic
+def restoration_done(*, actor, task: RestorationTask, note: str = "") -> RestorationTask:
+    """The unit has restored the subject's reputation where it applied a measure wrongly."""
+    require_member(actor, task.unit)
+    task = RestorationTask.objects.select_for_update().get(pk=task.pk)
+    if task.state != RestorationTask.State.OPEN:
+        raise InvalidTransition(extra={"state": task.state, "transition": "done"})
+    task.state, task.note, task.done_at = RestorationTask.State.DONE, (note or "").strip(), timezone.now()
+    task.save()
+    audit_record(action="restoration.done", obj=task, actor=actor, from_state="OPEN", to_state="DONE",
+                 changes={"note": ["", task.note]})
+    return task

@@ -116,6 +116,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Anchor the heads of every audit chain that moved (docs/adr/0001-audit-hash-chains.md).
     "audit-anchor": {"task": "audit.anchor", "schedule": env.int("AUDIT_ANCHOR_SECONDS", default=300)},
+    # Reminders before and escalation at every open task's deadline (workflow.timers).
+    "deadlines-sweep": {"task": "workflow.sweep_deadlines", "schedule": env.int("DEADLINE_SWEEP_SECONDS", default=900)},
+    # 期满自动撤下: entries whose validity ended leave the lists.
+    "entries-expire": {"task": "entries.expire", "schedule": env.int("EXPIRY_SWEEP_SECONDS", default=3600)},
 }
 
 if REDIS_URL:

@@ -1,0 +1,53 @@
+"""How the case services tell the workflow what happened, inside the same transaction.
+
+The services own the state; these functions only start flows and open, pause, resume or cancel
+tasks so that the queues always match the cases (a suspended entry's measure tasks are paused, a
+removed entry's are cancelled and replaced by lift confirmations). Flows are imported lazily: they
+import the services that import this module.
+"""
+
+from __future__ import annotations
+
+from workflow import services as work
+
+
+def entry_drafted(entry) -> None:
+    from workflow.flows.listing import ListingFlow
+
+    ListingFlow.start_for(entry)
+
+
+def entry_withdrawn(entry, *, actor, reason: str) -> None:
+    work.case_tasks_cancel(entry, actor=actor, reason=reason)
+
+
+def executions_pushed(executions) -> None:
+    from workflow.flows.measures import ExecutionFlow
+
+    for execution in executions:
+        ExecutionFlow.start_for(execution)
+
+
+def executions_suspended(executions, *, actor, reason: str) -> None:
+    for execution in executions:
+        work.case_tasks_pause(execution, actor=actor, reason=reason)
+
+
+def executions_resumed(executions, *, actor, reason: str) -> None:
+    for execution in executions:
+        work.case_tasks_resume(execution, actor=actor, reason=reason)
+
+
+def executions_lifting(executions, *, actor, reason: str) -> None:
+    from workflow.flows.measures import LiftFlow
+
+    for execution in executions:
+        work.case_tasks_cancel(execution, actor=actor, reason=reason)
+        LiftFlow.start_for(execution)
+
+
+def restorations_opened(tasks) -> None:
+    from workflow.flows.measures import RestorationFlow
+
+    for task in tasks:
+        RestorationFlow.start_for(task)

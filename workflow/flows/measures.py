@@ -1,0 +1,100 @@
+"""The measures loop, domain.md §2: each measure execution is a task for its implementing unit
+(acknowledge → applied / not applied with feedback); after removal, a task to confirm the lift;
+after a revocation or correction, a restoration task (恢复信誉、消除不良影响)."""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow
+
+from cases.models import MeasureExecution, ProcedureRule, RestorationTask
+from cases.services import entries as entry_services
+from workflow.deadlines import compute_for_rule, find_rule
+from workflow.nodes import UnitTask
+
+from .base import CaseFlow
+from .forms import ExecutionForm, NoteForm
+
+MEASURE = ProcedureRule.CaseType.MEASURE
+
+
+def _execution(activation) -> MeasureExecution:
+    return MeasureExecution.objects.select_related("measure", "unit", "entry").get(
+        pk=activation.process.artifact_object_id
+    )
+
+
+def feedback_due(execution):
+    """Feedback is due within the MEASURE/feedback rule (monthly at the latest) of the push."""
+    start = execution.created_at.date()
+    rule = find_rule(MEASURE, "feedback", regime_candidates=(execution.entry.list_type.code, "default"), on_date=start)
+    return compute_for_rule(rule, start=start)
+
+
+class ExecutionFlow(CaseFlow):
+    """Measure execution"""
+
+    process_title = _("Measure execution")
+
+    start = flow.StartHandle(this.start_case).Next(this.respond)
+    respond = UnitTask(
+        case_type=MEASURE, step="respond", title=_("Acknowledge the measure"),
+        unit=this.implementing_unit, perform=this.acknowledge, form=NoteForm, due=feedback_due,
+    ).Next(this.report)
+    report = UnitTask(
+        case_type=MEASURE, step="feedback", title=_("Report whether the measure was applied"),
+        unit=this.implementing_unit, perform=this.feedback, form=ExecutionForm, due=feedback_due,
+    ).Next(this.end)
+    end = flow.End()
+
+    def implementing_unit(self, execution):
+        return execution.unit
+
+    def acknowledge(self, activation, actor, data):
+        entry_services.execution_acknowledge(actor=actor, execution=_execution(activation))
+
+    def feedback(self, activation, actor, data):
+        execution = _execution(activation)
+        if data["applied"]:
+            entry_services.execution_apply(actor=actor, execution=execution, note=data.get("note", ""),
+                                           applied_at=data.get("applied_at"))
+        else:
+            entry_services.execution_not_apply(actor=actor, execution=execution, reason=data.get("reason", ""))
+
+
+class LiftFlow(CaseFlow):
+    """Lifting a measure"""
+
+    process_title = _("Lifting a measure")
+
+    start = flow.StartHandle(this.start_case).Next(this.confirm)
+    confirm = UnitTask(
+        case_type=MEASURE, step="lift", title=_("Confirm the measure is lifted"),
+        unit=this.implementing_unit, perform=this.confirm_lift, form=NoteForm,
+    ).Next(this.end)
+    end = flow.End()
+
+    def implementing_unit(self, execution):
+        return execution.unit
+
+    def confirm_lift(self, activation, actor, data):
+        entry_services.execution_confirm_lift(actor=actor, execution=_execution(activation))
+
+
+class RestorationFlow(CaseFlow):
+    """Restoring reputation"""
+
+    process_title = _("Restoring reputation")
+
+    start = flow.StartHandle(this.start_case).Next(this.restore)
+    restore = UnitTask(
+        case_type=MEASURE, step="restoration", title=_("Restore the subject's reputation"),
+        unit=this.restoring_unit, perform=this.done, form=NoteForm,
+    ).Next(this.end)
+    end = flow.End()
+
+    def restoring_unit(self, task):
+        return task.unit
+
+    def done(self, activation, actor, data):
+        task = RestorationTask.objects.get(pk=activation.process.artifact_object_id)
+        entry_services.restoration_done(actor=actor, task=task, note=data.get("note", ""))

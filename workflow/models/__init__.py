@@ -1,0 +1,4 @@
+from .holidays import HolidayOverride, HolidayYear
+from .work import WorkItem
+
+__all__ = ["HolidayOverride", "HolidayYear", "WorkItem"]

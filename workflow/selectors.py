@@ -1,0 +1,134 @@
+"""Reads of tasks, scoped to who asks.
+
+- An officer or leader sees the open tasks routed to their unit (viewflow ``owner_permission`` =
+  ``Unit.permission_name``; partial index ``workflow_task_owner_perm_open``) and can open any task,
+  open or closed, of their unit.
+- The credit lead office (牵头部门) sees the tasks escalated to it.
+- Auditors read any task of a unit within their scope region; they have no queue of their own.
+Everyone else gets nothing: another unit's task is ``Forbidden`` when asked for by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+
+from cases.errors import Forbidden, NotFound
+from cases.identifiers import normalise
+from cases.models import StaffProfile
+from workflow.models import WorkItem
+from workflow.services import OPEN
+
+Role = StaffProfile.Role
+ORDERINGS = {
+    "due": ("work__due", "created"),
+    "-due": ("-work__due", "-created"),
+    "created": ("created",),
+    "-created": ("-created",),
+}
+
+
+def _staff(user):
+    return getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+
+
+def task_queue(
+    *,
+    user,
+    case_type: str = "",
+    step: str = "",
+    due_before: dt.date | None = None,
+    due_after: dt.date | None = None,
+    overdue: bool | None = None,
+    paused: bool | None = None,
+    assignee: str = "",
+    search: str = "",
+    ordering: str = "due",
+    today: dt.date | None = None,
+) -> QuerySet[Task]:
+    """The open tasks of the user's unit. ``assignee`` is ``me``, ``none`` or a username."""
+    staff = _staff(user)
+    if staff is None or staff.role not in (Role.OFFICER, Role.LEADER):
+        return Task.objects.none()
+    today = today or timezone.localdate()
+    qs = Task.objects.filter(owner_permission=staff.unit.permission_name, status__in=OPEN).select_related(
+        "work", "work__subject", "work__unit", "work__escalated_to", "owner"
+    )
+    if case_type:
+        qs = qs.filter(work__case_type=case_type)
+    if step:
+        qs = qs.filter(work__step=step)
+    if due_before:
+        qs = qs.filter(work__due__lte=due_before)
+    if due_after:
+        qs = qs.filter(work__due__gte=due_after)
+    if overdue is True:
+        qs = qs.filter(work__due__lt=today)
+    elif overdue is False:
+        qs = qs.filter(Q(work__due__gte=today) | Q(work__due__isnull=True))
+    if paused is not None:
+        qs = qs.filter(work__paused_at__isnull=not paused)
+    if assignee == "me":
+        qs = qs.filter(owner=user)
+    elif assignee == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif assignee:
+        qs = qs.filter(owner__username=assignee)
+    search = (search or "").strip()
+    if search:
+        code = normalise(search)
+        qs = qs.filter(Q(work__subject__identifier=code) | Q(work__subject__name__contains=search)
+                       | Q(work__title__contains=search))
+    order = ORDERINGS.get(ordering, ORDERINGS["due"])
+    if order[0] == "work__due":
+        from django.db.models import F
+
+        return qs.order_by(F("work__due").asc(nulls_last=True), "created")
+    return qs.order_by(*order)
+
+
+def escalated_tasks(*, user) -> QuerySet[Task]:
+    """Open tasks escalated to the user's unit (the credit lead office) because they ran late."""
+    staff = _staff(user)
+    if staff is None or not staff.unit.is_credit_lead_office:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(work__escalated_to=staff.unit, work__is_open=True)
+        .select_related("work", "work__subject", "work__unit", "work__escalated_to", "owner")
+        .order_by("work__due", "created")
+    )
+
+
+def task_for(*, user, task_id: int) -> Task:
+    task = (
+        Task.objects.select_related("work", "work__subject", "work__unit", "work__unit__region",
+                                    "work__escalated_to", "owner")
+        .filter(pk=task_id, work__isnull=False)
+        .first()
+    )
+    if task is None:
+        raise NotFound(_("No such task."), code="task_not_found")
+    staff = _staff(user)
+    work: WorkItem = task.work
+    if staff is not None:
+        if staff.unit_id == work.unit_id and staff.role in (Role.OFFICER, Role.LEADER):
+            return task
+        if work.escalated_to_id == staff.unit_id:
+            return task
+        if staff.role == Role.AUDITOR:
+            region = staff.scope_region or staff.unit.region
+            if work.unit.region.code.startswith(region.descendant_codes_prefix()):
+                return task
+    raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+
+
+def tasks_of_case(*, case) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(work__object_type=case._meta.label_lower, work__object_id=case.pk)
+        .select_related("work", "work__unit", "owner")
+        .order_by("created")
+    )

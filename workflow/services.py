@@ -1,0 +1,292 @@
+"""Writes on tasks: open (with the deadline), claim, release, reassign, complete, pause, cancel.
+
+Every operation on a task takes the flow's lock first (``select_for_update`` on the process row,
+the flows' ``lock_impl``) and then re-reads the task, so two officers acting on one task, or a
+beat sweep firing while an officer acts, leave one consistent result; the loser gets ``Conflict``
+(HTTP 409). The business rules of each step live in the services its node calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.audit.services import audit_record
+from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from cases.models import StaffProfile
+from cases.services.access import ACTING_ROLES, staff_of
+from workflow.calendar import CalendarDataMissing
+from workflow.deadlines import ProcedureRuleMissing, current_calendar, find_rule
+from workflow.models import WorkItem
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+REMINDER_STEPS = ("reminder_1", "reminder_2")
+
+
+# --- opening a task -----------------------------------------------------------------------------
+
+def working_days_before(day: dt.date, n: int) -> dt.date:
+    calendar = current_calendar()
+    counted = 0
+    while counted < n:
+        day -= dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
+
+
+def reminder_dates(case_type: str, due: dt.date | None, *, regimes=("default",)) -> list[dict]:
+    """Reminders before a deadline, as rule rows (e.g. OBJECTION/reminder_1: 3 working days before)."""
+    if due is None:
+        return []
+    plan = []
+    for step in REMINDER_STEPS:
+        try:
+            rule = find_rule(case_type, step, regime_candidates=regimes, on_date=due)
+            plan.append({"step": step, "on": working_days_before(due, rule.amount).isoformat()})
+        except (ProcedureRuleMissing, CalendarDataMissing):
+            continue
+    return sorted(plan, key=lambda r: r["on"])
+
+
+def _next_reminder(work: WorkItem) -> dt.date | None:
+    sent = {r["step"] for r in work.reminders_sent}
+    pending = [r for r in reminder_dates(work.case_type, work.due) if r["step"] not in sent]
+    return dt.date.fromisoformat(pending[0]["on"]) if pending else None
+
+
+def _subject_of(case):
+    if hasattr(case, "subject"):
+        return case.subject
+    entry = getattr(case, "entry", None)
+    return entry.subject if entry is not None else None
+
+
+def work_item_open(*, node, task, case) -> WorkItem:
+    """Called by a UnitTask when viewflow creates its task: route it, date it, log it."""
+    unit = node.unit_for(case)
+    computation = node.due_for(case)
+    subject = _subject_of(case)
+    work = WorkItem(
+        task=task, unit=unit, case_type=node.case_type, step=node.step,
+        object_type=case._meta.label_lower, object_id=case.pk, subject=subject,
+        title=f"{node.task_title} · {subject.name if subject else case}"[:255],
+        leader_only=node.leader_only,
+        due=computation.due if computation else None,
+        due_unit=computation.unit if computation else "",
+        due_computation=computation.as_dict() if computation else {},
+    )
+    work.remind_on = _next_reminder(work)
+    work.save()
+    audit_record(
+        action="task.open", chain=work.chain, object_type=work.object_type, object_id=work.object_id,
+        actor=None, changes={"step": [None, work.step], "unit": [None, unit.code], "due": [None, work.due],
+                             "task": [None, task.pk]},
+    )
+    return work
+
+
+# --- who may act --------------------------------------------------------------------------------
+
+def _may_act(actor, task: Task, work: WorkItem) -> StaffProfile:
+    """Staff of the unit the task is routed to (its permission), officers or leaders; leader-only
+    steps (decisions) need a leader."""
+    staff = staff_of(actor)
+    if staff.role not in ACTING_ROLES or not actor.has_perm(task.owner_permission) or staff.unit_id != work.unit_id:
+        raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+    if work.leader_only and staff.role != StaffProfile.Role.LEADER:
+        raise Forbidden(_("A unit leader must do this step."), code="leader_required")
+    return staff
+
+
+@contextmanager
+def _locked(task_id: int):
+    """The flow lock on the task's process, then the task and its work item re-read under it."""
+    found = Task.objects.filter(pk=task_id).only("pk", "process_id", "flow_task").first()
+    if found is None:
+        raise NotFound(_("No such task."), code="task_not_found")
+    with found.flow_task.flow_class.lock(found.process_id):
+        task = Task.objects.select_related("process", "owner").get(pk=task_id)
+        work = WorkItem.objects.select_for_update().get(pk=task_id)
+        yield task, work
+
+
+def _require_open(task: Task) -> None:
+    if task.status not in OPEN:
+        raise Conflict(_("This task has already been completed or cancelled."), code="task_closed",
+                       extra={"status": task.status})
+
+
+def _activation(task: Task):
+    return task.flow_task.activation_class(task)
+
+
+def task_claim(*, actor, task_id: int) -> Task:
+    with _locked(task_id) as (task, work):
+        _may_act(actor, task, work)
+        _require_open(task)
+        if task.owner_id == actor.pk:
+            return task
+        if task.owner_id is not None:
+            raise Conflict(_("Another officer has claimed this task."), code="task_claimed",
+                           extra={"owner": task.owner.get_username()})
+        _activation(task).assign(actor)
+        task.assigned = timezone.now()
+        task.save(update_fields=["assigned"])
+        audit_record(action="task.claim", chain=work.chain, object_type=work.object_type,
+                     object_id=work.object_id, actor=actor, changes={"task": [None, task.pk], "step": [None, work.step]})
+        return task
+
+
+def task_release(*, actor, task_id: int) -> Task:
+    with _locked(task_id) as (task, work):
+        staff = _may_act(actor, task, work)
+        _require_open(task)
+        if task.owner_id is None:
+            return task
+        if task.owner_id != actor.pk and staff.role != StaffProfile.Role.LEADER:
+            raise Forbidden(_("Only the officer who claimed the task or a leader may release it."),
+                            code="not_task_owner")
+        previous = task.owner.get_username()
+        if task.status == STATUS.STARTED:
+            task.status = STATUS.ASSIGNED
+        _activation(task).unassign()
+        audit_record(action="task.release", chain=work.chain, object_type=work.object_type,
+                     object_id=work.object_id, actor=actor, changes={"owner": [previous, None], "task": [None, task.pk]})
+        return task
+
+
+def task_reassign(*, actor, task_id: int, assignee) -> Task:
+    """A leader gives a task to another officer of the same unit."""
+    with _locked(task_id) as (task, work):
+        staff = _may_act(actor, task, work)
+        _require_open(task)
+        if staff.role != StaffProfile.Role.LEADER:
+            raise Forbidden(_("Only a unit leader may reassign tasks."), code="leader_required")
+        target = getattr(assignee, "staff", None)
+        if (target is None or target.unit_id != work.unit_id or target.role not in ACTING_ROLES
+                or not assignee.is_active or (work.leader_only and target.role != StaffProfile.Role.LEADER)):
+            raise ValidationFailed(fields={"assignee": [("not_in_unit", _("The assignee must be an officer of this unit who may do this step."))]})
+        previous = task.owner.get_username() if task.owner_id else None
+        task.owner = assignee
+        task.status = STATUS.ASSIGNED
+        task.assigned = timezone.now()
+        task.save(update_fields=["owner", "status", "assigned"])
+        audit_record(action="task.reassign", chain=work.chain, object_type=work.object_type,
+                     object_id=work.object_id, actor=actor,
+                     changes={"owner": [previous, assignee.get_username()], "task": [None, task.pk]})
+        return task
+
+
+def task_complete(*, actor, task_id: int, data: dict) -> Task:
+    """Complete a step with its form data: the node's service runs, the task closes and the flow
+    moves on, all in one transaction under the flow lock."""
+    with _locked(task_id) as (task, work):
+        _may_act(actor, task, work)
+        _require_open(task)
+        if task.owner_id is not None and task.owner_id != actor.pk:
+            raise Conflict(_("Another officer has claimed this task."), code="task_claimed",
+                           extra={"owner": task.owner.get_username()})
+        if work.paused_at is not None:
+            raise Conflict(_("This task is paused while the case waits (e.g. an objection is being verified)."),
+                           code="task_paused")
+        node = task.flow_task
+        cleaned = _clean(node, data)
+        activation = _activation(task)
+        if task.status == STATUS.NEW:
+            activation.assign(actor)
+            task.assigned = timezone.now()
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        # Closed before the step's service runs, so that a service ending the case (a withdrawal)
+        # does not try to cancel the very task being completed.
+        today = timezone.localdate()
+        work.is_open = False
+        work.completed_at = timezone.now()
+        work.completed_by = actor
+        work.remind_on = None
+        work.save()
+        node.perform(activation, actor, cleaned)
+        audit_record(action="task.complete", chain=work.chain, object_type=work.object_type,
+                     object_id=work.object_id, actor=actor,
+                     changes={"task": [None, task.pk], "step": [None, work.step],
+                              "on_time": [None, work.due is None or today <= work.due]})
+        activation.execute()
+        return task
+
+
+def _clean(node, data: dict) -> dict:
+    if node.form_class is None:
+        return {}
+    form = node.form_class(data=data or {})
+    if not form.is_valid():
+        fields = {
+            name: [(getattr(e, "code", "invalid"), str(e)) for e in errors]
+            for name, errors in form.errors.items()
+        }
+        raise ValidationFailed(fields=fields)
+    return dict(form.validated_data)
+
+
+# --- tasks that follow the case's state (called from services, inside their transaction) -------
+
+def _open_items(case):
+    return WorkItem.objects.select_for_update().filter(
+        object_type=case._meta.label_lower, object_id=case.pk, is_open=True
+    )
+
+
+def case_tasks_pause(case, *, actor=None, reason: str = "") -> int:
+    now = timezone.now()
+    count = 0
+    for work in _open_items(case).filter(paused_at__isnull=True):
+        work.paused_at = now
+        work.save(update_fields=["paused_at"])
+        count += 1
+    if count:
+        audit_record(action="task.pause", obj=case, actor=actor, reason=reason, changes={"tasks": [None, count]})
+    return count
+
+
+def case_tasks_resume(case, *, actor=None, reason: str = "") -> int:
+    count = 0
+    for work in _open_items(case).filter(paused_at__isnull=False):
+        work.paused_at = None
+        work.save(update_fields=["paused_at"])
+        count += 1
+    if count:
+        audit_record(action="task.resume", obj=case, actor=actor, reason=reason, changes={"tasks": [None, count]})
+    return count
+
+
+def case_tasks_cancel(case, *, actor=None, reason: str = "") -> int:
+    """The case ended outside its flow (withdrawn, removed): its open tasks are cancelled through
+    viewflow, each under its process lock, and a process left with no active task is closed.
+    Nothing is deleted."""
+    from viewflow.workflow.status import PROCESS
+
+    items = list(_open_items(case).select_related("task__process"))
+    for work in items:
+        task = work.task
+        with task.flow_task.flow_class.lock(task.process_id):
+            task.refresh_from_db()
+            if task.status in (STATUS.NEW, STATUS.ASSIGNED):
+                _activation(task).cancel()
+            process = task.process
+            if not process.task_set.filter(status__in=OPEN).exists() and process.status == PROCESS.NEW:
+                process.status = PROCESS.CANCELED
+                process.finished = timezone.now()
+                process.save(update_fields=["status", "finished"])
+        work.is_open = False
+        work.remind_on = None
+        work.save(update_fields=["is_open", "remind_on"])
+    if items:
+        audit_record(action="task.cancel", obj=case, actor=actor, reason=reason,
+                     changes={"tasks": [None, [w.task_id for w in items]]})
+    return len(items)
