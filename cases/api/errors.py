@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from cases.errors import Conflict, DomainError, InvalidTransition
 
@@ -55,6 +56,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ConcurrentTransition):
         exc = Conflict()
         return Response(body(exc.code, exc.message), status=409)
+    if isinstance(exc, FlowLockFailed):
+        # Another action on the same case held the flow lock for the whole retry window.
+        exc = Conflict()
+        return Response(body("case_busy", exc.message), status=409)
     if isinstance(exc, TransitionNotAllowed):
         exc = InvalidTransition()
         return Response(body(exc.code, exc.message), status=409)
