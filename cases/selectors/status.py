@@ -1,13 +1,38 @@
-"""The status check (应查必查): which measures must this unit apply to this subject, now or as of T."""
+"""The status check (应查必查): which measures must this unit apply to this subject, now or as of T.
+
+domain.md §2: "which measures must I apply to this subject today?" The answer excludes suspended and
+removed entries the moment the state changes (it reads committed rows, never a cache), and can be
+asked "as of date T" for audits (from ``ListEntryStatePeriod``, the history every transition writes).
+
+``subjects_status`` answers for up to ``BATCH_LIMIT`` codes in a constant number of queries (the
+subjects, their listed entries or the periods in force at T, the unit's measures of those list
+types), whatever the batch size. The indexes it relies on, at 10 million entries:
+
+- ``cases_subject.identifier`` (unique): codes → subjects;
+- ``entry_listed_by_subject`` (partial, ACTIVE/SUSPENDED only): "now" touches listed rows only;
+- the foreign-key index on ``cases_listentrystateperiod.subject_id``: "as of T" reads a subject's
+  handful of periods (one per state it went through) and filters them by time;
+- the catalogue tables (list type ↔ measure ↔ implementing unit) are small.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import ListEntry, ListEntryStatePeriod, MeasureImplementer
+from cases.errors import Forbidden, ValidationFailed
+from cases.identifiers import looks_like_resident_id, normalise
+from cases.models import ListEntry, ListEntryStatePeriod, ListTypeMeasure, StaffProfile, Subject, Unit
+from cases.services.subjects import validate_identifier
+
+BATCH_LIMIT = 1000
+LISTED = ListEntry.LISTED
+# Long texts the answer never shows.
+_UNREAD = ("facts", "statement", "deadlines")
 
 
 def _moment(as_of) -> dt.datetime:
@@ -17,37 +42,159 @@ def _moment(as_of) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(as_of, dt.time.max))
 
 
-def measures_due(*, unit, subject, as_of: dt.date | dt.datetime | None = None) -> list[dict]:
-    """Measures of the subject's listed entries that ``unit`` implements. Suspended and removed
-    entries are excluded the moment their transaction commits; ``as_of`` answers from the
-    state-period history."""
+def parse_identifier(raw: str) -> str:
+    """The normalised code, or ValidationFailed on ``identifier`` (the subject registry's messages).
+
+    An ID number and a USCC are told apart by shape before the check character is verified."""
+    kind = Subject.Kind.NATURAL_PERSON if looks_like_resident_id(raw) else Subject.Kind.LEGAL_PERSON
+    return validate_identifier(kind, normalise(raw))[1]
+
+
+def supervises(staff: StaffProfile) -> bool:
+    return staff.role == StaffProfile.Role.AUDITOR or staff.unit.is_credit_lead_office
+
+
+def supervised_units(*, user) -> QuerySet[Unit]:
+    """The units whose work this staff member may read: auditors their scope region and below, the
+    credit lead office (社会信用体系建设牵头部门) its region and below, everybody else their own unit."""
+    staff: StaffProfile = user.staff
+    if not supervises(staff):
+        return Unit.objects.filter(pk=staff.unit_id)
+    region = (staff.scope_region if staff.role == StaffProfile.Role.AUDITOR else None) or staff.unit.region
+    return Unit.objects.filter(region__code__startswith=region.descendant_codes_prefix())
+
+
+def status_unit(*, user, unit_code: str | None = None) -> Unit:
+    """Whose measures the answer lists: the caller's own unit; auditors and the credit lead office
+    may ask on behalf of a unit they supervise (``unit_code``)."""
+    staff: StaffProfile = user.staff
+    if not unit_code or unit_code == staff.unit.code:
+        return staff.unit
+    unit = supervised_units(user=user).filter(code=unit_code).first()
+    if unit is None:
+        if not Unit.objects.filter(code=unit_code).exists():
+            raise ValidationFailed(fields={"unit": [("unit_unknown", _("Unknown unit."))]})
+        raise Forbidden(_("You may ask only for your own unit or a unit you supervise."), code="unit_out_of_scope")
+    return unit
+
+
+def _listed_entries(subject_ids: list[int], as_of) -> list[tuple[ListEntry, str]]:
+    """(entry, its state at the moment asked) for every listed entry of these subjects."""
     if as_of is None:
-        entries = ListEntry.objects.filter(subject=subject, state=ListEntry.State.ACTIVE)
-    else:
-        moment = _moment(as_of)
-        entry_ids = ListEntryStatePeriod.objects.filter(
-            subject=subject, state=ListEntry.State.ACTIVE, started_at__lte=moment
-        ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment)).values("entry_id")
-        entries = ListEntry.objects.filter(pk__in=entry_ids)
-    rows = (
-        MeasureImplementer.objects.filter(unit=unit, measure__is_active=True)
-        .filter(measure__list_types__entries__in=entries)
-        .values(
-            "measure__list_types__entries__id", "measure__list_types__entries__list_type__name",
-            "measure__code", "measure__title", "measure__mandatory", "measure__legal_basis",
-            "measure__legal_basis_verified",
+        rows = (
+            ListEntry.objects.filter(subject_id__in=subject_ids, state__in=LISTED)
+            .select_related("list_type", "listing_unit").defer(*_UNREAD)
+            .order_by("subject_id", "id")
         )
-        .order_by("measure__list_types__entries__id", "-measure__mandatory", "measure__code")
+        return [(entry, entry.state) for entry in rows]
+    moment = _moment(as_of)
+    periods = (
+        ListEntryStatePeriod.objects.filter(subject_id__in=subject_ids, state__in=LISTED, started_at__lte=moment)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+        .select_related("entry__list_type", "entry__listing_unit").defer(*(f"entry__{f}" for f in _UNREAD))
+        .order_by("subject_id", "entry_id")
     )
+    return [(period.entry, period.state) for period in periods]
+
+
+def _unit_measures(unit: Unit, list_type_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The unit's active measures per list type (catalogue: list type → measure → implementing unit)."""
+    ids = set(list_type_ids)
+    by_list_type: dict[int, list[dict]] = {}
+    if not ids:
+        return by_list_type
+    rows = (
+        ListTypeMeasure.objects.filter(list_type_id__in=ids, measure__is_active=True,
+                                       measure__implementing_units=unit)
+        .values("list_type_id", "measure__code", "measure__title", "measure__direction", "measure__mandatory",
+                "measure__legal_basis", "measure__legal_basis_verified", "measure__target")
+        .order_by("list_type_id", "-measure__mandatory", "measure__code")
+    )
+    for r in rows:
+        by_list_type.setdefault(r["list_type_id"], []).append({
+            "measure": r["measure__code"], "title": r["measure__title"], "direction": r["measure__direction"],
+            "mandatory": r["measure__mandatory"], "legal_basis": r["measure__legal_basis"],
+            "legal_basis_verified": r["measure__legal_basis_verified"], "target": r["measure__target"],
+        })
+    return by_list_type
+
+
+def _entry_row(entry: ListEntry, state: str) -> dict:
+    return {
+        "id": entry.pk,
+        "list_type": {"code": entry.list_type.code, "name": entry.list_type.name, "kind": entry.list_type.kind},
+        "state": state,
+        "state_label": str(ListEntry.State(state).label),
+        "suspended": state == ListEntry.State.SUSPENDED,
+        "listing_unit": {"code": entry.listing_unit.code, "name": entry.listing_unit.name},
+        "reasons": entry.reasons,
+        "basis": entry.basis,
+        "decision_date": entry.decision_date,
+        "published_at": entry.published_at,
+        "valid_until": entry.valid_until,
+    }
+
+
+def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.datetime | None = None) -> dict:
+    """Per normalised code: the subject (or None), whether it is listed, its listed entries (a
+    SUSPENDED one is shown and flagged, its measures are not: no joint punishment while an objection
+    is verified) and the measures ``unit`` must apply, mandatory (强制性) before recommended (推荐性).
+
+    A constant number of queries for any number of codes. Reads only: nothing is recorded."""
+    subjects = {
+        s.identifier: s
+        for s in Subject.objects.filter(identifier__in=set(codes)).only("id", "identifier", "name", "kind").order_by()
+    }
+    listed = _listed_entries([s.pk for s in subjects.values()], as_of) if subjects else []
+    measures = _unit_measures(unit, {entry.list_type_id for entry, state in listed if state == ListEntry.State.ACTIVE})
+    entries_by_subject: dict[int, list[tuple[ListEntry, str]]] = {}
+    for entry, state in listed:
+        entries_by_subject.setdefault(entry.subject_id, []).append((entry, state))
+
+    answers = {}
+    for code in codes:
+        subject = subjects.get(code)
+        if subject is None:
+            answers[code] = {"subject": None, "listed": False, "entries": [], "measures": {"mandatory": [], "recommended": []}}
+            continue
+        rows, due = [], {}
+        for entry, state in entries_by_subject.get(subject.pk, []):
+            rows.append(_entry_row(entry, state))
+            if state != ListEntry.State.ACTIVE:
+                continue
+            for m in measures.get(entry.list_type_id, []):
+                item = due.setdefault(m["measure"], {**m, "entries": [], "list_types": []})
+                item["entries"].append(entry.pk)
+                if entry.list_type.code not in item["list_types"]:
+                    item["list_types"].append(entry.list_type.code)
+        answers[code] = {
+            "subject": {"identifier": subject.identifier, "name": subject.name, "kind": subject.kind},
+            "listed": bool(rows),
+            "entries": rows,
+            "measures": {
+                "mandatory": [m for m in due.values() if m["mandatory"]],
+                "recommended": [m for m in due.values() if not m["mandatory"]],
+            },
+        }
+    return answers
+
+
+def measures_due(*, unit, subject, as_of: dt.date | dt.datetime | None = None) -> list[dict]:
+    """Measures of the subject's ACTIVE entries that ``unit`` implements, one row per (entry, measure).
+    Suspended and removed entries are excluded the moment their transaction commits; ``as_of``
+    answers from the state-period history."""
+    listed = [(e, s) for e, s in _listed_entries([subject.pk], as_of) if s == ListEntry.State.ACTIVE]
+    measures = _unit_measures(unit, {entry.list_type_id for entry, _state in listed})
     return [
         {
-            "entry": r["measure__list_types__entries__id"],
-            "list_type": r["measure__list_types__entries__list_type__name"],
-            "measure": r["measure__code"],
-            "title": r["measure__title"],
-            "mandatory": r["measure__mandatory"],
-            "legal_basis": r["measure__legal_basis"],
-            "legal_basis_verified": r["measure__legal_basis_verified"],
+            "entry": entry.pk,
+            "list_type": entry.list_type.name,
+            "measure": m["measure"],
+            "title": m["title"],
+            "mandatory": m["mandatory"],
+            "legal_basis": m["legal_basis"],
+            "legal_basis_verified": m["legal_basis_verified"],
         }
-        for r in rows
+        for entry, _state in listed
+        for m in measures.get(entry.list_type_id, [])
     ]

@@ -1,0 +1,204 @@
+"""The status check (应查必查) API: single and batch. Thin: parse, call the selector, render.
+
+    GET  /api/v1/status/{code}/?as_of=YYYY-MM-DD[&unit=<unit code>]
+    POST /api/v1/status/batch/   {"identifiers": [...], "as_of": "YYYY-MM-DD", "unit": "<unit code>"}
+
+Any staff member may ask (auditors too: it is a read and records nothing). An unknown subject is
+the common, valid answer "not listed": 200 with ``listed: false`` and ``subject: null``.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.errors import ValidationFailed
+from cases.selectors import status as selectors
+
+from .permissions import staff_of
+
+
+class IsStaffReader(BasePermission):
+    """Any signed-in staff member, auditors included (a read, whatever the HTTP method)."""
+
+    def has_permission(self, request, view):
+        return staff_of(request.user) is not None
+
+
+# --- input ------------------------------------------------------------------------------------
+
+class AsOfField(serializers.DateField):
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, default=None, input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if day > timezone.localdate():
+            raise serializers.ValidationError(_("The date cannot be in the future."), code="as_of_future")
+        return day
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    as_of = AsOfField(label=_("as of"))
+    unit = serializers.CharField(required=False, allow_blank=True, default="", label=_("unit"))
+
+
+class StatusBatchRequestSerializer(serializers.Serializer):
+    identifiers = serializers.ListField(
+        child=serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=True),
+        allow_empty=False, max_length=selectors.BATCH_LIMIT, label=_("identifiers"),
+        error_messages={"max_length": _("At most {max_length} codes in one batch.")},
+    )
+    as_of = AsOfField(label=_("as of"))
+    unit = serializers.CharField(required=False, allow_blank=True, default="", label=_("unit"))
+
+
+# --- output -----------------------------------------------------------------------------------
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ListTypeBriefSerializer(CodeNameSerializer):
+    kind = serializers.CharField()
+
+
+class EntryStatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    list_type = ListTypeBriefSerializer()
+    state = serializers.CharField()
+    state_label = serializers.CharField()
+    suspended = serializers.BooleanField(help_text="An objection is being verified: its measures are not applied.")
+    listing_unit = CodeNameSerializer()
+    reasons = serializers.CharField()
+    basis = serializers.CharField()
+    decision_date = serializers.DateField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+
+
+class MeasureDueSerializer(serializers.Serializer):
+    measure = serializers.CharField()
+    title = serializers.CharField()
+    direction = serializers.CharField()
+    mandatory = serializers.BooleanField()
+    legal_basis = serializers.CharField()
+    legal_basis_verified = serializers.BooleanField()
+    target = serializers.CharField()
+    entries = serializers.ListField(child=serializers.IntegerField())
+    list_types = serializers.ListField(child=serializers.CharField())
+
+
+class MeasuresDueSerializer(serializers.Serializer):
+    mandatory = MeasureDueSerializer(many=True)
+    recommended = MeasureDueSerializer(many=True)
+
+
+class SubjectBriefSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class StatusAnswerSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    subject = SubjectBriefSerializer(allow_null=True)
+    listed = serializers.BooleanField()
+    entries = EntryStatusSerializer(many=True)
+    measures = MeasuresDueSerializer()
+
+
+class StatusCheckSerializer(StatusAnswerSerializer):
+    as_of = serializers.DateField(allow_null=True)
+    unit = CodeNameSerializer()
+
+
+class ItemErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BatchItemSerializer(serializers.Serializer):
+    """One code of a batch: ``valid`` false with ``errors`` for a malformed code, else the answer."""
+
+    input = serializers.CharField()
+    valid = serializers.BooleanField()
+    errors = ItemErrorSerializer(many=True, required=False)
+    identifier = serializers.CharField(required=False)
+    subject = SubjectBriefSerializer(allow_null=True, required=False)
+    listed = serializers.BooleanField(required=False)
+    entries = EntryStatusSerializer(many=True, required=False)
+    measures = MeasuresDueSerializer(required=False)
+
+
+class StatusBatchSerializer(serializers.Serializer):
+    as_of = serializers.DateField(allow_null=True)
+    unit = CodeNameSerializer()
+    results = BatchItemSerializer(many=True)
+
+
+def _query(serializer_class, data):
+    query = serializer_class(data=data)
+    query.is_valid(raise_exception=True)  # rendered as field errors by cases.api.errors
+    return query.validated_data
+
+
+def _unit(unit):
+    return {"code": unit.code, "name": unit.name}
+
+
+# --- views ------------------------------------------------------------------------------------
+
+class StatusCheck(APIView):
+    """应查必查: a subject's listed entries and the measures the caller's unit must apply."""
+
+    permission_classes = [IsStaffReader]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", str, description="YYYY-MM-DD: answer as of the end of that day (audits)"),
+            OpenApiParameter("unit", str, description="auditors and the credit lead office: a unit they supervise"),
+        ],
+        responses=StatusCheckSerializer,
+    )
+    def get(self, request, identifier: str):
+        query = _query(StatusQuerySerializer, request.query_params)
+        code = selectors.parse_identifier(identifier)
+        unit = selectors.status_unit(user=request.user, unit_code=query["unit"])
+        answer = selectors.subjects_status(user=request.user, codes=[code], unit=unit, as_of=query["as_of"])[code]
+        return Response(StatusCheckSerializer(
+            {"identifier": code, "as_of": query["as_of"], "unit": _unit(unit), **answer}
+        ).data)
+
+
+class StatusBatch(APIView):
+    """应查必查 for up to 1,000 codes (tender and grant screening); a malformed code is reported on
+    its own item and does not fail the batch."""
+
+    permission_classes = [IsStaffReader]
+
+    @extend_schema(request=StatusBatchRequestSerializer, responses=StatusBatchSerializer)
+    def post(self, request):
+        data = _query(StatusBatchRequestSerializer, request.data)
+        unit = selectors.status_unit(user=request.user, unit_code=data["unit"])
+        parsed = []
+        for raw in data["identifiers"]:
+            try:
+                parsed.append((raw, selectors.parse_identifier(raw), None))
+            except ValidationFailed as err:
+                parsed.append((raw, None, [{"code": c, "message": str(m)} for c, m in err.fields["identifier"]]))
+        answers = selectors.subjects_status(
+            user=request.user, codes=[code for _raw, code, _e in parsed if code], unit=unit, as_of=data["as_of"]
+        )
+        results = [
+            {"input": raw, "valid": False, "errors": errors} if code is None
+            else {"input": raw, "valid": True, "identifier": code, **answers[code]}
+            for raw, code, errors in parsed
+        ]
+        return Response(StatusBatchSerializer({"as_of": data["as_of"], "unit": _unit(unit), "results": results}).data)
