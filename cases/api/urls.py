@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from . import entries as entry_views
 from . import views
 from . import status as status_views
 
@@ -12,6 +13,12 @@ urlpatterns = [
     path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
     path("measures/", views.MeasureList.as_view(), name="measure-list"),
     path("letters/", include("letters.api")),
+    path("entries/", entry_views.EntryListCreate.as_view(), name="entry-list"),
+    path("entries/<int:pk>/", entry_views.EntryDetail.as_view(), name="entry-detail"),
+    path("entries/<int:pk>/withdraw/", entry_views.EntryWithdraw.as_view(), name="entry-withdraw"),
+    path("entries/<int:pk>/remove/", entry_views.EntryRemove.as_view(), name="entry-remove"),
+    path("entries/<int:pk>/correct/", entry_views.EntryCorrect.as_view(), name="entry-correct"),
+    path("executions/", entry_views.ExecutionList.as_view(), name="execution-list"),
     path("status/batch/", status_views.StatusBatch.as_view(), name="status-batch"),
     path("status/<str:identifier>/", status_views.StatusCheck.as_view(), name="status-check"),
 ]
