@@ -22,6 +22,7 @@ from workflow import dispatch
 from workflow.calendar import months_later
 from workflow.deadlines import compute_for_rule, find_rule
 
+from . import entry_letters
 from .access import require_leader, require_list_role, require_member, staff_of
 
 Role = UnitListRole.Role
@@ -89,6 +90,7 @@ def entry_send_notice(*, actor, entry: ListEntry, on: dt.date | None = None) -> 
     on = on or timezone.localdate()
     entry.statement_due = _deadline(entry, "prior_notice_response", on)
     _move(entry, "send_notice", actor=actor, changes={"statement_due": [None, entry.statement_due]})
+    entry_letters.issue_prior_notice(entry, actor, response_days=entry.deadlines["prior_notice_response"]["amount"])
     return entry
 
 
@@ -128,6 +130,7 @@ def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = Non
     entry.publication_due = _deadline(entry, "publication", entry.decision_date)
     _move(entry, "decide", actor=actor, reason=reason,
           changes={"decision_date": [None, entry.decision_date], "publication_due": [None, entry.publication_due]})
+    entry_letters.issue_listing_decision(entry, actor, considered=reason)
     return entry
 
 
@@ -210,6 +213,12 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     entry.removed_at = timezone.now()
     entry.open_verifications = 0
     _move(entry, "remove", actor=actor, reason=reason, changes={"removal_reason": ["", removal_reason]})
+    if removal_reason != ListEntry.RemovalReason.EXPIRED:
+        # The listing unit issues the removal decision; when another unit's procedure removes the
+        # entry (an objection revoked at the data-providing unit), the system issues it for it.
+        staff = getattr(actor, "staff", None) if actor is not None else None
+        issuer = actor if staff is not None and staff.unit_id == entry.listing_unit_id else None
+        entry_letters.issue_removal_decision(entry, issuer)
     executions = list(entry.executions.select_for_update().exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
     for execution in executions:
         _step(execution, "lift", actor=actor, reason=reason)
