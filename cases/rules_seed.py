@@ -76,6 +76,11 @@ RULES = [
         "异议申请受理审查的期限",
     ),
     _rule(
+        OBJECTION, "supplement_window", 10, WORKING_DAYS,
+        "domain.md §3：补正（一次性告知需补正的材料）；补正期限由各地规定（可配置）",
+        "申请人补正异议材料的期限",
+    ),
+    _rule(
         OBJECTION, "verification", 20, CALENDAR_DAYS,
         "西藏2017（十八）：信息提供单位要在收到核查通知之日起20日内核实",
         "信息提供单位收到核查通知后核实的期限",

@@ -37,3 +37,15 @@ def _allow_audit_truncate_for_flush(django_db_setup, django_db_blocker):
             cur.execute(f'ALTER DATABASE "{name}" SET credit.audit_maintenance = \'on\'')
             cur.execute("SET credit.audit_maintenance = 'on'")
     yield
+
+
+pytest_plugins = ["tests.province"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached calendars live in the cache (Redis): every test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

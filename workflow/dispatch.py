@@ -51,3 +51,9 @@ def restorations_opened(tasks) -> None:
 
     for task in tasks:
         RestorationFlow.start_for(task)
+
+
+def objection_filed(case) -> None:
+    from workflow.flows.objection import ObjectionFlow
+
+    ObjectionFlow.start_for(case)

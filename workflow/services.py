@@ -290,3 +290,19 @@ def case_tasks_cancel(case, *, actor=None, reason: str = "") -> int:
         audit_record(action="task.cancel", obj=case, actor=actor, reason=reason,
                      changes={"tasks": [None, [w.task_id for w in items]]})
     return len(items)
+
+
+def case_tasks_redate(case, *, steps, computation, actor=None, reason: str = "") -> int:
+    """A case's deadline was recomputed (a pause ended, an extension was granted): its open tasks
+    of ``steps`` carry the new due date and computation, and reminders are planned again."""
+    count = 0
+    for work in _open_items(case).filter(step__in=steps):
+        before = work.due
+        work.due, work.due_unit, work.due_computation = computation.due, computation.unit, computation.as_dict()
+        work.reminders_sent = [r for r in work.reminders_sent if computation.due is None]
+        work.remind_on = _next_reminder(work)
+        work.save(update_fields=["due", "due_unit", "due_computation", "reminders_sent", "remind_on"])
+        audit_record(action="task.redate", chain=work.chain, object_type=work.object_type, object_id=work.object_id,
+                     actor=actor, reason=reason, changes={"task": [None, work.task_id], "due": [before, work.due]})
+        count += 1
+    return count

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import entries as entry_views
+from . import objections as objection_views
 from . import views
 from . import status as status_views
 
@@ -21,4 +22,19 @@ urlpatterns = [
     path("executions/", entry_views.ExecutionList.as_view(), name="execution-list"),
     path("status/batch/", status_views.StatusBatch.as_view(), name="status-batch"),
     path("status/<str:identifier>/", status_views.StatusCheck.as_view(), name="status-check"),
+    path("objections/", objection_views.ObjectionListCreate.as_view(), name="objection-list"),
+    path("objections/<int:pk>/", objection_views.ObjectionDetail.as_view(), name="objection-detail"),
+    path("objections/<int:pk>/supplement-request/", objection_views.ObjectionSupplementRequest.as_view(),
+         name="objection-supplement-request"),
+    path("objections/<int:pk>/extend/", objection_views.ObjectionExtend.as_view(), name="objection-extend"),
+    path("public/objections/", objection_views.PublicObjectionFile.as_view(), name="public-objection-file"),
+    path("public/objections/<str:number>/", objection_views.PublicObjectionCase.as_view(), name="public-objection"),
+    path("public/objections/<str:number>/supplement/",
+         objection_views.PublicObjectionAction.as_view(action="supplement"), name="public-objection-supplement"),
+    path("public/objections/<str:number>/chase-up/",
+         objection_views.PublicObjectionAction.as_view(action="chase-up"), name="public-objection-chase-up"),
+    path("public/objections/<str:number>/withdraw/",
+         objection_views.PublicObjectionAction.as_view(action="withdraw"), name="public-objection-withdraw"),
+    path("public/objections/<str:number>/letters/<int:letter_id>/pdf/",
+         objection_views.PublicObjectionLetter.as_view(), name="public-objection-letter"),
 ]

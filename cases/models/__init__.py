@@ -1,10 +1,15 @@
 from .entries import ListEntry, ListEntryStatePeriod, MeasureExecution, RestorationTask
+from .intake import Attachment, ChaseUp
+from .objections import ObjectionCase
 from .catalogue import ListType, ListTypeMeasure, Measure, MeasureImplementer
 from .registry import Region, StaffProfile, Unit, UnitListRole
 from .rules import ProcedureRule
 from .subjects import Subject, SubjectNameHistory
 
 __all__ = [
+    "Attachment",
+    "ChaseUp",
+    "ObjectionCase",
     "ListEntry",
     "ListEntryStatePeriod",
     "MeasureExecution",

@@ -224,14 +224,24 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
         _step(execution, "lift", actor=actor, reason=reason)
     dispatch.executions_lifting(executions, actor=actor, reason=reason)
     if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
-        units = sorted({e.unit_id for e in entry.executions.all() if e.first_applied_at is not None})
-        restorations = []
-        for unit_id in units:
-            task = RestorationTask.objects.create(entry=entry, unit_id=unit_id, reason=removal_reason)
-            audit_record(action="restoration.open", obj=task, actor=actor, changes={"unit": [None, unit_id]})
-            restorations.append(task)
-        dispatch.restorations_opened(restorations)
+        entry_open_restorations(entry=entry, reason=removal_reason, actor=actor)
     return entry
+
+
+def entry_open_restorations(*, entry: ListEntry, reason: str, actor) -> list[RestorationTask]:
+    """恢复信誉、消除不良影响: one task for each implementing unit that applied a measure during the
+    wrongful period (domain.md §2), opened once per (entry, unit)."""
+    units = sorted({e.unit_id for e in entry.executions.all() if e.first_applied_at is not None})
+    existing = set(RestorationTask.objects.filter(entry=entry).values_list("unit_id", flat=True))
+    restorations = []
+    for unit_id in units:
+        if unit_id in existing:
+            continue
+        task = RestorationTask.objects.create(entry=entry, unit_id=unit_id, reason=reason)
+        audit_record(action="restoration.open", obj=task, actor=actor, changes={"unit": [None, unit_id]})
+        restorations.append(task)
+    dispatch.restorations_opened(restorations)
+    return restorations
 
 
 MANUAL_REMOVAL = (ListEntry.RemovalReason.ANNULLED, ListEntry.RemovalReason.REVOKED)

@@ -1,3 +1,5 @@
+"""The province the workflow, objection and repair tests run in: plugged in by tests/conftest.py."""
+
 import pytest
 from rest_framework.test import APIClient
 

@@ -1,0 +1,300 @@
+"""Objections over HTTP: the subject's portal (no account: case number + query code) and the
+officers' side (record one from the counter, the platform window, an implementing unit or a
+complaint; request a supplement; extend once; read). The acceptance, verification and approval
+steps are tasks (/api/v1/tasks/)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from cases.audit.services import chain_key
+from cases.errors import NotFound
+from cases.identifiers import normalise
+from cases.models import ListEntry, ObjectionCase
+from cases.selectors.objections import objections_visible_to
+from cases.services import intake
+from cases.services import objections as services
+from letters.models import Letter
+from letters.selectors import letters_of_case
+
+from .permissions import IsStaff
+
+PLAIN_STATUS = {
+    ObjectionCase.State.SUBMITTED: _("Received; the acceptance check is under way."),
+    ObjectionCase.State.NEEDS_SUPPLEMENT: _("Waiting for the material you were asked to supplement; the clock is stopped."),
+    ObjectionCase.State.NOT_ACCEPTED: _("Not accepted; the letter explains why and how to seek a remedy."),
+    ObjectionCase.State.VERIFYING: _("Accepted; the unit that provided the information is verifying it. "
+                                     "Joint punishment on this entry is suspended meanwhile."),
+    ObjectionCase.State.CONCLUDED: _("Verified; the result is awaiting the unit leader's approval."),
+    ObjectionCase.State.CLOSED: _("Closed; the result letter has been issued."),
+    ObjectionCase.State.WITHDRAWN: _("Withdrawn at your request."),
+}
+
+
+class PublicCaseThrottle(AnonRateThrottle):
+    scope = "public_case"
+    rate = "60/min"
+
+    def get_rate(self):
+        return self.rate
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(source="original_name")
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+def _letters(case, *, number=None, code=None) -> list:
+    rows = []
+    for letter in letters_of_case(chain_key(case)).order_by("id"):
+        row = {"id": letter.pk, "type": letter.letter_type, "document_number": letter.document_number,
+               "status": letter.status, "issue_date": letter.issue_date}
+        if number and letter.status == Letter.Status.ISSUED:
+            row["pdf"] = f"/api/v1/public/objections/{number}/letters/{letter.pk}/pdf/?code={code}"
+        rows.append(row)
+    return rows
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    entry = serializers.IntegerField(source="entry_id")
+    subject = serializers.CharField(source="subject.name")
+    subject_identifier = serializers.CharField(source="subject.identifier")
+    accepting_unit = serializers.CharField(source="accepting_unit.code")
+    verifying_unit = serializers.CharField(source="verifying_unit.code")
+    status_text = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ObjectionCase
+        fields = ["id", "number", "entry", "subject", "subject_identifier", "target", "channel", "state",
+                  "status_text", "grounds", "applicant_name", "applicant_contact", "accepting_unit",
+                  "verifying_unit", "filed_at", "acceptance_due", "supplement_request", "accepted_on",
+                  "verification_received_on", "verification_due", "extension_reason", "outcome", "findings",
+                  "corrections", "chase_up_count", "closed_at"]
+
+    def get_status_text(self, case) -> str:
+        return str(PLAIN_STATUS[case.state])
+
+
+class ObjectionDetailSerializer(ObjectionSerializer):
+    deadlines = serializers.JSONField()
+    attachments = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+
+    class Meta(ObjectionSerializer.Meta):
+        fields = [*ObjectionSerializer.Meta.fields, "deadlines", "attachments", "letters"]
+
+    def get_attachments(self, case) -> list:
+        return AttachmentSerializer(intake.attachments_of(case), many=True).data
+
+    def get_letters(self, case) -> list:
+        return _letters(case)
+
+
+class PublicObjectionSerializer(serializers.ModelSerializer):
+    """What the applicant sees: plain status, deadlines, letters; no officer-side detail."""
+
+    status_text = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ObjectionCase
+        fields = ["number", "state", "status_text", "target", "filed_at", "acceptance_due", "supplement_request",
+                  "verification_due", "days_left", "outcome", "chase_up_count", "closed_at", "letters"]
+
+    def get_status_text(self, case) -> str:
+        return str(PLAIN_STATUS[case.state])
+
+    def get_days_left(self, case) -> int | None:
+        due = case.verification_due if case.state in (ObjectionCase.State.VERIFYING, ObjectionCase.State.CONCLUDED) \
+            else case.acceptance_due if case.state == ObjectionCase.State.SUBMITTED else None
+        return (due - timezone.localdate()).days if due else None
+
+    def get_letters(self, case) -> list:
+        return _letters(case, number=case.number, code=self.context.get("code"))
+
+
+class FileForm(serializers.Serializer):
+    grounds = serializers.CharField(label=_("grounds"))
+    applicant_name = serializers.CharField(label=_("applicant"), max_length=128)
+    applicant_contact = serializers.CharField(label=_("contact"), max_length=128)
+    target = serializers.ChoiceField(choices=ObjectionCase.Target.choices, default=ObjectionCase.Target.CONTENT,
+                                     label=_("objection to"))
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, allow_empty=True)
+
+
+class PublicFileForm(FileForm):
+    subject = serializers.CharField(label=_("subject code"))
+    entry = serializers.IntegerField(label=_("list entry"))
+
+    def validate(self, data):
+        entry = ListEntry.objects.select_related("subject", "listing_unit", "data_providing_unit").filter(
+            pk=data["entry"], subject__identifier=normalise(data["subject"])).first()
+        if entry is None:
+            raise serializers.ValidationError({"entry": _("No list entry of this subject has this number.")})
+        data["entry"] = entry
+        return data
+
+
+class StaffFileForm(FileForm):
+    entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), label=_("list entry"))
+    channel = serializers.ChoiceField(choices=[c for c in ObjectionCase.Channel.choices if c[0] != "PORTAL"])
+
+
+def _files(request):
+    return request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
+
+
+def _filed(case, code):
+    return Response({"number": case.number, "query_code": code, "state": case.state,
+                     "acceptance_due": case.acceptance_due,
+                     "message": str(_("Keep the case number and query code: you need both to follow the case."))},
+                    status=status.HTTP_201_CREATED)
+
+
+class PublicObjectionFile(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicCaseThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=PublicFileForm)
+    def post(self, request):
+        form = PublicFileForm(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        case, code = services.objection_file(
+            channel=ObjectionCase.Channel.PORTAL, entry=data["entry"], grounds=data["grounds"],
+            applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
+            target=data["target"], files=_files(request))
+        return _filed(case, code)
+
+
+class PublicObjectionCase(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicCaseThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def _case(self, request, number):
+        code = request.query_params.get("code") or request.data.get("code", "")
+        return intake.case_by_number(ObjectionCase, number, code), code
+
+    def get(self, request, number: str):
+        case, code = self._case(request, number)
+        return Response(PublicObjectionSerializer(case, context={"code": code}).data)
+
+
+class PublicObjectionAction(PublicObjectionCase):
+    action = ""
+
+    def post(self, request, number: str):
+        case, code = self._case(request, number)
+        if self.action == "supplement":
+            services.objection_supplement(case=case, files=_files(request), note=request.data.get("note", ""))
+        elif self.action == "chase-up":
+            intake.chase_up(case, note=request.data.get("note", ""))
+        elif self.action == "withdraw":
+            services.objection_withdraw(case=case, reason=request.data.get("reason", ""))
+        case.refresh_from_db()
+        return Response(PublicObjectionSerializer(case, context={"code": code}).data)
+
+
+class PublicObjectionLetter(PublicObjectionCase):
+    def get(self, request, number: str, letter_id: int):
+        case, _code = self._case(request, number)
+        letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
+        if letter is None or not letter.pdf:
+            raise NotFound(code="letter_not_found")
+        return FileResponse(letter.pdf.open("rb"), content_type="application/pdf",
+                            filename=f"{letter.document_number or letter.pk}.pdf")
+
+
+# --- officers' side ------------------------------------------------------------------------------
+
+class ObjectionListCreate(generics.GenericAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = ObjectionSerializer
+    queryset = ObjectionCase.objects.none()
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get(self, request):
+        qs = objections_visible_to(user=request.user).order_by("-id")
+        state = request.query_params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=StaffFileForm)
+    def post(self, request):
+        form = StaffFileForm(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        case, code = services.objection_file(
+            actor=request.user, channel=data["channel"], entry=data["entry"], grounds=data["grounds"],
+            applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
+            target=data["target"], files=_files(request))
+        return _filed(case, code)
+
+
+def _objection(request, pk) -> ObjectionCase:
+    case = objections_visible_to(user=request.user).filter(pk=pk).first()
+    if case is None:
+        raise NotFound(code="objection_not_found")
+    return case
+
+
+class ObjectionDetail(generics.GenericAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = ObjectionDetailSerializer
+
+    def get(self, request, pk: int):
+        return Response(self.get_serializer(_objection(request, pk)).data)
+
+
+class SupplementRequestForm(serializers.Serializer):
+    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+
+class ObjectionSupplementRequest(generics.GenericAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = ObjectionDetailSerializer
+
+    @extend_schema(request=SupplementRequestForm)
+    def post(self, request, pk: int):
+        form = SupplementRequestForm(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.objection_request_supplement(actor=request.user, case=_objection(request, pk),
+                                              materials=form.validated_data["materials"])
+        return Response(self.get_serializer(_objection(request, pk)).data)
+
+
+class ExtendForm(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+    reason = serializers.CharField()
+
+
+class ObjectionExtend(generics.GenericAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = ObjectionDetailSerializer
+
+    @extend_schema(request=ExtendForm)
+    def post(self, request, pk: int):
+        form = ExtendForm(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.objection_extend(actor=request.user, case=_objection(request, pk), **form.validated_data)
+        return Response(self.get_serializer(_objection(request, pk)).data)

@@ -1,0 +1,111 @@
+"""Objections (异议), domain.md §3: the data-providing unit verifies within 20 days of receiving the
+verification notice; joint punishment is suspended meanwhile (seed: Tibet 2017 item 十八)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .intake import FiledCase
+
+
+class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
+    class State(models.TextChoices):
+        SUBMITTED = "SUBMITTED", _("submitted, acceptance check")
+        NEEDS_SUPPLEMENT = "NEEDS_SUPPLEMENT", _("waiting for supplementary material")
+        NOT_ACCEPTED = "NOT_ACCEPTED", _("not accepted")
+        VERIFYING = "VERIFYING", _("being verified")
+        CONCLUDED = "CONCLUDED", _("concluded, awaiting approval")
+        CLOSED = "CLOSED", _("closed")
+        WITHDRAWN = "WITHDRAWN", _("withdrawn")
+
+    class Target(models.TextChoices):
+        CONTENT = "CONTENT", _("the content of a list entry")
+        PUBLICATION = "PUBLICATION", _("the publication period")
+        REPAIR_RESULT = "REPAIR_RESULT", _("a credit repair result")
+
+    class Outcome(models.TextChoices):
+        CORRECTED = "CORRECTED", _("corrected")
+        REVOKED = "REVOKED", _("revoked")
+        UPHELD = "UPHELD", _("upheld")
+
+    S = State
+    OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING, S.CONCLUDED]
+
+    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="objections")
+    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="objections")
+    target = models.CharField(_("objection to"), max_length=16, choices=Target.choices, default=Target.CONTENT)
+    grounds = models.TextField(_("grounds"))
+    # The unit that checks acceptance (the platform window of the region, else the listing unit),
+    # and the unit that verifies (the entry's data-providing unit).
+    accepting_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    verifying_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    reporting_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                       help_text=_("The implementing unit that found the information wrong."))
+    state = FSMField(_("state"), default=S.SUBMITTED, choices=State.choices, protected=True)
+
+    not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
+    supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
+    supplement_requested_on = models.DateField(null=True, blank=True)
+    supplement_received_on = models.DateField(null=True, blank=True)
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    verification_received_on = models.DateField(_("verification notice received on"), null=True, blank=True)
+    verification_due = models.DateField(_("verification due"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for extension"), blank=True)
+
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    corrections = models.JSONField(_("corrections"), default=dict, blank=True)
+    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        indexes = [
+            models.Index(fields=["entry"], name="objection_open_by_entry", condition=models.Q(
+                state__in=["SUBMITTED", "NEEDS_SUPPLEMENT", "VERIFYING", "CONCLUDED"])),
+            models.Index(fields=["subject", "filed_at"], name="objection_by_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"objection {self.pk}"
+
+    # --- the map of what may happen --------------------------------------------------------
+    @transition(state, source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT,
+                conditions=[lambda self: self.supplement_requested_on is None])  # one consolidated request
+    def request_supplement(self):
+        pass
+
+    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED)
+    def receive_supplement(self):
+        pass
+
+    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT], target=S.NOT_ACCEPTED)
+    def refuse(self):
+        pass
+
+    @transition(state, source=S.SUBMITTED, target=S.VERIFYING)
+    def accept(self):
+        pass
+
+    @transition(state, source=S.VERIFYING, target=S.CONCLUDED)
+    def conclude(self):
+        pass
+
+    @transition(state, source=S.CONCLUDED, target=S.VERIFYING)
+    def send_back(self):
+        pass
+
+    @transition(state, source=S.CONCLUDED, target=S.CLOSED)
+    def close(self):
+        pass
+
+    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING], target=S.WITHDRAWN)
+    def withdraw(self):
+        pass

@@ -1,0 +1,369 @@
+"""Objections (异议), domain.md §3 and §5.
+
+Seeds: when information is disputed, the unit that provided it must verify within 20 days of
+receiving the verification notice (西藏2017 十八, 重庆 19, 连平 二十四); joint punishment is not applied
+meanwhile; wrong information is corrected or revoked and the subject's reputation restored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+
+from cases.audit.services import audit_record, chain_key
+from cases.errors import Forbidden, InvalidTransition, ValidationFailed
+from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfile, Unit
+from letters.services import letter_issue
+from letters.types import LetterType
+from workflow import dispatch
+from workflow import services as work
+from workflow.calendar import DeadlineComputation, Extension, Pause
+from workflow.deadlines import compute_for_rule, find_rule
+
+from . import entries as entry_services
+from . import intake
+from .access import ACTING_ROLES, require_leader, require_member, staff_of
+
+O = ObjectionCase.State
+Outcome = ObjectionCase.Outcome
+Channel = ObjectionCase.Channel
+CORRECTABLE = {"facts", "reasons", "basis", "valid_until"}
+FIELD_NAMES = {"facts": "失信事实", "reasons": "列入理由", "basis": "认定依据", "valid_until": "有效期至"}
+NUMBER_PREFIX = "YY"
+
+
+def _move(case: ObjectionCase, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
+    method = getattr(case, transition)
+    if not can_proceed(method):
+        raise InvalidTransition(extra={"state": case.state, "transition": transition})
+    before = case.state
+    method()
+    case.save()
+    audit_record(action=f"objection.{transition}", obj=case, actor=actor, from_state=before, to_state=case.state,
+                 changes=changes, reason=reason)
+
+
+def _rule(step: str, on: dt.date):
+    return find_rule("OBJECTION", step, regime_candidates=("default",), on_date=on)
+
+
+def _compute(case: ObjectionCase, step: str, start: dt.date, *, pauses=(), extension=None) -> DeadlineComputation:
+    computation = compute_for_rule(_rule(step, start), start=start, pauses=pauses, extension=extension)
+    case.deadlines = {**case.deadlines, step: computation.as_dict()}
+    return computation
+
+
+def _pauses(case: ObjectionCase) -> list[Pause]:
+    return [Pause(start=dt.date.fromisoformat(p["start"]),
+                  end=dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in case.pauses]
+
+
+def accepting_unit_for(entry: ListEntry) -> Unit:
+    """The platform window (信用信息共享平台窗口) of the listing unit's region or the nearest above
+    checks acceptance; without one, the listing unit does."""
+    region = entry.listing_unit.region
+    while region is not None:
+        window = Unit.objects.filter(region=region, is_platform_window=True, is_active=True).first()
+        if window is not None:
+            return window
+        region = region.parent
+    return entry.listing_unit
+
+
+def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: dict, addressee: str = ""):
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    issuer = actor if staff is not None and staff.unit_id == unit.pk else None
+    base = {"objection_ref": case.number, "filed_on": case.filed_at.date(), "objection_summary": case.grounds}
+    return letter_issue(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
+                        case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
+                        addressee=addressee or case.applicant_name)
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+def _check_channel(actor, channel: str, entry: ListEntry) -> Unit | None:
+    """Who may file through which channel. Returns the reporting implementing unit, if any."""
+    if channel == Channel.PORTAL:
+        return None
+    staff = staff_of(actor)
+    if staff.role not in ACTING_ROLES:
+        raise Forbidden(_("Only officers and leaders may record an objection."), code="not_acting_staff")
+    if channel == Channel.IMPLEMENTING_UNIT:
+        if not MeasureExecution.objects.filter(entry=entry, unit=staff.unit).exists():
+            raise Forbidden(_("Only a unit implementing this entry's measures may report it as wrong."),
+                            code="not_implementing_unit")
+        return staff.unit
+    return None
+
+
+def _same(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def _refuse_repeat(entry: ListEntry, grounds: str) -> None:
+    """A second objection with the same grounds on the same entry, while the first is open or after
+    it was decided against the applicant, is refused with the reason (the remedy is reconsideration
+    or litigation, not a new objection)."""
+    earlier = ObjectionCase.objects.filter(entry=entry).exclude(state=O.WITHDRAWN).exclude(outcome__in=[
+        Outcome.CORRECTED, Outcome.REVOKED])
+    for case in earlier.only("grounds", "number", "state"):
+        if _same(case.grounds) == _same(grounds):
+            raise ValidationFailed(
+                _("An objection with the same grounds on this entry is already open or was decided (%(number)s).")
+                % {"number": case.number},
+                code="duplicate_objection",
+                fields={"grounds": [("duplicate_objection", _("The same grounds were already raised in %(number)s.")
+                                     % {"number": case.number})]},
+            )
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    actor=None,
+    channel: str,
+    entry: ListEntry,
+    grounds: str,
+    applicant_name: str,
+    applicant_contact: str,
+    target: str = ObjectionCase.Target.CONTENT,
+    files=(),
+) -> tuple[ObjectionCase, str]:
+    """File an objection from any channel. Returns the case and its query code (shown only once)."""
+    errors = {}
+    for field, value in (("grounds", grounds), ("applicant_name", applicant_name),
+                         ("applicant_contact", applicant_contact)):
+        if not (value or "").strip():
+            errors[field] = [("required", _("This field is required."))]
+    if channel not in Channel.values:
+        errors["channel"] = [("invalid_choice", _("Not one of the allowed values."))]
+    if target not in ObjectionCase.Target.values:
+        errors["target"] = [("invalid_choice", _("Not one of the allowed values."))]
+    if target != ObjectionCase.Target.REPAIR_RESULT and entry.state not in ListEntry.LISTED:
+        errors["entry"] = [("not_listed", _("Only a listed entry can be objected to."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    reporting_unit = _check_channel(actor, channel, entry)
+    _refuse_repeat(entry, grounds)
+    checked = intake.attachments_check(files)
+    code = intake.query_code_new()
+    today = timezone.localdate()
+    case = ObjectionCase(
+        entry=entry, subject=entry.subject, target=target, grounds=grounds.strip(), channel=channel,
+        applicant_name=applicant_name.strip(), applicant_contact=applicant_contact.strip(),
+        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        query_code_hash=intake.query_code_hash(code), accepting_unit=accepting_unit_for(entry),
+        verifying_unit=entry.data_providing_unit, reporting_unit=reporting_unit,
+    )
+    case.acceptance_due = _compute(case, "acceptance", today).due
+    case.save()
+    intake.assign_number(case, NUMBER_PREFIX)
+    audit_record(action="objection.file", obj=case, actor=case.filed_by, to_state=case.state,
+                 changes={"number": [None, case.number], "entry": [None, entry.pk], "channel": [None, channel],
+                          "target": [None, target], "acceptance_due": [None, case.acceptance_due]})
+    audit_record(action="entry.objection_filed", obj=entry, actor=case.filed_by,
+                 changes={"objection": [None, case.number]})
+    intake.attachments_store(case, checked, kind="EVIDENCE", actor=actor)
+    dispatch.objection_filed(case)
+    return case, code
+
+
+# --- acceptance (受理审查) -----------------------------------------------------------------------
+
+@transaction.atomic
+def objection_request_supplement(*, actor, case: ObjectionCase, materials: list[str], today: dt.date | None = None):
+    """补正: one consolidated request; the acceptance clock stops until the material arrives."""
+    require_member(actor, case.accepting_unit)
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    materials = [m.strip() for m in materials or [] if (m or "").strip()]
+    if not materials:
+        raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
+    today = today or timezone.localdate()
+    window = compute_for_rule(_rule("supplement_window", today), start=today)
+    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials]})
+    case.supplement_request, case.supplement_requested_on = materials, today
+    case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
+    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "updated_at"])
+    work.case_tasks_pause(case, actor=actor, reason="补正")
+    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_SUPPLEMENT,
+            {"missing_materials": materials, "supplement_deadline": window.due})
+    return case
+
+
+@transaction.atomic
+def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor=None, today: dt.date | None = None):
+    """The applicant's material arrived: the clock resumes and the acceptance deadline moves by the
+    paused time."""
+    checked = intake.attachments_check(files)
+    if not checked and not (note or "").strip():
+        raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    today = today or timezone.localdate()
+    case.supplement_received_on = today
+    case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
+    computation = _compute(case, "acceptance", case.filed_at.date(), pauses=_pauses(case))
+    before = case.acceptance_due
+    case.acceptance_due = computation.due
+    _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
+          changes={"acceptance_due": [before, case.acceptance_due]})
+    intake.attachments_store(case, checked, kind="SUPPLEMENT", actor=actor)
+    work.case_tasks_resume(case, actor=actor, reason="补正材料已收到")
+    work.case_tasks_redate(case, steps=["acceptance"], computation=computation, reason="补正材料已收到")
+    return case
+
+
+@transaction.atomic
+def objection_refuse(*, actor, case: ObjectionCase, reasons: str, basis: str):
+    require_member(actor, case.accepting_unit)
+    if not (reasons or "").strip() or not (basis or "").strip():
+        raise ValidationFailed(fields={f: [("required", _("This field is required."))]
+                                       for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
+    _move(case, "refuse", actor=actor, reason=case.not_accepted_reasons)
+    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_NOT_ACCEPTED,
+            {"reasons": case.not_accepted_reasons, "basis": basis.strip()})
+    return case
+
+
+@transaction.atomic
+def objection_accept(*, actor, case: ObjectionCase, today: dt.date | None = None):
+    """受理: the verification notice goes to the data-providing unit and, in the same transaction,
+    the entry and every measure execution on it are suspended (no joint punishment meanwhile)."""
+    require_member(actor, case.accepting_unit)
+    case = ObjectionCase.objects.select_for_update().select_related("entry", "verifying_unit").get(pk=case.pk)
+    today = today or timezone.localdate()
+    case.accepted_on = today
+    # The notice is delivered to the unit's queue the same day: that is its receipt.
+    case.verification_received_on = today
+    case.verification_due = _compute(case, "verification", today).due
+    _move(case, "accept", actor=actor, changes={"verification_due": [None, case.verification_due]})
+    entry = ListEntry.objects.select_related("list_type").get(pk=case.entry_id)
+    if entry.state in ListEntry.LISTED:
+        entry_services.entry_suspend(actor=actor, entry=entry, reason=f"异议{case.number}核查中")
+    days = case.deadlines["verification"]["amount"]
+    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_ACCEPTED,
+            {"verifying_unit": case.verifying_unit.name, "verification_days": days,
+             "result_deadline": case.verification_due})
+    _letter(case, actor, case.accepting_unit, LetterType.VERIFICATION_NOTICE,
+            {"record": f"{entry.list_type.name}：{entry.reasons}", "evidence": [
+                a.original_name for a in intake.attachments_of(case)] or ["（无）"],
+             "reply_days": days, "reply_deadline": case.verification_due},
+            addressee=case.verifying_unit.name)
+    return case
+
+
+# --- verification (核查) -------------------------------------------------------------------------
+
+@transaction.atomic
+def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: str, corrections: dict | None = None):
+    """The data-providing unit's officer proposes the conclusion; a leader approves it."""
+    require_member(actor, case.verifying_unit)
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = [("invalid_choice", _("Not one of the allowed values."))]
+    if not (findings or "").strip():
+        errors["findings"] = [("required", _("This field is required."))]
+    corrections = {k: v for k, v in (corrections or {}).items()}
+    if outcome == Outcome.CORRECTED:
+        unknown = set(corrections) - CORRECTABLE
+        if not corrections or unknown:
+            errors["corrections"] = [("invalid", _("Give the corrected fields (facts, reasons, basis, valid_until)."))]
+    elif corrections:
+        errors["corrections"] = [("not_allowed", _("Corrections go with the outcome CORRECTED only."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case.outcome, case.findings, case.corrections, case.concluded_by = outcome, findings.strip(), corrections, actor
+    _move(case, "conclude", actor=actor, reason=case.findings,
+          changes={"outcome": ["", outcome], "corrections": [None, corrections or None]})
+    return case
+
+
+@transaction.atomic
+def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str = ""):
+    """The leader approves the conclusion (it then takes effect and the applicant is told) or sends
+    it back for more verification."""
+    require_leader(actor, case.verifying_unit)
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    if not approve:
+        if not (reason or "").strip():
+            raise ValidationFailed(fields={"reason": [("required", _("Say what is to be verified again."))]})
+        _move(case, "send_back", actor=actor, reason=reason.strip())
+        return case
+    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=case.entry_id)
+    why = f"异议{case.number}：{case.findings}"
+    corrected_rows = [{"field": str(FIELD_NAMES.get(k, k)), "old": str(getattr(entry, k) or ""), "new": str(v)}
+                      for k, v in case.corrections.items()]
+    if case.outcome == Outcome.REVOKED:
+        if entry.state in ListEntry.LISTED:
+            entry_services.entry_remove(actor=actor, entry=entry, removal_reason=ListEntry.RemovalReason.REVOKED,
+                                        reason=why)
+    else:
+        if case.outcome == Outcome.CORRECTED:
+            values = dict(case.corrections)
+            if "valid_until" in values and isinstance(values["valid_until"], str):
+                values["valid_until"] = dt.date.fromisoformat(values["valid_until"])
+            entry_services.entry_correct(actor=actor, entry=entry, reason=why, **values)
+            entry_services.entry_open_restorations(entry=entry, reason=ListEntry.RemovalReason.CORRECTED, actor=actor)
+        entry_services.entry_resume(actor=actor, entry=entry, reason=why)
+    case.approved_by, case.closed_at = actor, timezone.now()
+    _move(case, "close", actor=actor, reason=reason, changes={"outcome": [None, case.outcome]})
+    _letter(case, actor, case.verifying_unit, LetterType.OBJECTION_RESULT,
+            {"outcome": case.outcome, "findings": case.findings, "basis": entry.basis,
+             "corrections": corrected_rows})
+    return case
+
+
+@transaction.atomic
+def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
+    """One extension with a reason, granted by the verifying unit's leader; the deadline is
+    recomputed and the open tasks carry the new date."""
+    require_leader(actor, case.verifying_unit)
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    if case.state not in (O.VERIFYING, O.CONCLUDED):
+        raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
+    if case.extension_reason:
+        raise InvalidTransition(_("The deadline has already been extended once."), code="already_extended")
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
+    if not isinstance(days, int) or not 1 <= days <= 60:
+        raise ValidationFailed(fields={"days": [("invalid", _("Between 1 and 60 days."))]})
+    computation = _compute(case, "verification", case.verification_received_on,
+                           extension=Extension(amount=days, unit="CALENDAR_DAYS", reason=reason.strip()))
+    before = case.verification_due
+    case.verification_due, case.extension_reason = computation.due, reason.strip()
+    case.save()
+    audit_record(action="objection.extend", obj=case, actor=actor, reason=case.extension_reason,
+                 changes={"verification_due": [before, case.verification_due]})
+    work.case_tasks_redate(case, steps=["verification", "approval"], computation=computation, actor=actor,
+                           reason=case.extension_reason)
+    return case
+
+
+@transaction.atomic
+def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
+    """The applicant withdraws before the conclusion: the suspension it caused ends."""
+    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    was_verifying = case.state == O.VERIFYING
+    case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
+    _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
+    work.case_tasks_cancel(case, actor=actor, reason="申请人撤回异议")
+    if was_verifying:
+        entry = ListEntry.objects.get(pk=case.entry_id)
+        entry_services.entry_resume(actor=actor, entry=entry, reason=f"异议{case.number}已撤回")
+    return case
+
+
+def may_follow(actor, case: ObjectionCase) -> bool:
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    if staff is None:
+        return False
+    if staff.role == StaffProfile.Role.AUDITOR:
+        return True
+    return staff.unit_id in {case.accepting_unit_id, case.verifying_unit_id, case.entry.listing_unit_id,
+                             case.reporting_unit_id}

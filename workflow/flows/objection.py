@@ -1,0 +1,101 @@
+"""Objection (异议), domain.md §3: acceptance check by the platform window (or the listing unit) →
+verification by the data-providing unit within 20 days of receiving the notice → the unit
+leader's approval → closed. The supplement request and withdrawal happen outside the queue (the
+acceptance task is paused while the material is awaited; withdrawal cancels the open tasks)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from viewflow import this
+from viewflow.workflow import flow
+
+from cases.models import ObjectionCase, ProcedureRule
+from cases.services import objections as objection_services
+from workflow.calendar import DeadlineComputation
+from workflow.nodes import UnitTask
+
+from .base import CaseFlow
+
+OBJECTION = ProcedureRule.CaseType.OBJECTION
+
+
+class AcceptanceForm(serializers.Serializer):
+    accept = serializers.BooleanField(help_text=_("Accept the objection for verification (true) or not (false)."))
+    reasons = serializers.CharField(required=False, allow_blank=True)
+    basis = serializers.CharField(required=False, allow_blank=True)
+
+
+class ConclusionForm(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ObjectionCase.Outcome.choices)
+    findings = serializers.CharField()
+    corrections = serializers.DictField(required=False, help_text=_("Field → corrected value (outcome CORRECTED)."))
+
+
+class ApprovalForm(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+def _kept(case, key):
+    data = case.deadlines.get(key)
+    return DeadlineComputation.from_dict(data) if data else None
+
+
+def _case(activation) -> ObjectionCase:
+    return ObjectionCase.objects.get(pk=activation.process.artifact_object_id)
+
+
+class ObjectionFlow(CaseFlow):
+    """Objection"""
+
+    process_title = _("Objection")
+
+    start = flow.StartHandle(this.start_case).Next(this.acceptance)
+    acceptance = UnitTask(
+        case_type=OBJECTION, step="acceptance", title=_("Check the objection for acceptance"),
+        unit=this.accepting_unit, perform=this.decide_acceptance, form=AcceptanceForm, due=this.acceptance_due,
+    ).Next(this.accepted)
+    accepted = flow.If(this.is_verifying).Then(this.verification).Else(this.end)
+    verification = UnitTask(
+        case_type=OBJECTION, step="verification", title=_("Verify the disputed information"),
+        unit=this.verifying_unit, perform=this.conclude, form=ConclusionForm, due=this.verification_due,
+    ).Next(this.approval)
+    approval = UnitTask(
+        case_type=OBJECTION, step="approval", title=_("Approve the verification result"), leader_only=True,
+        unit=this.verifying_unit, perform=this.approve, form=ApprovalForm, due=this.verification_due,
+    ).Next(this.approved)
+    approved = flow.If(this.is_closed).Then(this.end).Else(this.verification)
+    end = flow.End()
+
+    def accepting_unit(self, case):
+        return case.accepting_unit
+
+    def verifying_unit(self, case):
+        return case.verifying_unit
+
+    def acceptance_due(self, case):
+        return _kept(case, "acceptance")
+
+    def verification_due(self, case):
+        return _kept(case, "verification")
+
+    def is_verifying(self, activation):
+        return _case(activation).state == ObjectionCase.State.VERIFYING
+
+    def is_closed(self, activation):
+        return _case(activation).state == ObjectionCase.State.CLOSED
+
+    def decide_acceptance(self, activation, actor, data):
+        case = _case(activation)
+        if data["accept"]:
+            objection_services.objection_accept(actor=actor, case=case)
+        else:
+            objection_services.objection_refuse(actor=actor, case=case, reasons=data.get("reasons", ""),
+                                                basis=data.get("basis", ""))
+
+    def conclude(self, activation, actor, data):
+        objection_services.objection_conclude(actor=actor, case=_case(activation), outcome=data["outcome"],
+                                              findings=data["findings"], corrections=data.get("corrections"))
+
+    def approve(self, activation, actor, data):
+        objection_services.objection_approve(actor=actor, case=_case(activation), approve=data["approve"],
+                                             reason=data.get("reason", ""))
