@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("letters/", include("letters.urls")),
+    path("public/", include("cases.public_urls")),
     path("", case_views.home, name="home"),
 ]

@@ -1,6 +1,8 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from cases import public_views
+
 from . import entries as entry_views
 from . import objections as objection_views
 from . import views
@@ -14,6 +16,7 @@ urlpatterns = [
     path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
     path("measures/", views.MeasureList.as_view(), name="measure-list"),
     path("letters/", include("letters.api")),
+    path("public/entries/", public_views.PublicEntries.as_view(), name="public-entries"),
     path("entries/", entry_views.EntryListCreate.as_view(), name="entry-list"),
     path("entries/<int:pk>/", entry_views.EntryDetail.as_view(), name="entry-detail"),
     path("entries/<int:pk>/withdraw/", entry_views.EntryWithdraw.as_view(), name="entry-withdraw"),
