@@ -6,6 +6,7 @@ from cases import public_views
 from . import entries as entry_views
 from . import objections as objection_views
 from . import views
+from . import reports as report_views
 from . import status as status_views
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
     path("measures/", views.MeasureList.as_view(), name="measure-list"),
     path("letters/", include("letters.api")),
+    path("reports/feedback/", report_views.FeedbackReport.as_view(), name="report-feedback"),
     path("public/entries/", public_views.PublicEntries.as_view(), name="public-entries"),
     path("entries/", entry_views.EntryListCreate.as_view(), name="entry-list"),
     path("entries/<int:pk>/", entry_views.EntryDetail.as_view(), name="entry-detail"),
