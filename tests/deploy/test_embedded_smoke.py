@@ -5,6 +5,7 @@ no database or Redis configured, and checks that it serves the login page and th
 and that a printed demo login signs in.
 """
 
+import json
 import os
 import re
 import signal
@@ -87,3 +88,11 @@ def test_run_command_serves_login_page_schema_and_demo_logins(embedded_server):
     )
     assert response.url.rstrip("/") == base, "a demo login should land on the home page"
     assert username in response.read().decode()
+
+    # The demo cases put work in the queues: the tax office's officer sees its tasks over the API.
+    token_response = urllib.request.urlopen(urllib.request.Request(
+        base + "/api/v1/auth/token/", data=urlencode({"username": "ls-tax-officer", "password": password}).encode()))
+    token = json.loads(token_response.read())["token"]
+    tasks = json.loads(urllib.request.urlopen(urllib.request.Request(
+        base + "/api/v1/tasks/", headers={"Authorization": f"Token {token}"})).read())
+    assert {t["step"] for t in tasks["results"]} >= {"prior_notice", "decision"}

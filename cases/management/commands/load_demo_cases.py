@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.demo_cases import load_demo_cases
+
+
+class Command(BaseCommand):
+    help = "Create demo cases through the services (after load_demo and letters_demo_ca); idempotent."
+
+    def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE.endswith(".production"):
+            raise CommandError("Refusing to create demo cases under production settings.")
+        created = load_demo_cases()
+        self.stdout.write(f"demo cases: {created} list entries" if created else "demo cases already loaded.")
