@@ -56,6 +56,7 @@ class PublicPageSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     has_next = serializers.BooleanField()
     has_previous = serializers.BooleanField()
+    truncated = serializers.BooleanField(help_text="more subjects match than are searched: refine the query")
     results = PublicEntrySerializer(many=True, source="rows")
 
 

@@ -6,27 +6,30 @@ WITHDRAWN and pre-listing entries never appear: the filter is on the entry's com
 removal leaves public view the moment its transaction commits.
 
 The search is bounded: a name fragment of at least ``MIN_QUERY`` characters or one full 18-character
-code (never a code prefix: that would let anyone enumerate ID numbers), pages of ``PAGE_SIZE`` rows
-fetched with LIMIT (no COUNT over the match) and at most ``MAX_PAGES`` pages; refine the query to
-see more. A code is an index lookup (``cases_subject.identifier``); a name fragment is a LIKE over the
-subjects' names joined to the listed entries (partial index ``entry_listed_by_subject``).
+code (never a code prefix: that would let anyone enumerate ID numbers); at most ``MAX_SUBJECTS``
+matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT (no COUNT over the match) and at
+most ``MAX_PAGES`` pages; refine the query to see more. A code is an index lookup
+(``cases_subject.identifier``), then the subject's listed entries (partial index
+``entry_listed_by_subject``). A name fragment is a LIKE over subjects' names (no index can serve a
+2-character infix; see docs/performance.md), stopped after ``MAX_SUBJECTS`` listed matches.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import ValidationFailed
 from cases.identifiers import mask_resident_id, normalise
-from cases.models import ListEntry, ListType
+from cases.models import ListEntry, ListType, Subject
 
 MIN_QUERY = 2
 PAGE_SIZE = 20
 MAX_PAGES = 50
+MAX_SUBJECTS = 1000
 KINDS = ListType.Kind
 
 # What the public reads for each listed state.
@@ -59,28 +62,45 @@ def parse_query(*, q: str, kind: str = "") -> DisclosureQuery:
     return DisclosureQuery(text=code if is_code else text, kind=kind, is_code=is_code)
 
 
-def public_entries(*, query: DisclosureQuery) -> QuerySet[ListEntry]:
-    """Listed entries matching the query, newest publication first. Anyone may call this."""
+def _listed(kind: str = "") -> QuerySet[ListEntry]:
     qs = ListEntry.objects.filter(state__in=ListEntry.LISTED, list_type__kind__in=KINDS.values)
+    return qs.filter(list_type__kind=kind) if kind else qs
+
+
+def matching_subjects(*, query: DisclosureQuery) -> tuple[list[int], bool]:
+    """Ids of the first ``MAX_SUBJECTS`` listed subjects (in registration order) whose code is the
+    query or whose name contains it, and whether more match. Bounding the subjects first keeps a
+    broad fragment (公司) from joining and sorting every listed entry: the scan stops early."""
     if query.is_code:
-        qs = qs.filter(subject__identifier=query.text)
+        subjects = Subject.objects.filter(identifier=query.text)
     else:
-        qs = qs.filter(Q(subject__name__contains=query.text))
-    if query.kind:
-        qs = qs.filter(list_type__kind=query.kind)
-    return qs.select_related("subject", "list_type", "listing_unit").order_by("-published_at", "-id")
+        subjects = Subject.objects.filter(name__contains=query.text)
+    subjects = subjects.filter(Exists(_listed(query.kind).filter(subject=OuterRef("pk"))))
+    ids = list(subjects.order_by("pk").values_list("pk", flat=True)[: MAX_SUBJECTS + 1])
+    return ids[:MAX_SUBJECTS], len(ids) > MAX_SUBJECTS
+
+
+def public_entries(*, subject_ids: list[int], kind: str = "") -> QuerySet[ListEntry]:
+    """The listed entries of these subjects, newest publication first. Anyone may call this."""
+    return (
+        _listed(kind).filter(subject_id__in=subject_ids)
+        .select_related("subject", "list_type", "listing_unit").order_by("-published_at", "-id")
+    )
 
 
 def public_page(*, query: DisclosureQuery, page: int = 1) -> dict:
-    """One page: ``{"rows": [...], "page": n, "has_next": bool, "has_previous": bool}``."""
+    """One page: ``{"rows": [...], "page": n, "has_next", "has_previous", "truncated"}``; ``truncated``
+    says more subjects match than are searched (ask the visitor to refine the query)."""
     page = min(max(1, page), MAX_PAGES)
     offset = (page - 1) * PAGE_SIZE
-    entries = list(public_entries(query=query)[offset: offset + PAGE_SIZE + 1])
+    subject_ids, truncated = matching_subjects(query=query)
+    entries = list(public_entries(subject_ids=subject_ids, kind=query.kind)[offset: offset + PAGE_SIZE + 1]) if subject_ids else []
     return {
         "rows": [public_row(e) for e in entries[:PAGE_SIZE]],
         "page": page,
         "has_next": len(entries) > PAGE_SIZE and page < MAX_PAGES,
         "has_previous": page > 1,
+        "truncated": truncated,
     }
 
 

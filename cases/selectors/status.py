@@ -31,8 +31,6 @@ from cases.services.subjects import validate_identifier
 
 BATCH_LIMIT = 1000
 LISTED = ListEntry.LISTED
-# Long texts the answer never shows.
-_UNREAD = ("facts", "statement", "deadlines")
 
 
 def _moment(as_of) -> dt.datetime:
@@ -78,23 +76,26 @@ def status_unit(*, user, unit_code: str | None = None) -> Unit:
     return unit
 
 
-def _listed_entries(subject_ids: list[int], as_of) -> list[tuple[ListEntry, str]]:
-    """(entry, its state at the moment asked) for every listed entry of these subjects."""
+# The entry fields the answer shows (read as values: no model instances, 1,000 codes stay cheap).
+_ENTRY_FIELDS = ("id", "subject_id", "list_type_id", "list_type__code", "list_type__name", "list_type__kind",
+                 "listing_unit__code", "listing_unit__name", "reasons", "basis", "decision_date", "published_at",
+                 "valid_until")
+
+
+def _listed_entries(subject_ids: list[int], as_of) -> list[dict]:
+    """Every listed entry of these subjects with its state at the moment asked (``state``)."""
     if as_of is None:
-        rows = (
+        return list(
             ListEntry.objects.filter(subject_id__in=subject_ids, state__in=LISTED)
-            .select_related("list_type", "listing_unit").defer(*_UNREAD)
-            .order_by("subject_id", "id")
+            .values(*_ENTRY_FIELDS, "state").order_by("subject_id", "id")
         )
-        return [(entry, entry.state) for entry in rows]
     moment = _moment(as_of)
     periods = (
         ListEntryStatePeriod.objects.filter(subject_id__in=subject_ids, state__in=LISTED, started_at__lte=moment)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
-        .select_related("entry__list_type", "entry__listing_unit").defer(*(f"entry__{f}" for f in _UNREAD))
-        .order_by("subject_id", "entry_id")
+        .values(*(f"entry__{f}" for f in _ENTRY_FIELDS), "state").order_by("subject_id", "entry_id")
     )
-    return [(period.entry, period.state) for period in periods]
+    return [{**{f: p[f"entry__{f}"] for f in _ENTRY_FIELDS}, "state": p["state"]} for p in periods]
 
 
 def _unit_measures(unit: Unit, list_type_ids: Iterable[int]) -> dict[int, list[dict]]:
@@ -119,19 +120,19 @@ def _unit_measures(unit: Unit, list_type_ids: Iterable[int]) -> dict[int, list[d
     return by_list_type
 
 
-def _entry_row(entry: ListEntry, state: str) -> dict:
+def _entry_row(e: dict, labels: dict) -> dict:
     return {
-        "id": entry.pk,
-        "list_type": {"code": entry.list_type.code, "name": entry.list_type.name, "kind": entry.list_type.kind},
-        "state": state,
-        "state_label": str(ListEntry.State(state).label),
-        "suspended": state == ListEntry.State.SUSPENDED,
-        "listing_unit": {"code": entry.listing_unit.code, "name": entry.listing_unit.name},
-        "reasons": entry.reasons,
-        "basis": entry.basis,
-        "decision_date": entry.decision_date,
-        "published_at": entry.published_at,
-        "valid_until": entry.valid_until,
+        "id": e["id"],
+        "list_type": {"code": e["list_type__code"], "name": e["list_type__name"], "kind": e["list_type__kind"]},
+        "state": e["state"],
+        "state_label": labels[e["state"]],
+        "suspended": e["state"] == ListEntry.State.SUSPENDED,
+        "listing_unit": {"code": e["listing_unit__code"], "name": e["listing_unit__name"]},
+        "reasons": e["reasons"],
+        "basis": e["basis"],
+        "decision_date": e["decision_date"],
+        "published_at": e["published_at"],
+        "valid_until": e["valid_until"],
     }
 
 
@@ -146,10 +147,11 @@ def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.d
         for s in Subject.objects.filter(identifier__in=set(codes)).only("id", "identifier", "name", "kind").order_by()
     }
     listed = _listed_entries([s.pk for s in subjects.values()], as_of) if subjects else []
-    measures = _unit_measures(unit, {entry.list_type_id for entry, state in listed if state == ListEntry.State.ACTIVE})
-    entries_by_subject: dict[int, list[tuple[ListEntry, str]]] = {}
-    for entry, state in listed:
-        entries_by_subject.setdefault(entry.subject_id, []).append((entry, state))
+    measures = _unit_measures(unit, {e["list_type_id"] for e in listed if e["state"] == ListEntry.State.ACTIVE})
+    entries_by_subject: dict[int, list[dict]] = {}
+    for e in listed:
+        entries_by_subject.setdefault(e["subject_id"], []).append(e)
+    labels = {state: str(label) for state, label in ListEntry.State.choices}
 
     answers = {}
     for code in codes:
@@ -158,15 +160,15 @@ def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.d
             answers[code] = {"subject": None, "listed": False, "entries": [], "measures": {"mandatory": [], "recommended": []}}
             continue
         rows, due = [], {}
-        for entry, state in entries_by_subject.get(subject.pk, []):
-            rows.append(_entry_row(entry, state))
-            if state != ListEntry.State.ACTIVE:
+        for e in entries_by_subject.get(subject.pk, []):
+            rows.append(_entry_row(e, labels))
+            if e["state"] != ListEntry.State.ACTIVE:
                 continue
-            for m in measures.get(entry.list_type_id, []):
+            for m in measures.get(e["list_type_id"], []):
                 item = due.setdefault(m["measure"], {**m, "entries": [], "list_types": []})
-                item["entries"].append(entry.pk)
-                if entry.list_type.code not in item["list_types"]:
-                    item["list_types"].append(entry.list_type.code)
+                item["entries"].append(e["id"])
+                if e["list_type__code"] not in item["list_types"]:
+                    item["list_types"].append(e["list_type__code"])
         answers[code] = {
             "subject": {"identifier": subject.identifier, "name": subject.name, "kind": subject.kind},
             "listed": bool(rows),
@@ -183,18 +185,18 @@ def measures_due(*, unit, subject, as_of: dt.date | dt.datetime | None = None) -
     """Measures of the subject's ACTIVE entries that ``unit`` implements, one row per (entry, measure).
     Suspended and removed entries are excluded the moment their transaction commits; ``as_of``
     answers from the state-period history."""
-    listed = [(e, s) for e, s in _listed_entries([subject.pk], as_of) if s == ListEntry.State.ACTIVE]
-    measures = _unit_measures(unit, {entry.list_type_id for entry, _state in listed})
+    listed = [e for e in _listed_entries([subject.pk], as_of) if e["state"] == ListEntry.State.ACTIVE]
+    measures = _unit_measures(unit, {e["list_type_id"] for e in listed})
     return [
         {
-            "entry": entry.pk,
-            "list_type": entry.list_type.name,
+            "entry": e["id"],
+            "list_type": e["list_type__name"],
             "measure": m["measure"],
             "title": m["title"],
             "mandatory": m["mandatory"],
             "legal_basis": m["legal_basis"],
             "legal_basis_verified": m["legal_basis_verified"],
         }
-        for entry, _state in listed
-        for m in measures.get(entry.list_type_id, [])
+        for e in listed
+        for m in measures.get(e["list_type_id"], [])
     ]

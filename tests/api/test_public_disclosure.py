@@ -174,3 +174,17 @@ def test_the_empty_page_shows_the_search_form_only(world):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="q"' in html and 'class="entry"' not in html and "htmx" in html
+
+
+def test_a_broad_query_searches_a_bounded_number_of_subjects_and_says_so(world, monkeypatch):
+    from cases.selectors import disclosure
+
+    monkeypatch.setattr(disclosure, "MAX_SUBJECTS", 2)
+    for i in range(3):
+        listed(world, subject=SubjectFactory(name=f"宽泛查询{i}有限公司"), list_type=world["red"])
+    broad = search(q="宽泛查询").json()
+    assert broad["truncated"] is True and len(broad["results"]) == 2
+    narrow = search(q="宽泛查询2").json()
+    assert narrow["truncated"] is False and len(narrow["results"]) == 1
+    html = APIClient().get(PAGE, {"q": "宽泛查询"}).content.decode()
+    assert 'class="truncated"' in html
