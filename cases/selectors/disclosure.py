@@ -11,7 +11,7 @@ matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT (no COUNT over
 most ``MAX_PAGES`` pages; refine the query to see more. A code is an index lookup
 (``cases_subject.identifier``), then the subject's listed entries (partial index
 ``entry_listed_by_subject``). A name fragment is a LIKE over subjects' names (no index can serve a
-2-character infix; see docs/performance.md), stopped after ``MAX_SUBJECTS`` listed matches.
+2-character infix; see docs/architecture.md), stopped after ``MAX_SUBJECTS`` listed matches.
 """
 
 from __future__ import annotations
