@@ -83,6 +83,17 @@ def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: d
                         addressee=addressee or case.applicant_name)
 
 
+def _record(entry: ListEntry) -> list[list[str]]:
+    """The disputed record as ordered [label, value] rows for the verification notice."""
+    from .entry_letters import decision_number
+
+    rows = [["名单", entry.list_type.name], ["认定文号", decision_number(entry) or "—"],
+            ["失信事实", entry.facts], ["列入理由", entry.reasons]]
+    if entry.decision_date:
+        rows.append(["列入日期", f"{entry.decision_date:%Y年%m月%d日}"])
+    return rows
+
+
 # --- filing -------------------------------------------------------------------------------------
 
 def _check_channel(actor, channel: str, entry: ListEntry) -> Unit | None:
@@ -250,7 +261,7 @@ def objection_accept(*, actor, case: ObjectionCase, today: dt.date | None = None
             {"verifying_unit": case.verifying_unit.name, "verification_days": days,
              "result_deadline": case.verification_due})
     _letter(case, actor, case.accepting_unit, LetterType.VERIFICATION_NOTICE,
-            {"record": f"{entry.list_type.name}：{entry.reasons}", "evidence": [
+            {"record": _record(entry), "evidence": [
                 a.original_name for a in intake.attachments_of(case)] or ["（无）"],
              "reply_days": days, "reply_deadline": case.verification_due},
             addressee=case.verifying_unit.name)
