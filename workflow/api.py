@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from viewflow.workflow.models import Task
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
@@ -104,6 +106,7 @@ class TaskQueue(generics.GenericAPIView):
 
     permission_classes = [IsStaff]
     serializer_class = TaskSerializer
+    queryset = Task.objects.none()  # for the schema; reads go through the selector
 
     @extend_schema(parameters=[QueryForm], responses=TaskSerializer(many=True))
     def get(self, request):
@@ -119,6 +122,7 @@ class EscalatedTasks(generics.GenericAPIView):
 
     permission_classes = [IsStaff]
     serializer_class = TaskSerializer
+    queryset = Task.objects.none()
 
     def get(self, request):
         page = self.paginate_queryset(selectors.escalated_tasks(user=request.user))
@@ -180,7 +184,7 @@ class TaskComplete(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = TaskDetailSerializer
 
-    @extend_schema(request=serializers.DictField(), description="The step's form data; see the task's `form`.")
+    @extend_schema(request=OpenApiTypes.OBJECT, description="The step's form data; see the task's `form`.")
     def post(self, request, pk: int):
         services.task_complete(actor=request.user, task_id=pk, data=request.data)
         return _render(request, pk)

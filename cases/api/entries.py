@@ -93,6 +93,7 @@ class EntryListCreate(generics.GenericAPIView):
     serializer_class = EntrySerializer
     queryset = ListEntry.objects.none()
 
+    @extend_schema(operation_id="entries_list", responses=EntrySerializer(many=True))
     def get(self, request):
         qs = selectors.entries_visible_to(user=request.user).order_by("-id")
         state = request.query_params.get("state")
@@ -148,8 +149,8 @@ class EntryWithdraw(generics.GenericAPIView):
 
 
 class RemovalForm(ReasonForm):
-    removal_reason = serializers.ChoiceField(choices=[(r.value, r.label) for r in services.MANUAL_REMOVAL],
-                                             label=_("removal reason"))
+    removal_reason = serializers.ChoiceField(choices=ListEntry.RemovalReason.choices, label=_("removal reason"),
+                                             help_text=_("ANNULLED or REVOKED; other reasons have their own procedures."))
 
 
 class EntryRemove(generics.GenericAPIView):

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -151,7 +152,12 @@ class PublicFileForm(FileForm):
 
 class StaffFileForm(FileForm):
     entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), label=_("list entry"))
-    channel = serializers.ChoiceField(choices=[c for c in ObjectionCase.Channel.choices if c[0] != "PORTAL"])
+    channel = serializers.ChoiceField(choices=ObjectionCase.Channel.choices)
+
+    def validate_channel(self, value):
+        if value == ObjectionCase.Channel.PORTAL:
+            raise serializers.ValidationError(_("Portal objections are filed by the subject on the portal."))
+        return value
 
 
 def _files(request):
@@ -165,13 +171,21 @@ def _filed(case, code):
                     status=status.HTTP_201_CREATED)
 
 
+class FiledSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    query_code = serializers.CharField()
+    state = serializers.CharField()
+    acceptance_due = serializers.DateField()
+    message = serializers.CharField()
+
+
 class PublicObjectionFile(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=PublicFileForm)
+    @extend_schema(request=PublicFileForm, responses={201: FiledSerializer})
     def post(self, request):
         form = PublicFileForm(data=request.data)
         form.is_valid(raise_exception=True)
@@ -193,6 +207,7 @@ class PublicObjectionCase(APIView):
         code = request.query_params.get("code") or request.data.get("code", "")
         return intake.case_by_number(ObjectionCase, number, code), code
 
+    @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=PublicObjectionSerializer)
     def get(self, request, number: str):
         case, code = self._case(request, number)
         return Response(PublicObjectionSerializer(case, context={"code": code}).data)
@@ -201,6 +216,9 @@ class PublicObjectionCase(APIView):
 class PublicObjectionAction(PublicObjectionCase):
     action = ""
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=PublicObjectionSerializer,
+                   description="`code` (the query code) and, by action: `attachments` + `note` (supplement), "
+                               "`note` (chase-up), `reason` (withdraw).")
     def post(self, request, number: str):
         case, code = self._case(request, number)
         if self.action == "supplement":
@@ -214,6 +232,8 @@ class PublicObjectionAction(PublicObjectionCase):
 
 
 class PublicObjectionLetter(PublicObjectionCase):
+    @extend_schema(parameters=[OpenApiParameter("code", str, required=True)],
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number: str, letter_id: int):
         case, _code = self._case(request, number)
         letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
@@ -231,6 +251,7 @@ class ObjectionListCreate(generics.GenericAPIView):
     queryset = ObjectionCase.objects.none()
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    @extend_schema(operation_id="objections_list", responses=ObjectionSerializer(many=True))
     def get(self, request):
         qs = objections_visible_to(user=request.user).order_by("-id")
         state = request.query_params.get("state")

@@ -156,6 +156,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SubjectKindEnum": "cases.models.subjects.Subject.Kind",
         "ListKindEnum": "cases.models.catalogue.ListType.Kind",
+        "ListEntryStateEnum": "cases.models.entries.ListEntry.State",
+        "ExecutionStateEnum": "cases.models.entries.MeasureExecution.State",
+        "ObjectionStateEnum": "cases.models.objections.ObjectionCase.State",
+        "FilingChannelEnum": "cases.models.intake.FiledCase.Channel",
     },
 }
 
