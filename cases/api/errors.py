@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from viewflow.workflow.exceptions import FlowLockFailed
 
+from workflow.calendar import CalendarDataMissing
+
 from cases.errors import Conflict, DomainError, InvalidTransition
 
 
@@ -56,6 +58,11 @@ def exception_handler(exc, context):
     if isinstance(exc, ConcurrentTransition):
         exc = Conflict()
         return Response(body(exc.code, exc.message), status=409)
+    if isinstance(exc, CalendarDataMissing):
+        # A deadline falls in a year whose holidays nobody has entered yet: refuse rather than guess.
+        message = _("Holiday data for %(year)s is missing: an administrator must enter that year's holidays "
+                    "before deadlines in it can be computed.") % {"year": exc.year}
+        return Response(body("calendar_data_missing", message, year=exc.year), status=503)
     if isinstance(exc, FlowLockFailed):
         # Another action on the same case held the flow lock for the whole retry window.
         exc = Conflict()

@@ -156,3 +156,15 @@ def test_draft_with_bad_input_gets_field_errors_and_writes_nothing(province, as_
     assert not ListEntry.objects.exists()
     english = as_user(province["officer"], language="en").post("/api/v1/entries/", {}, format="json").json()
     assert english["fields"]["facts"][0]["message"] == "This field is required."
+
+
+def test_a_deadline_in_a_year_without_holiday_data_is_refused_clearly_and_nothing_moves(province, as_user):
+    officer = as_user(province["officer"])
+    entry = draft(officer, province)
+    task = only_task(officer, "prior_notice")
+    # 5 working days from 30 December 2026 fall in 2027, which no holiday data covers yet.
+    response = officer.post(f"/api/v1/tasks/{task['id']}/complete/", {"served_on": "2026-12-30"}, format="json")
+    assert response.status_code == 503, response.json()
+    assert response.json()["code"] == "calendar_data_missing" and response.json()["year"] == 2027
+    assert ListEntry.objects.get(pk=entry["id"]).state == E.DRAFT
+    assert only_task(officer, "prior_notice")["status"] == "NEW"
