@@ -6,6 +6,8 @@ and a recommended punishment measure, a blacklist and a red list. States change 
 services of cases.services.entries (the FSM fields are protected).
 
     from tests.api.status_fixtures import world, listed, api_for  # noqa: F401  (pytest fixtures)
+
+Tests that really commit (``transaction=True``, the live server) also use ``no_letter_production``.
 """
 
 from __future__ import annotations
@@ -89,6 +91,15 @@ def backdate_history(entry: ListEntry, days: int) -> None:
         if period.ended_at:
             period.ended_at -= delta
         period.save(update_fields=["started_at", "ended_at"])
+
+
+@pytest.fixture
+def no_letter_production(monkeypatch):
+    """For tests that commit: listing issues letters (两书同达) whose rendering and signing run after
+    commit; the read side does not need the PDFs, so production is left pending."""
+    from letters.tasks import letter_produce_task
+
+    monkeypatch.setattr(letter_produce_task, "delay", lambda *args, **kwargs: None)
 
 
 def api_for(user) -> APIClient:

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from cases.audit.models import AuditEvent
 from cases.services import entries as svc
-from tests.api.status_fixtures import api_for, backdate_history, listed, world  # noqa: F401
+from tests.api.status_fixtures import api_for, backdate_history, listed, no_letter_production, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_another_unit_gets_only_its_own_measures(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_suspension_commits_the_very_next_request_lists_no_measures(world):
+def test_after_a_suspension_commits_the_very_next_request_lists_no_measures(world, no_letter_production):
     entry = listed(world)
     officer = world["officer_a"]
     assert codes(status(officer, world["subject"].identifier).json()["measures"]["mandatory"]) == [world["mandatory"].code]

@@ -3,14 +3,14 @@
 import pytest
 
 from cases.services import entries as svc
-from tests.api.status_fixtures import listed, world  # noqa: F401
+from tests.api.status_fixtures import listed, no_letter_production, world  # noqa: F401
 from tests.factories import NaturalPersonFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def disclosed(world):
+def disclosed(world, no_letter_production):
     company = SubjectFactory(name="公示浏览器测试贸易有限公司")
     person = NaturalPersonFactory(name="公示浏览器测试人")
     gone = SubjectFactory(name="公示浏览器已移出公司")
