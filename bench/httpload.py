@@ -1,0 +1,264 @@
+"""Gunicorn under test and a small closed-loop HTTP load generator for ``bench/province.py``.
+
+Each client is a thread with its own ``http.client`` connection, sending the next request as soon
+as the previous answer is read (closed loop: the offered load adapts to the server). Gunicorn's
+sync workers answer ``Connection: close``, so a client reconnects per request, as a browser or a
+checking system behind the proxy would. Latency is send → last byte read, so it includes the wait
+in gunicorn's accept queue when all workers are busy.
+
+CPU is accounted from ``/proc``: busy time of the whole machine, of gunicorn's workers and of this
+process (the load generator), so a figure can be read against what the 2 cores were doing.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TICK = os.sysconf("SC_CLK_TCK")
+
+Request = tuple[str, str, bytes | None]  # method, path, body
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- CPU accounting --------------------------------------------------------------------------------
+
+def machine_busy_seconds() -> float:
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICK
+
+
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+@dataclass
+class CpuSample:
+    """Busy CPU seconds: the machine, gunicorn's workers, PostgreSQL (every child of the
+    postmaster: backends, pgbench's included, and background workers) and this process."""
+
+    machine: float
+    server: float
+    database: dict[int, float]
+    client: float
+
+    @classmethod
+    def take(cls, server_pids: list[int], postmaster: int | None = None) -> CpuSample:
+        database = {p: process_cpu_seconds(p) for p in children(postmaster)} if postmaster else {}
+        return cls(machine_busy_seconds(), sum(process_cpu_seconds(p) for p in server_pids), database,
+                   time.process_time())
+
+    def __sub__(self, before: CpuSample) -> CpuUse:
+        # Backends that started during the run count whole; those that ended are lost (rare: the
+        # workers keep their connections, CONN_MAX_AGE).
+        database = sum(cpu - before.database.get(pid, 0.0) for pid, cpu in self.database.items())
+        return CpuUse(self.machine - before.machine, self.server - before.server, database,
+                      self.client - before.client)
+
+
+@dataclass
+class CpuUse:
+    machine: float
+    server: float
+    database: float
+    client: float
+
+
+# --- gunicorn ----------------------------------------------------------------------------------------
+
+class Gunicorn:
+    """``gunicorn config.wsgi -w 2`` on a free loopback port with the production settings."""
+
+    def __init__(self, *, workers: int = 2, settings: str = "config.settings.production"):
+        self.port = free_port()
+        self.workers = workers
+        self.env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE=settings,
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            LOG_LEVEL="WARNING",
+        )
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start")
+            if len(self.worker_pids()) == self.workers:
+                try:
+                    status, _body = self.call("GET", "/api/v1/units/")
+                    if status in (200, 401, 403):
+                        return self
+                except OSError:
+                    pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def worker_pids(self) -> list[int]:
+        return children(self.process.pid)
+
+    # The TLS-terminating proxy in front of gunicorn says the request came over HTTPS (production
+    # settings redirect plain HTTP and trust SECURE_PROXY_SSL_HEADER).
+    base_headers = {"X-Forwarded-Proto": "https", "Accept": "application/json"}
+
+    def call(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers={**self.base_headers, **(headers or {})})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def token(self, username: str, password: str) -> str:
+        body = json.dumps({"username": username, "password": password}).encode()
+        status, data = self.call("POST", "/api/v1/auth/token/", body=body,
+                                 headers={"Content-Type": "application/json"})
+        if status != 200:
+            raise RuntimeError(f"token request failed: {status} {data[:200]!r}")
+        return json.loads(data)["token"]
+
+
+# --- the load run ---------------------------------------------------------------------------------------
+
+@dataclass
+class LoadResult:
+    name: str
+    clients: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    cpu: CpuUse
+    items_per_request: int = 1
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def percentile(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    @property
+    def server_cpu_ms(self) -> float:
+        """Gunicorn workers' CPU per request (Django, DRF, psycopg2), in milliseconds."""
+        return self.cpu.server / max(1, len(self.latencies)) * 1000
+
+    @property
+    def database_cpu_ms(self) -> float:
+        return self.cpu.database / max(1, len(self.latencies)) * 1000
+
+    @property
+    def capacity(self) -> float:
+        """Requests per second two idle cores would give at this CPU cost (gunicorn + PostgreSQL
+        per request; the load generator excluded): what the run would reach on a quiet machine."""
+        return 2 / max(1e-9, (self.server_cpu_ms + self.database_cpu_ms) / 1000)
+
+    def line(self) -> str:
+        per_item = "" if self.items_per_request == 1 else f"  ({self.throughput * self.items_per_request:,.0f} codes/s)"
+        return (f"{self.name:<34}{self.clients:>3} cl  {self.throughput:>8,.1f} req/s  p50 {self.percentile(0.50):>7.1f} ms"
+                f"  p99 {self.percentile(0.99):>7.1f} ms  err {self.errors}{per_item}\n{'':<38}"
+                f"cores busy: machine {self.cpu.machine / self.seconds:.2f} = gunicorn {self.cpu.server / self.seconds:.2f}"
+                f" + postgres {self.cpu.database / self.seconds:.2f} + loadgen {self.cpu.client / self.seconds:.2f}"
+                f" + other {(self.cpu.machine - self.cpu.server - self.cpu.database - self.cpu.client) / self.seconds:.2f}"
+                f"; CPU per request: gunicorn {self.server_cpu_ms:.2f} ms, postgres {self.database_cpu_ms:.2f} ms"
+                f" → {self.capacity:,.0f} req/s on 2 idle cores")
+
+
+def drive(server: Gunicorn, name: str, next_request: Callable[[random.Random], Request], *, token: str,
+          clients: int, seconds: float, warmup: float, items_per_request: int = 1,
+          postmaster: int | None = None) -> LoadResult:
+    headers = {**Gunicorn.base_headers, "Authorization": f"Token {token}", "Content-Type": "application/json"}
+    start = time.monotonic()
+    measure_from, end = start + warmup, start + warmup + seconds
+    collected: list[tuple[list[float], int]] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        rng = random.Random(n * 7919 + len(name))
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        latencies, errors = [], 0
+        while (t0 := time.monotonic()) < end:
+            method, path, body = next_request(rng)
+            ok = False
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+            elapsed = time.monotonic() - t0
+            if t0 >= measure_from:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+        conn.close()
+        with lock:
+            collected.append((latencies, errors))
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(max(0.0, measure_from - time.monotonic()))
+    pids = server.worker_pids()
+    before = CpuSample.take(pids, postmaster)
+    time.sleep(max(0.0, end - time.monotonic()))
+    cpu = CpuSample.take(pids, postmaster) - before
+    for t in threads:
+        t.join()
+    latencies = [x for lat, _e in collected for x in lat]
+    return LoadResult(name, clients, seconds, latencies, sum(e for _l, e in collected), cpu, items_per_request)
