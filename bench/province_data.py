@@ -14,7 +14,7 @@ cases_listentry            2,000,000                       79 % ACTIVE (1 % of a
                                                            ``valid_until``), 2 % SUSPENDED,
                                                            16 % REMOVED, 2 % WITHDRAWN, 1 % in
                                                            prior notice; 11 list types
-cases_listentrystateperiod ~8,500,000                      the full state history of each entry
+cases_listentrystateperiod ~7,600,000                      the full state history of each entry
 cases_measureexecution     ~8,100,000                      5 per listed entry over the list
                                                            type's (measure, implementing unit)
                                                            pairs
