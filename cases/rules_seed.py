@@ -146,6 +146,23 @@ RULES = [
         "domain.md §4：严重失信信息公示期1年至3年，期满自动撤下（可配置）",
         "严重失信信息的最长公示期",
     ),
+    _rule(
+        REPAIR, "supplement_window", 10, WORKING_DAYS,
+        "domain.md §4-§5：补正（一次性告知需补正的材料），补正期间暂停计时；补正期限由各地规定（可配置）",
+        "申请人补正信用修复材料的期限",
+    ),
+    # The bar after repeated offences (domain.md §4: "repeated offences bar repair for some years").
+    # Both rows must be in force for the bar to apply; per list type, add rows of that regime.
+    _rule(
+        REPAIR, "repeat_offence_window", 36, MONTHS,
+        "domain.md §4：多次失信的，一定年限内不得修复（年限可配置，默认值待核）",
+        "再次列入同一名单（距前次认定决定不超过该期间）视为多次失信",
+    ),
+    _rule(
+        REPAIR, "repeat_offence_bar", 36, MONTHS,
+        "domain.md §4：多次失信的，一定年限内不得修复（年限可配置，默认值待核）",
+        "多次失信的，自本次认定决定之日起该期间内不得申请信用修复",
+    ),
 ]
 
 # (case_type, step) of every seeded rule; tests and the deadline module can rely on these.

@@ -55,8 +55,10 @@ class TaskSerializer(serializers.Serializer):
         work = task.work
         if work.due is None:
             return None
+        if "calendar" not in self.context:  # once per page, not once per row
+            self.context["calendar"] = current_calendar()
         try:
-            return days_left(work.due, timezone.localdate(), work.due_unit or "CALENDAR_DAYS", current_calendar())
+            return days_left(work.due, timezone.localdate(), work.due_unit or "CALENDAR_DAYS", self.context["calendar"])
         except CalendarDataMissing:
             return (work.due - timezone.localdate()).days
 

@@ -57,3 +57,19 @@ def objection_filed(case) -> None:
     from workflow.flows.objection import ObjectionFlow
 
     ObjectionFlow.start_for(case)
+
+
+def executions_reinstated(executions, *, actor, reason: str) -> None:
+    """The entry was reinstated (a repair revoked): open lift confirmations are cancelled and each
+    execution is a respond → feedback task for its unit again."""
+    from workflow.flows.measures import ExecutionFlow
+
+    for execution in executions:
+        work.case_tasks_cancel(execution, actor=actor, reason=reason)
+        ExecutionFlow.start_for(execution)
+
+
+def repair_filed(case) -> None:
+    from workflow.flows.repair import RepairFlow
+
+    RepairFlow.start_for(case)

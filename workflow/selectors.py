@@ -55,7 +55,11 @@ def task_queue(
     if staff is None or staff.role not in (Role.OFFICER, Role.LEADER):
         return Task.objects.none()
     today = today or timezone.localdate()
-    qs = Task.objects.filter(owner_permission=staff.unit.permission_name, status__in=OPEN).select_related(
+    # Driven from the work item: the partial index work_open_by_unit (unit, due) WHERE is_open
+    # returns the first page already in deadline order (bench/province.py: 2,000 open tasks per
+    # unit). The routing permission is the same fact on viewflow's side (a task is routed to
+    # exactly its WorkItem.unit's permission) and is what every action checks.
+    qs = Task.objects.filter(work__unit=staff.unit, work__is_open=True).select_related(
         "work", "work__subject", "work__unit", "work__escalated_to", "owner"
     )
     if case_type:

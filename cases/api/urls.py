@@ -5,6 +5,7 @@ from cases import public_views
 
 from . import entries as entry_views
 from . import objections as objection_views
+from . import repairs as repair_views
 from . import views
 from . import reports as report_views
 from . import status as status_views
@@ -42,4 +43,23 @@ urlpatterns = [
          objection_views.PublicObjectionAction.as_view(action="withdraw"), name="public-objection-withdraw"),
     path("public/objections/<str:number>/letters/<int:letter_id>/pdf/",
          objection_views.PublicObjectionLetter.as_view(), name="public-objection-letter"),
+    path("public/repairs/eligibility/", repair_views.PublicRepairEligibility.as_view(),
+         name="public-repair-eligibility"),
+    path("public/repairs/", repair_views.PublicRepairFile.as_view(), name="public-repair-file"),
+    path("public/repairs/<str:number>/", repair_views.PublicRepairCase.as_view(), name="public-repair"),
+    path("public/repairs/<str:number>/material/",
+         repair_views.PublicRepairAction.as_view(action="material"), name="public-repair-material"),
+    path("public/repairs/<str:number>/chase-up/",
+         repair_views.PublicRepairAction.as_view(action="chase-up"), name="public-repair-chase-up"),
+    path("public/repairs/<str:number>/withdraw/",
+         repair_views.PublicRepairAction.as_view(action="withdraw"), name="public-repair-withdraw"),
+    path("public/repairs/<str:number>/letters/<int:letter_id>/pdf/",
+         repair_views.PublicRepairLetter.as_view(), name="public-repair-letter"),
+    path("repairs/", repair_views.RepairListCreate.as_view(), name="repair-list"),
+    path("repairs/figures/", repair_views.RepairFigures.as_view(), name="repair-figures"),
+    path("repairs/<int:pk>/", repair_views.RepairDetail.as_view(), name="repair-detail"),
+    path("repairs/<int:pk>/supplement-request/", repair_views.RepairSupplementRequest.as_view(),
+         name="repair-supplement-request"),
+    path("repairs/<int:pk>/extend/", repair_views.RepairExtend.as_view(), name="repair-extend"),
+    path("repairs/<int:pk>/revoke/", repair_views.RepairRevoke.as_view(), name="repair-revoke"),
 ]

@@ -1,6 +1,7 @@
 from .entries import ListEntry, ListEntryStatePeriod, MeasureExecution, RestorationTask
 from .intake import Attachment, ChaseUp
 from .objections import ObjectionCase
+from .repairs import RepairCase
 from .catalogue import ListType, ListTypeMeasure, Measure, MeasureImplementer
 from .registry import Region, StaffProfile, Unit, UnitListRole
 from .rules import ProcedureRule
@@ -10,6 +11,7 @@ __all__ = [
     "Attachment",
     "ChaseUp",
     "ObjectionCase",
+    "RepairCase",
     "ListEntry",
     "ListEntryStatePeriod",
     "MeasureExecution",

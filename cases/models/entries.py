@@ -115,6 +115,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         pass
 
+    # A repair found to rest on false material is revoked and the entry returns (domain.md §4).
+    @transition(state, source=S.REMOVED, target=S.ACTIVE,
+                conditions=[lambda self: self.removal_reason == "REPAIRED"])
+    def reinstate(self):
+        pass
+
 
 class ListEntryStatePeriod(models.Model):
     """One row per state an entry was in, for "as of date T" answers and audits."""
@@ -197,6 +203,11 @@ class MeasureExecution(ConcurrentTransitionMixin, models.Model):
 
     @transition(state, source=S.LIFT_PENDING, target=S.LIFTED)
     def confirm_lift(self):
+        pass
+
+    # The entry was reinstated (repair revoked): the measure is pushed to its unit again.
+    @transition(state, source=[S.LIFT_PENDING, S.LIFTED], target=S.PUSHED)
+    def reinstate(self):
         pass
 
 

@@ -225,6 +225,10 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     dispatch.executions_lifting(executions, actor=actor, reason=reason)
     if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
         entry_open_restorations(entry=entry, reason=removal_reason, actor=actor)
+    if removal_reason != ListEntry.RemovalReason.REPAIRED:
+        from .repairs import repairs_entry_removed  # repairs imports this module
+
+        repairs_entry_removed(entry=entry, actor=actor, reason=reason)
     return entry
 
 
@@ -242,6 +246,42 @@ def entry_open_restorations(*, entry: ListEntry, reason: str, actor) -> list[Res
         restorations.append(task)
     dispatch.restorations_opened(restorations)
     return restorations
+
+
+@transaction.atomic
+def entry_reinstate(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    """A repair found to rest on false material is revoked (domain.md §4): the entry returns to
+    ACTIVE and every measure goes back to its implementing unit. Executions still lift-pending or
+    lifted are pushed again (their lift tasks cancelled); measures the list type gained since the
+    removal are pushed as new executions. Each unit gets its tasks again."""
+    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=entry.pk)
+    before = {"removal_reason": entry.removal_reason, "removed_at": entry.removed_at}
+    _move(entry, "reinstate", actor=actor, reason=reason, changes={
+        "removal_reason": [before["removal_reason"], ""], "removed_at": [before["removed_at"], None]})
+    entry.removal_reason, entry.removed_at, entry.open_verifications = "", None, 0
+    entry.save(update_fields=["removal_reason", "removed_at", "open_verifications", "updated_at"])
+    executions = list(entry.executions.select_for_update().filter(state__in=[X.LIFT_PENDING, X.LIFTED]))
+    for execution in executions:
+        # A new cycle of respond → feedback; first_applied_at stays (restoration tasks read it).
+        execution.acknowledged_at = execution.applied_at = execution.feedback_reported_at = None
+        execution.lifted_at = None
+        execution.applied_note = execution.not_applied_reason = ""
+        _step(execution, "reinstate", actor=actor, reason=reason)
+    dispatch.executions_reinstated(executions, actor=actor, reason=reason)
+    present = set(entry.executions.values_list("measure_id", "unit_id"))
+    pairs = (
+        MeasureImplementer.objects.filter(measure__list_types=entry.list_type, measure__is_active=True)
+        .order_by("measure__code", "unit__code")
+        .values_list("measure_id", "unit_id")
+    )
+    added = MeasureExecution.objects.bulk_create(
+        [MeasureExecution(entry=entry, measure_id=m, unit_id=u) for m, u in pairs if (m, u) not in present]
+    )
+    if added:
+        audit_record(action="entry.measures_pushed", obj=entry, actor=actor, reason=reason,
+                     changes={"executions": [None, [[e.measure_id, e.unit_id] for e in added]]})
+        dispatch.executions_pushed(added)
+    return entry
 
 
 MANUAL_REMOVAL = (ListEntry.RemovalReason.ANNULLED, ListEntry.RemovalReason.REVOKED)
@@ -295,7 +335,7 @@ def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntr
     return entry
 
 
-def entries_expire(*, today: dt.date | None = None, batch: int = 1000) -> int:
+def entries_expire(*, today: dt.date | None = None, batch: int = 100) -> int:
     """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent."""
     today = today or timezone.localdate()
     done = 0
@@ -304,6 +344,7 @@ def entries_expire(*, today: dt.date | None = None, batch: int = 1000) -> int:
             due = list(
                 ListEntry.objects.select_for_update(skip_locked=True)
                 .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
+                .order_by("valid_until")  # walks the partial index entry_expiry
                 .select_related("list_type")[:batch]
             )
             for entry in due:
@@ -357,6 +398,9 @@ def execution_confirm_lift(*, actor, execution: MeasureExecution) -> MeasureExec
     require_member(actor, execution.unit)
     execution.lifted_at = timezone.now()
     _step(execution, "confirm_lift", actor=actor)
+    from .repairs import repairs_lift_confirmed  # repairs imports this module
+
+    repairs_lift_confirmed(entry=execution.entry, actor=actor)
     return execution
 
 

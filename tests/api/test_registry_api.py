@@ -87,3 +87,15 @@ def test_unknown_method_gets_the_error_format(api):
     response = api.delete("/api/v1/units/")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+def test_token_authentication_loads_the_staff_profile_with_the_token(officer, django_assert_max_num_queries):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=officer)
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/tasks/").status_code == 200
+    with django_assert_max_num_queries(3):  # token+user+staff+unit, the page's count and rows
+        client.get("/api/v1/tasks/")
+    assert APIClient(HTTP_AUTHORIZATION="Token nope").get("/api/v1/tasks/").status_code in (401, 403)

@@ -1,0 +1,154 @@
+"""Credit repair (信用修复), domain.md §4: whoever listed it repairs it (谁认定、谁修复). The listing
+unit checks acceptance within 3 working days, its officer reviews and proposes, its leader decides
+within 10 working days of the application; an approval removes the entry (REPAIRED) and lifts
+every measure. Seeds: Tibet 2017 item 十七, Chongqing item 18, Ankang 四(四), Lianping 二十三."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .intake import FiledCase
+
+
+class RepairCase(ConcurrentTransitionMixin, FiledCase):
+    class State(models.TextChoices):
+        SUBMITTED = "SUBMITTED", _("submitted, acceptance check")
+        NEEDS_SUPPLEMENT = "NEEDS_SUPPLEMENT", _("waiting for supplementary material")
+        NOT_ACCEPTED = "NOT_ACCEPTED", _("not accepted")
+        ACCEPTED = "ACCEPTED", _("accepted, under review")
+        REVIEWING = "REVIEWING", _("proposal before the unit leader")
+        APPROVED = "APPROVED", _("approved, measures being lifted")
+        REJECTED = "REJECTED", _("rejected")
+        CLOSED = "CLOSED", _("closed")
+        REPAIR_REVOKED = "REPAIR_REVOKED", _("repair revoked (false material)")
+        WITHDRAWN = "WITHDRAWN", _("withdrawn")
+
+    class Proposal(models.TextChoices):
+        APPROVE = "APPROVE", _("approve the repair")
+        REJECT = "REJECT", _("reject the repair")
+
+    class Outcome(models.TextChoices):
+        APPROVED = "APPROVED", _("repair approved")
+        REJECTED = "REJECTED", _("repair rejected")
+        ENTRY_REMOVED = "ENTRY_REMOVED", _("ended: the entry left the list by another procedure")
+
+    S = State
+    OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING]
+    # An approved repair counts for the cap on repairs, even if later revoked.
+    GRANTED = [S.APPROVED, S.CLOSED, S.REPAIR_REVOKED]
+
+    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="repairs")
+    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="repairs")
+    # 谁认定、谁修复: the entry's listing unit accepts, reviews and decides.
+    deciding_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    state = FSMField(_("state"), default=S.SUBMITTED, choices=State.choices, protected=True)
+    performance = models.TextField(_("how the conduct was corrected and the obligations performed"))
+    # The eligibility engine's answer (cases.services.repair_eligibility) at filing and at acceptance.
+    eligibility = models.JSONField(_("eligibility"), default=dict, blank=True)
+
+    not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
+    supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
+    supplement_requested_on = models.DateField(null=True, blank=True)
+    supplement_received_on = models.DateField(null=True, blank=True)
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for extension"), blank=True)
+    extended_on = models.DateField(_("extended on"), null=True, blank=True)
+
+    # Verification of performance (履行情况核实) asked of another unit, e.g. the tax bureau.
+    verification_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    verification_request = models.TextField(_("what is to be verified"), blank=True)
+    verification_requested_on = models.DateField(null=True, blank=True)
+    verification_reported_on = models.DateField(null=True, blank=True)
+    verification_performed = models.BooleanField(_("obligations found performed"), null=True, blank=True)
+    verification_findings = models.TextField(_("verification findings"), blank=True)
+
+    proposal = models.CharField(_("officer's proposal"), max_length=8, choices=Proposal.choices, blank=True)
+    proposal_findings = models.TextField(_("review findings"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
+    earliest_reapply_on = models.DateField(_("may apply again from"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    revocation_reason = models.TextField(_("reason for revoking the repair"), blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit repair")
+        verbose_name_plural = _("credit repairs")
+        indexes = [
+            models.Index(fields=["entry"], name="repair_open_by_entry", condition=models.Q(
+                state__in=["SUBMITTED", "NEEDS_SUPPLEMENT", "ACCEPTED", "REVIEWING", "APPROVED"])),
+            models.Index(fields=["subject", "decided_on"], name="repair_by_subject"),
+            models.Index(fields=["deciding_unit", "filed_at"], name="repair_by_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"repair {self.pk}"
+
+    @property
+    def verification_pending(self) -> bool:
+        return self.verification_requested_on is not None and self.verification_reported_on is None
+
+    # --- the map of what may happen --------------------------------------------------------
+    @transition(state, source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT,
+                conditions=[lambda self: self.supplement_requested_on is None])  # one consolidated request
+    def request_supplement(self):
+        pass
+
+    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED)
+    def receive_supplement(self):
+        pass
+
+    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT], target=S.NOT_ACCEPTED)
+    def refuse(self):
+        pass
+
+    @transition(state, source=S.SUBMITTED, target=S.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(state, source=S.ACCEPTED, target=S.REVIEWING,
+                conditions=[lambda self: not self.verification_pending])
+    def propose(self):
+        pass
+
+    @transition(state, source=S.REVIEWING, target=S.ACCEPTED)
+    def send_back(self):
+        pass
+
+    @transition(state, source=S.REVIEWING, target=S.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(state, source=S.REVIEWING, target=S.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(state, source=S.APPROVED, target=S.CLOSED)
+    def close(self):
+        pass
+
+    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.CLOSED)
+    def lapse(self):
+        """The entry left the list by another procedure (expiry, an objection, a court): nothing is
+        left to repair."""
+
+    @transition(state, source=[S.APPROVED, S.CLOSED], target=S.REPAIR_REVOKED)
+    def revoke(self):
+        pass
+
+    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.WITHDRAWN)
+    def withdraw(self):
+        pass

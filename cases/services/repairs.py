@@ -1,0 +1,514 @@
+"""Credit repair (信用修复), domain.md §4 and §5.
+
+Seeds: a subject that has corrected its conduct, performed its obligations and made a credit
+commitment may apply to leave the list before its validity ends (西藏2017 十七, 重庆 18, 安康 四(四),
+连平 二十三); whoever listed it repairs it (谁认定、谁修复). The listing unit decides whether to accept
+within 3 working days and gives the result within 10 working days of the application (one
+extension with notice for complex cases); the clock stops while a supplement is awaited. An
+approval removes the entry (REPAIRED) and lifts every measure; a repair found to rest on false
+material is revoked and the entry returns to ACTIVE.
+
+How a repair and an objection on one entry interact: docs/adr/0003-repair-and-objection-on-one-entry.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
+
+from cases.audit.services import audit_record, chain_key
+from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
+from letters.services import letter_issue
+from letters.types import LetterType
+from workflow import dispatch
+from workflow import services as work
+from workflow.calendar import DeadlineComputation, Extension, Pause
+from workflow.deadlines import compute_for_rule, find_rule
+
+from . import entries as entry_services
+from . import intake
+from .access import ACTING_ROLES, require_leader, require_member, staff_of
+from .repair_eligibility import Eligibility, repair_eligibility
+
+R = RepairCase.State
+Channel = RepairCase.Channel
+CHANNELS = (Channel.PORTAL, Channel.COUNTER, Channel.PLATFORM)
+DECISIONS = ("APPROVE", "REJECT", "SEND_BACK")
+NUMBER_PREFIX = "XF"
+DEFAULT_BASIS = "国办发〔2025〕22号；国家发展改革委令第36号（信用修复）"
+# What the subject commits to (信用承诺书); the form is issued for the subject to sign and upload.
+COMMITMENTS = [
+    "已纠正失信行为，依法履行了相关法定义务。",
+    "所提交的信用修复申请材料真实、准确、完整；如有虚假，愿意承担相应法律责任，"
+    "并接受撤销信用修复决定、恢复列入名单。",
+    "今后严格遵守法律法规，依法诚信经营，自觉接受政府部门和社会公众的监督。",
+]
+
+
+def _move(case: RepairCase, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
+    method = getattr(case, transition)
+    if not can_proceed(method):
+        raise InvalidTransition(extra={"state": case.state, "transition": transition})
+    before = case.state
+    method()
+    case.save()
+    audit_record(action=f"repair.{transition}", obj=case, actor=actor, from_state=before, to_state=case.state,
+                 changes=changes, reason=reason)
+
+
+def _rule(case: RepairCase, step: str, on: dt.date):
+    return find_rule("REPAIR", step, regime_candidates=(case.entry.list_type.code, "default"), on_date=on)
+
+
+def _compute(case: RepairCase, step: str, start: dt.date, *, pauses=(), extension=None) -> DeadlineComputation:
+    computation = compute_for_rule(_rule(case, step, start), start=start, pauses=pauses, extension=extension)
+    case.deadlines = {**case.deadlines, step: computation.as_dict()}
+    return computation
+
+
+def _pauses(case: RepairCase) -> list[Pause]:
+    return [Pause(start=dt.date.fromisoformat(p["start"]),
+                  end=dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in case.pauses]
+
+
+def applied_on(case: RepairCase) -> dt.date:
+    """The day of the application: every period of the case runs from it (kept in the computation)."""
+    data = case.deadlines.get("decision") or case.deadlines.get("acceptance")
+    return dt.date.fromisoformat(data["start"]) if data else timezone.localtime(case.filed_at).date()
+
+
+def _extension(case: RepairCase) -> Extension | None:
+    data = (case.deadlines.get("decision") or {}).get("extension")
+    return Extension(data["amount"], data["unit"], data["reason"]) if data else None
+
+
+def _letter(case: RepairCase, actor, letter_type: str, context: dict):
+    entry = case.entry
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    issuer = actor if staff is not None and staff.unit_id == case.deciding_unit_id else None
+    base = {"repair_ref": case.number, "filed_on": applied_on(case), "list_name": entry.list_type.name,
+            "record_summary": entry.reasons}
+    # The commitment is the subject's letter to the unit; every other letter goes to the applicant.
+    addressee = case.deciding_unit.name if letter_type == LetterType.COMMITMENT else case.applicant_name
+    return letter_issue(actor=issuer, unit=case.deciding_unit, letter_type=letter_type, subject=case.subject,
+                        case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
+                        addressee=addressee)
+
+
+def _not_eligible(eligibility: Eligibility):
+    earliest = eligibility.earliest_date
+    if earliest:
+        message = _("Credit repair is not possible yet; the earliest date to apply is %(date)s.") % {
+            "date": earliest.isoformat()}
+    else:
+        message = _("This entry cannot be repaired.")
+    return ValidationFailed(message, code="repair_not_eligible",
+                            fields={"entry": [(c.code, c.message) for c in eligibility.unmet]},
+                            extra={"eligibility": eligibility.as_dict()})
+
+
+def _materials(case: RepairCase) -> set[str]:
+    return set(intake.attachments_of(case).values_list("kind", flat=True))
+
+
+def _check_groups(proof=(), commitment=(), files=()) -> list[tuple[str, list]]:
+    groups = [(Attachment.Kind.PROOF, list(proof or [])), (Attachment.Kind.COMMITMENT, list(commitment or [])),
+              (Attachment.Kind.OTHER, list(files or []))]
+    if sum(len(g) for _k, g in groups) > intake.MAX_FILES:
+        raise ValidationFailed(fields={"attachments": [
+            ("too_many", _("At most %(n)s files.") % {"n": intake.MAX_FILES})]})
+    return [(kind, intake.attachments_check(group)) for kind, group in groups]
+
+
+def _store(case, checked, *, actor, supplement_kind: str | None = None) -> None:
+    for kind, files in checked:
+        if files:
+            intake.attachments_store(case, files, kind=supplement_kind if kind == Attachment.Kind.OTHER and
+                                     supplement_kind else kind, actor=actor)
+
+
+# --- filing -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def repair_file(
+    *,
+    actor=None,
+    channel: str,
+    entry: ListEntry,
+    performance: str,
+    applicant_name: str,
+    applicant_contact: str,
+    proof=(),
+    commitment=(),
+    files=(),
+    today: dt.date | None = None,
+) -> tuple[RepairCase, str]:
+    """File a repair application (portal, counter or the platform window). The engine checks
+    eligibility first: an application before the minimum period, for an excluded category or
+    while barred is refused with each unmet condition and the earliest date. Proof of performance
+    is required; the signed commitment may follow (the form is issued at once when it is missing).
+    Returns the case and its query code (shown only once)."""
+    proof, commitment, files = list(proof or []), list(commitment or []), list(files or [])
+    errors = {}
+    for name, value in (("performance", performance), ("applicant_name", applicant_name),
+                        ("applicant_contact", applicant_contact)):
+        if not (value or "").strip():
+            errors[name] = [("required", _("This field is required."))]
+    if channel not in CHANNELS:
+        errors["channel"] = [("invalid_choice", _("Not one of the allowed values."))]
+    if not proof:
+        errors["proof"] = [("required", _("Attach proof that the obligations were performed."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    if channel != Channel.PORTAL and staff_of(actor).role not in ACTING_ROLES:
+        raise Forbidden(_("Only officers and leaders may record a repair application."), code="not_acting_staff")
+    today = today or timezone.localdate()
+    entry = ListEntry.objects.select_for_update().select_related("list_type", "listing_unit").get(pk=entry.pk)
+    eligibility = repair_eligibility(entry=entry, today=today)
+    if not eligibility.eligible:
+        raise _not_eligible(eligibility)
+    checked = _check_groups(proof, commitment, files)
+    code = intake.query_code_new()
+    case = RepairCase(
+        entry=entry, subject=entry.subject, deciding_unit=entry.listing_unit, channel=channel,
+        performance=performance.strip(), applicant_name=applicant_name.strip(),
+        applicant_contact=applicant_contact.strip(), eligibility={"filing": eligibility.as_dict()},
+        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        query_code_hash=intake.query_code_hash(code),
+    )
+    case.acceptance_due = _compute(case, "acceptance", today).due
+    case.decision_due = _compute(case, "decision", today).due
+    case.save()
+    intake.assign_number(case, NUMBER_PREFIX)
+    audit_record(action="repair.file", obj=case, actor=case.filed_by, to_state=case.state,
+                 changes={"number": [None, case.number], "entry": [None, entry.pk], "channel": [None, channel],
+                          "acceptance_due": [None, case.acceptance_due], "decision_due": [None, case.decision_due]})
+    audit_record(action="entry.repair_filed", obj=entry, actor=case.filed_by, changes={"repair": [None, case.number]})
+    _store(case, checked, actor=actor)
+    if not dict(checked)[Attachment.Kind.COMMITMENT]:
+        repair_commitment_form(case=case)
+    dispatch.repair_filed(case)
+    return case, code
+
+
+def repair_commitment_form(*, case: RepairCase):
+    """信用承诺书: generated from the template for the subject to sign and upload (as an attachment of
+    kind COMMITMENT). An unsigned form: no document number, no unit signature."""
+    return _letter(case, None, LetterType.COMMITMENT, {"commitments": COMMITMENTS})
+
+
+@transaction.atomic
+def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(), note: str = "", actor=None,
+                           today: dt.date | None = None) -> RepairCase:
+    """The applicant's material. Before the acceptance check it is added to the application (e.g.
+    the signed commitment); while a supplement is awaited it is the supplement: the clock resumes
+    and the acceptance and decision deadlines move by the paused working days."""
+    checked = _check_groups(proof, commitment, files)
+    if not any(files for _k, files in checked) and not (note or "").strip():
+        raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    if case.state == R.SUBMITTED:
+        _store(case, checked, actor=actor)
+        return case
+    if case.state != R.NEEDS_SUPPLEMENT:
+        raise InvalidTransition(extra={"state": case.state, "transition": "submit_material"})
+    today = today or timezone.localdate()
+    case.supplement_received_on = today
+    case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
+    start = applied_on(case)
+    acceptance = _compute(case, "acceptance", start, pauses=_pauses(case))
+    decision = _compute(case, "decision", start, pauses=_pauses(case))
+    before = (case.acceptance_due, case.decision_due)
+    case.acceptance_due, case.decision_due = acceptance.due, decision.due
+    _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
+          changes={"acceptance_due": [before[0], case.acceptance_due], "decision_due": [before[1], case.decision_due]})
+    _store(case, checked, actor=actor, supplement_kind=Attachment.Kind.SUPPLEMENT)
+    work.case_tasks_resume(case, actor=actor, reason="补正材料已收到")
+    work.case_tasks_redate(case, steps=["acceptance"], computation=acceptance, reason="补正材料已收到")
+    return case
+
+
+# --- acceptance (受理审查, 3 working days) --------------------------------------------------------
+
+@transaction.atomic
+def repair_request_supplement(*, actor, case: RepairCase, materials: list[str], today: dt.date | None = None):
+    """补正: one consolidated request; the acceptance and decision clocks stop until it arrives."""
+    require_member(actor, case.deciding_unit)
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    materials = [m.strip() for m in materials or [] if (m or "").strip()]
+    if not materials:
+        raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
+    today = today or timezone.localdate()
+    window = compute_for_rule(_rule(case, "supplement_window", today), start=today)
+    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials]})
+    case.supplement_request, case.supplement_requested_on = materials, today
+    case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
+    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "updated_at"])
+    work.case_tasks_pause(case, actor=actor, reason="补正")
+    _letter(case, actor, LetterType.REPAIR_SUPPLEMENT,
+            {"missing_materials": materials, "supplement_deadline": window.due})
+    return case
+
+
+@transaction.atomic
+def repair_refuse(*, actor, case: RepairCase, reasons: str, basis: str, today: dt.date | None = None):
+    """不予受理, with reasons and the basis; the letter names the earliest date to apply again when
+    the engine knows one."""
+    require_member(actor, case.deciding_unit)
+    if not (reasons or "").strip() or not (basis or "").strip():
+        raise ValidationFailed(fields={f: [("required", _("This field is required."))]
+                                       for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    eligibility = repair_eligibility(entry=case.entry, today=today, case=case)
+    case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
+    case.eligibility = {**case.eligibility, "acceptance": eligibility.as_dict()}
+    _move(case, "refuse", actor=actor, reason=case.not_accepted_reasons)
+    context = {"reasons": case.not_accepted_reasons, "basis": basis.strip()}
+    if not eligibility.eligible and eligibility.earliest_date:
+        context["earliest_repair_date"] = eligibility.earliest_date
+    _letter(case, actor, LetterType.REPAIR_NOT_ACCEPTED, context)
+    return case
+
+
+@transaction.atomic
+def repair_accept(*, actor, case: RepairCase, today: dt.date | None = None):
+    """受理: the application is complete (proof of performance and the signed commitment) and the
+    entry is still eligible; the acceptance notice names the result deadline."""
+    require_member(actor, case.deciding_unit)
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    if not can_proceed(case.accept):
+        raise InvalidTransition(extra={"state": case.state, "transition": "accept"})
+    today = today or timezone.localdate()
+    have = _materials(case)
+    missing = [(kind, label) for kind, label in (
+        (Attachment.Kind.PROOF, _("Proof that the obligations were performed is missing.")),
+        (Attachment.Kind.COMMITMENT, _("The signed credit commitment letter is missing.")))
+        if kind not in have]
+    if missing:
+        raise ValidationFailed(_("The application is incomplete: request a supplement or do not accept it."),
+                               code="materials_missing",
+                               fields={"materials": [("missing_" + kind.lower(), label) for kind, label in missing]})
+    eligibility = repair_eligibility(entry=case.entry, today=today, case=case)
+    if not eligibility.eligible:
+        raise _not_eligible(eligibility)
+    case.accepted_on = today
+    case.eligibility = {**case.eligibility, "acceptance": eligibility.as_dict()}
+    _move(case, "accept", actor=actor, changes={"decision_due": [None, case.decision_due]})
+    _letter(case, actor, LetterType.REPAIR_ACCEPTED, {"result_deadline": case.decision_due})
+    return case
+
+
+# --- review (审核): officer proposes, leader decides ----------------------------------------------
+
+@transaction.atomic
+def repair_request_verification(*, actor, case: RepairCase, unit: Unit, request: str,
+                                today: dt.date | None = None):
+    """The reviewing officer asks another unit to verify that the obligations were performed
+    (e.g. the tax bureau that taxes were paid); it becomes a task of that unit."""
+    require_member(actor, case.deciding_unit)
+    if not (request or "").strip():
+        raise ValidationFailed(fields={"request": [("required", _("Say what is to be verified."))]})
+    if unit is None or not unit.is_active or unit.pk == case.deciding_unit_id:
+        raise ValidationFailed(fields={"verification_unit": [("invalid", _("Choose another active unit."))]})
+    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    if case.state != R.ACCEPTED or case.verification_pending:
+        raise InvalidTransition(extra={"state": case.state, "transition": "request_verification"})
+    case.verification_unit, case.verification_request = unit, request.strip()
+    case.verification_requested_on, case.verification_reported_on = today or timezone.localdate(), None
+    case.verification_performed, case.verification_findings = None, ""
+    case.save()
+    audit_record(action="repair.verification_requested", obj=case, actor=actor, reason=case.verification_request,
+                 changes={"verification_unit": [None, unit.code]})
+    return case
+
+
+@transaction.atomic
+def repair_report_verification(*, actor, case: RepairCase, performed: bool, findings: str,
+                               today: dt.date | None = None):
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("verification_unit").get(pk=case.pk)
+    if case.verification_unit is None:
+        raise InvalidTransition(extra={"state": case.state, "transition": "report_verification"})
+    require_member(actor, case.verification_unit)
+    if not case.verification_pending:
+        raise InvalidTransition(extra={"state": case.state, "transition": "report_verification"})
+    if not (findings or "").strip():
+        raise ValidationFailed(fields={"findings": [("required", _("This field is required."))]})
+    case.verification_performed, case.verification_findings = bool(performed), findings.strip()
+    case.verification_reported_on = today or timezone.localdate()
+    case.save()
+    audit_record(action="repair.verification_reported", obj=case, actor=actor, reason=case.verification_findings,
+                 changes={"verification_performed": [None, case.verification_performed]})
+    return case
+
+
+@transaction.atomic
+def repair_propose(*, actor, case: RepairCase, proposal: str, findings: str):
+    """The listing unit's officer proposes approval or rejection, with the review findings."""
+    require_member(actor, case.deciding_unit)
+    errors = {}
+    if proposal not in RepairCase.Proposal.values:
+        errors["proposal"] = [("invalid_choice", _("Not one of the allowed values."))]
+    if not (findings or "").strip():
+        errors["findings"] = [("required", _("This field is required."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    if case.verification_pending:
+        raise Conflict(_("The verification of performance has not been reported yet."), code="verification_pending")
+    case.proposal, case.proposal_findings, case.proposed_by = proposal, findings.strip(), actor
+    _move(case, "propose", actor=actor, reason=case.proposal_findings, changes={"proposal": ["", proposal]})
+    return case
+
+
+def _objection_pending(entry: ListEntry) -> bool:
+    return entry.state == ListEntry.State.SUSPENDED or entry.open_verifications > 0
+
+
+@transaction.atomic
+def repair_decide(*, actor, case: RepairCase, decision: str, reasons: str = "", basis: str = "",
+                  earliest_reapply_on: dt.date | None = None, today: dt.date | None = None):
+    """The listing unit's leader decides (谁认定、谁修复): approve (the entry is removed as REPAIRED and
+    every measure goes lift-pending, in this transaction), reject with reasons (the letter states
+    the remedies), or send the proposal back. While an objection on the entry is being verified
+    the decision waits (ADR 0003)."""
+    require_leader(actor, case.deciding_unit)
+    if decision not in DECISIONS:
+        raise ValidationFailed(fields={"decision": [("invalid_choice", _("Not one of the allowed values."))]})
+    if decision != "APPROVE" and not (reasons or "").strip():
+        raise ValidationFailed(fields={"reasons": [("required", _("This field is required."))]})
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    today = today or timezone.localdate()
+    if decision == "SEND_BACK":
+        _move(case, "send_back", actor=actor, reason=reasons.strip())
+        return case
+    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=case.entry_id)
+    if _objection_pending(entry):
+        raise Conflict(_("An objection on this entry is being verified; the repair decision waits for its result."),
+                       code="objection_pending")
+    basis = (basis or "").strip() or DEFAULT_BASIS
+    case.decided_by, case.decided_on = actor, today
+    case.decision_reasons = (reasons or "").strip() or case.proposal_findings
+    if decision == "APPROVE":
+        case.outcome = RepairCase.Outcome.APPROVED
+        _move(case, "approve", actor=actor, reason=case.decision_reasons,
+              changes={"outcome": ["", case.outcome], "proposal": [None, case.proposal]})
+        entry_services.entry_remove(actor=actor, entry=entry, removal_reason=ListEntry.RemovalReason.REPAIRED,
+                                    reason=f"信用修复{case.number}")
+        _letter(case, actor, LetterType.REPAIR_APPROVED, {
+            "findings": case.decision_reasons, "basis": basis,
+            "effect": f"将申请人移出{entry.list_type.name}，相关失信信息停止公示，"
+                      "已实施的联合惩戒措施予以解除。",
+            "effective_date": today,
+        })
+        # No measure to lift, or none left: the case closes at once.
+        repairs_lift_confirmed(entry=entry, actor=actor)
+        return case
+    case.outcome, case.earliest_reapply_on = RepairCase.Outcome.REJECTED, earliest_reapply_on
+    case.closed_at = timezone.now()
+    _move(case, "reject", actor=actor, reason=case.decision_reasons,
+          changes={"outcome": ["", case.outcome], "proposal": [None, case.proposal]})
+    context = {"reasons": case.decision_reasons, "basis": basis}
+    if earliest_reapply_on:
+        context["earliest_repair_date"] = earliest_reapply_on
+    _letter(case, actor, LetterType.REPAIR_REJECTED, context)
+    return case
+
+
+@transaction.atomic
+def repair_extend(*, actor, case: RepairCase, days: int, reason: str):
+    """One extension with notice for complex cases (domain.md §4), at most the REPAIR/extension rule
+    (10 working days), granted by the listing unit's leader. The decision deadline is recomputed,
+    open tasks carry the new date, and the applicant sees the reason and the new date."""
+    require_leader(actor, case.deciding_unit)
+    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    if case.state not in (R.ACCEPTED, R.REVIEWING):
+        raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
+    if case.extension_reason:
+        raise InvalidTransition(_("The deadline has already been extended once."), code="already_extended")
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
+    limit = _rule(case, "extension", applied_on(case))
+    if not isinstance(days, int) or not 1 <= days <= limit.amount:
+        raise ValidationFailed(fields={"days": [("invalid", _("Between 1 and %(n)s days.") % {"n": limit.amount})]})
+    computation = _compute(case, "decision", applied_on(case), pauses=_pauses(case),
+                           extension=Extension(amount=days, unit=limit.period_unit, reason=reason.strip()))
+    before = case.decision_due
+    case.decision_due, case.extension_reason, case.extended_on = computation.due, reason.strip(), timezone.localdate()
+    case.save()
+    audit_record(action="repair.extend", obj=case, actor=actor, reason=case.extension_reason,
+                 changes={"decision_due": [before, case.decision_due]})
+    work.case_tasks_redate(case, steps=["review", "performance_check", "decision"], computation=computation,
+                           actor=actor, reason=case.extension_reason)
+    return case
+
+
+@transaction.atomic
+def repair_withdraw(*, case: RepairCase, reason: str, actor=None):
+    """The applicant withdraws before the decision; open tasks are cancelled."""
+    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
+    _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
+    work.case_tasks_cancel(case, actor=actor, reason="申请人撤回信用修复申请")
+    return case
+
+
+@transaction.atomic
+def repair_revoke(*, actor, case: RepairCase, reason: str):
+    """A repair found to rest on false material is revoked (REPAIR_REVOKED): the entry returns to
+    ACTIVE and its measures go back to their implementing units as tasks."""
+    require_leader(actor, case.deciding_unit)
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
+    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    entry = ListEntry.objects.select_for_update().get(pk=case.entry_id)
+    if entry.state != ListEntry.State.REMOVED or entry.removal_reason != ListEntry.RemovalReason.REPAIRED:
+        raise InvalidTransition(_("The entry is no longer removed by this repair."), code="entry_not_repaired",
+                                extra={"state": entry.state, "removal_reason": entry.removal_reason})
+    case.revocation_reason, case.revoked_by, case.revoked_at = reason.strip(), actor, timezone.now()
+    _move(case, "revoke", actor=actor, reason=case.revocation_reason)
+    entry_services.entry_reinstate(actor=actor, entry=entry,
+                                   reason=f"信用修复{case.number}已撤销：{case.revocation_reason}")
+    return case
+
+
+# --- what other procedures tell a repair ---------------------------------------------------------
+
+def repairs_lift_confirmed(*, entry: ListEntry, actor) -> int:
+    """An approved repair closes once every implementing unit has confirmed its lift."""
+    if entry.executions.filter(state=MeasureExecution.State.LIFT_PENDING).exists():
+        return 0
+    closed = 0
+    for case in RepairCase.objects.select_for_update().filter(entry=entry, state=R.APPROVED):
+        case.closed_at = timezone.now()
+        _move(case, "close", actor=actor, reason="各实施部门均已确认解除措施")
+        closed += 1
+    return closed
+
+
+def repairs_entry_removed(*, entry: ListEntry, actor, reason: str = "") -> int:
+    """The entry left the list by another procedure (expired, an objection revoked it, a court
+    annulled it): an open repair has nothing left to repair and ends, its tasks cancelled."""
+    ended = 0
+    for case in RepairCase.objects.select_for_update().filter(entry=entry, state__in=RepairCase.OPEN):
+        case.outcome, case.closed_at = RepairCase.Outcome.ENTRY_REMOVED, timezone.now()
+        _move(case, "lapse", actor=actor, reason=reason or entry.removal_reason,
+              changes={"outcome": ["", case.outcome], "removal_reason": [None, entry.removal_reason]})
+        work.case_tasks_cancel(case, actor=actor, reason="名单条目已移出")
+        ended += 1
+    return ended
+
+
+def lifts_of(case: RepairCase) -> list[dict]:
+    """Who has confirmed the lift of their measure, and who has not yet."""
+    if case.outcome != RepairCase.Outcome.APPROVED:
+        return []
+    rows = (MeasureExecution.objects.filter(entry_id=case.entry_id)
+            .select_related("unit", "measure").order_by("unit__code", "measure__code"))
+    return [{"unit": e.unit.code, "unit_name": e.unit.name, "measure": e.measure.code, "state": e.state,
+             "lifted_at": e.lifted_at} for e in rows]
+
