@@ -5,7 +5,6 @@ steps are tasks (/api/v1/tasks/)."""
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -14,19 +13,19 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from cases.audit.services import chain_key
 from cases.errors import NotFound
 from cases.identifiers import normalise
 from cases.models import ListEntry, ObjectionCase
 from cases.selectors.objections import objections_visible_to
 from cases.services import intake
 from cases.services import objections as services
-from letters.models import Letter
-from letters.selectors import letters_of_case
 
+from .intake import (
+    AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView, SupplementRequestForm, case_letters,
+    uploaded,
+)
 from .permissions import IsStaff
 
 PLAIN_STATUS = {
@@ -39,34 +38,6 @@ PLAIN_STATUS = {
     ObjectionCase.State.CLOSED: _("Closed; the result letter has been issued."),
     ObjectionCase.State.WITHDRAWN: _("Withdrawn at your request."),
 }
-
-
-class PublicCaseThrottle(AnonRateThrottle):
-    scope = "public_case"
-    rate = "60/min"
-
-    def get_rate(self):
-        return self.rate
-
-
-class AttachmentSerializer(serializers.Serializer):
-    name = serializers.CharField(source="original_name")
-    kind = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    uploaded_at = serializers.DateTimeField()
-
-
-def _letters(case, *, number=None, code=None) -> list:
-    rows = []
-    for letter in letters_of_case(chain_key(case)).order_by("id"):
-        row = {"id": letter.pk, "type": letter.letter_type, "document_number": letter.document_number,
-               "status": letter.status, "issue_date": letter.issue_date}
-        if number and letter.status == Letter.Status.ISSUED:
-            row["pdf"] = f"/api/v1/public/objections/{number}/letters/{letter.pk}/pdf/?code={code}"
-        rows.append(row)
-    return rows
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
@@ -101,7 +72,7 @@ class ObjectionDetailSerializer(ObjectionSerializer):
         return AttachmentSerializer(intake.attachments_of(case), many=True).data
 
     def get_letters(self, case) -> list:
-        return _letters(case)
+        return case_letters(case)
 
 
 class PublicObjectionSerializer(serializers.ModelSerializer):
@@ -125,7 +96,7 @@ class PublicObjectionSerializer(serializers.ModelSerializer):
         return (due - timezone.localdate()).days if due else None
 
     def get_letters(self, case) -> list:
-        return _letters(case, number=case.number, code=self.context.get("code"))
+        return case_letters(case, public_path=f"/api/v1/public/objections/{case.number}", code=self.context.get("code"))
 
 
 class FileForm(serializers.Serializer):
@@ -160,10 +131,6 @@ class StaffFileForm(FileForm):
         return value
 
 
-def _files(request):
-    return request.FILES.getlist("attachments") if hasattr(request, "FILES") else []
-
-
 def _filed(case, code):
     return Response({"number": case.number, "query_code": code, "state": case.state,
                      "acceptance_due": case.acceptance_due,
@@ -193,19 +160,12 @@ class PublicObjectionFile(APIView):
         case, code = services.objection_file(
             channel=ObjectionCase.Channel.PORTAL, entry=data["entry"], grounds=data["grounds"],
             applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
-            target=data["target"], files=_files(request))
+            target=data["target"], files=uploaded(request))
         return _filed(case, code)
 
 
-class PublicObjectionCase(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    def _case(self, request, number):
-        code = request.query_params.get("code") or request.data.get("code", "")
-        return intake.case_by_number(ObjectionCase, number, code), code
+class PublicObjectionCase(PublicCaseView):
+    model = ObjectionCase
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=PublicObjectionSerializer)
     def get(self, request, number: str):
@@ -222,7 +182,7 @@ class PublicObjectionAction(PublicObjectionCase):
     def post(self, request, number: str):
         case, code = self._case(request, number)
         if self.action == "supplement":
-            services.objection_supplement(case=case, files=_files(request), note=request.data.get("note", ""))
+            services.objection_supplement(case=case, files=uploaded(request), note=request.data.get("note", ""))
         elif self.action == "chase-up":
             intake.chase_up(case, note=request.data.get("note", ""))
         elif self.action == "withdraw":
@@ -231,16 +191,8 @@ class PublicObjectionAction(PublicObjectionCase):
         return Response(PublicObjectionSerializer(case, context={"code": code}).data)
 
 
-class PublicObjectionLetter(PublicObjectionCase):
-    @extend_schema(parameters=[OpenApiParameter("code", str, required=True)],
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request, number: str, letter_id: int):
-        case, _code = self._case(request, number)
-        letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
-        if letter is None or not letter.pdf:
-            raise NotFound(code="letter_not_found")
-        return FileResponse(letter.pdf.open("rb"), content_type="application/pdf",
-                            filename=f"{letter.document_number or letter.pk}.pdf")
+class PublicObjectionLetter(PublicCaseLetter):
+    model = ObjectionCase
 
 
 # --- officers' side ------------------------------------------------------------------------------
@@ -268,7 +220,7 @@ class ObjectionListCreate(generics.GenericAPIView):
         case, code = services.objection_file(
             actor=request.user, channel=data["channel"], entry=data["entry"], grounds=data["grounds"],
             applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
-            target=data["target"], files=_files(request))
+            target=data["target"], files=uploaded(request))
         return _filed(case, code)
 
 
@@ -285,10 +237,6 @@ class ObjectionDetail(generics.GenericAPIView):
 
     def get(self, request, pk: int):
         return Response(self.get_serializer(_objection(request, pk)).data)
-
-
-class SupplementRequestForm(serializers.Serializer):
-    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
 
 
 class ObjectionSupplementRequest(generics.GenericAPIView):

@@ -5,7 +5,6 @@ The acceptance, review, verification of performance and decision steps are tasks
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +15,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.audit.services import chain_key
 from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
 from cases.models import ListEntry, RepairCase
@@ -24,10 +22,11 @@ from cases.selectors.repairs import repair_figures, repairs_visible_to
 from cases.services import intake
 from cases.services import repairs as services
 from cases.services.repair_eligibility import repair_eligibility
-from letters.models import Letter
-from letters.selectors import letters_of_case
 
-from .objections import AttachmentSerializer, PublicCaseThrottle
+from .intake import (
+    AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView, SupplementRequestForm, case_letters,
+    uploaded,
+)
 from .permissions import IsStaff
 
 R = RepairCase.State
@@ -43,17 +42,6 @@ PLAIN_STATUS = {
     R.REPAIR_REVOKED: _("The repair was revoked because it rested on false material; the entry is listed again."),
     R.WITHDRAWN: _("Withdrawn at your request."),
 }
-
-
-def _letters(case, *, number=None, code=None) -> list:
-    rows = []
-    for letter in letters_of_case(chain_key(case)).order_by("id"):
-        row = {"id": letter.pk, "type": letter.letter_type, "document_number": letter.document_number,
-               "status": letter.status, "issue_date": letter.issue_date}
-        if number and letter.status == Letter.Status.ISSUED:
-            row["pdf"] = f"/api/v1/public/repairs/{number}/letters/{letter.pk}/pdf/?code={code}"
-        rows.append(row)
-    return rows
 
 
 class RepairSerializer(serializers.ModelSerializer):
@@ -99,7 +87,7 @@ class RepairDetailSerializer(RepairSerializer):
         return AttachmentSerializer(intake.attachments_of(case), many=True).data
 
     def get_letters(self, case) -> list:
-        return _letters(case)
+        return case_letters(case)
 
     def get_lifts(self, case) -> list:
         return services.lifts_of(case)
@@ -137,7 +125,7 @@ class PublicRepairSerializer(serializers.ModelSerializer):
         return [{"name": a.original_name, "kind": a.kind, "sha256": a.sha256} for a in intake.attachments_of(case)]
 
     def get_letters(self, case) -> list:
-        return _letters(case, number=case.number, code=self.context.get("code"))
+        return case_letters(case, public_path=f"/api/v1/public/repairs/{case.number}", code=self.context.get("code"))
 
 
 class RepairFileForm(serializers.Serializer):
@@ -166,10 +154,6 @@ class RepairStaffFileForm(RepairFileForm):
     entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), label=_("list entry"))
     channel = serializers.ChoiceField(choices=[(c, label) for c, label in RepairCase.Channel.choices
                                                if c in ("COUNTER", "PLATFORM")])
-
-
-def _files(request, name: str) -> list:
-    return request.FILES.getlist(name) if hasattr(request, "FILES") else []
 
 
 def _filed(case, code):
@@ -214,20 +198,13 @@ class PublicRepairFile(APIView):
         case, code = services.repair_file(
             channel=RepairCase.Channel.PORTAL, entry=_entry_of(data["subject"], data["entry"]),
             performance=data["performance"], applicant_name=data["applicant_name"],
-            applicant_contact=data["applicant_contact"], proof=_files(request, "proof"),
-            commitment=_files(request, "commitment"), files=_files(request, "attachments"))
+            applicant_contact=data["applicant_contact"], proof=uploaded(request, "proof"),
+            commitment=uploaded(request, "commitment"), files=uploaded(request, "attachments"))
         return _filed(case, code)
 
 
-class PublicRepairCase(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    def _case(self, request, number):
-        code = request.query_params.get("code") or request.data.get("code", "")
-        return intake.case_by_number(RepairCase, number, code), code
+class PublicRepairCase(PublicCaseView):
+    model = RepairCase
 
     @extend_schema(parameters=[OpenApiParameter("code", str)], responses=PublicRepairSerializer)
     def get(self, request, number: str):
@@ -242,9 +219,9 @@ class PublicRepairAction(PublicRepairCase):
     def post(self, request, number: str):
         case, code = self._case(request, number)
         if self.action == "material":
-            services.repair_submit_material(case=case, proof=_files(request, "proof"),
-                                            commitment=_files(request, "commitment"),
-                                            files=_files(request, "attachments"), note=request.data.get("note", ""))
+            services.repair_submit_material(case=case, proof=uploaded(request, "proof"),
+                                            commitment=uploaded(request, "commitment"),
+                                            files=uploaded(request, "attachments"), note=request.data.get("note", ""))
         elif self.action == "chase-up":
             intake.chase_up(case, note=request.data.get("note", ""))
         elif self.action == "withdraw":
@@ -253,15 +230,8 @@ class PublicRepairAction(PublicRepairCase):
         return Response(PublicRepairSerializer(case, context={"code": code}).data)
 
 
-class PublicRepairLetter(PublicRepairCase):
-    @extend_schema(parameters=[OpenApiParameter("code", str)], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request, number: str, letter_id: int):
-        case, _code = self._case(request, number)
-        letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
-        if letter is None or not letter.pdf:
-            raise NotFound(code="letter_not_found")
-        return FileResponse(letter.pdf.open("rb"), content_type="application/pdf",
-                            filename=f"{letter.document_number or letter.pk}.pdf")
+class PublicRepairLetter(PublicCaseLetter):
+    model = RepairCase
 
 
 # --- officers' side ------------------------------------------------------------------------------
@@ -289,8 +259,8 @@ class RepairListCreate(generics.GenericAPIView):
         case, code = services.repair_file(
             actor=request.user, channel=data["channel"], entry=data["entry"], performance=data["performance"],
             applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
-            proof=_files(request, "proof"), commitment=_files(request, "commitment"),
-            files=_files(request, "attachments"))
+            proof=uploaded(request, "proof"), commitment=uploaded(request, "commitment"),
+            files=uploaded(request, "attachments"))
         return _filed(case, code)
 
 
@@ -309,17 +279,13 @@ class RepairDetail(generics.GenericAPIView):
         return Response(self.get_serializer(_repair(request, pk)).data)
 
 
-class RepairSupplementRequestForm(serializers.Serializer):
-    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
-
-
 class RepairSupplementRequest(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = RepairDetailSerializer
 
-    @extend_schema(request=RepairSupplementRequestForm)
+    @extend_schema(request=SupplementRequestForm)
     def post(self, request, pk: int):
-        form = RepairSupplementRequestForm(data=request.data)
+        form = SupplementRequestForm(data=request.data)
         form.is_valid(raise_exception=True)
         services.repair_request_supplement(actor=request.user, case=_repair(request, pk),
                                            materials=form.validated_data["materials"])

@@ -31,7 +31,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs it)")
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (scripts/test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,85 @@
+"""What the objection and repair APIs share: the applicant's public view of a case (number + query
+code, throttled), its letters and their download, attachments as shown, uploaded files."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from cases.audit.services import chain_key
+from cases.errors import NotFound
+from cases.services import intake
+from letters.models import Letter
+from letters.selectors import letters_of_case
+
+
+class PublicCaseThrottle(AnonRateThrottle):
+    """Per client address: following a case, filing, and guessing query codes."""
+
+    scope = "public_case"
+    rate = "60/min"
+
+    def get_rate(self):
+        return self.rate
+
+
+class AttachmentSerializer(serializers.Serializer):
+    name = serializers.CharField(source="original_name")
+    kind = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class SupplementRequestForm(serializers.Serializer):
+    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+
+def uploaded(request, name: str = "attachments") -> list:
+    return request.FILES.getlist(name) if hasattr(request, "FILES") else []
+
+
+def case_letters(case, *, public_path: str | None = None, code: str | None = None) -> list:
+    """The case's letters; with ``public_path`` (e.g. ``/api/v1/public/objections/YY-…``) each
+    issued one carries its download link for the applicant."""
+    rows = []
+    for letter in letters_of_case(chain_key(case)).order_by("id"):
+        row = {"id": letter.pk, "type": letter.letter_type, "document_number": letter.document_number,
+               "status": letter.status, "issue_date": letter.issue_date}
+        if public_path and letter.status == Letter.Status.ISSUED:
+            row["pdf"] = f"{public_path}/letters/{letter.pk}/pdf/?code={code}"
+        rows.append(row)
+    return rows
+
+
+class PublicCaseView(APIView):
+    """A case the applicant follows without an account; ``model`` is the case model."""
+
+    model = None
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicCaseThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def _case(self, request, number):
+        code = request.query_params.get("code") or request.data.get("code", "")
+        return intake.case_by_number(self.model, number, code), code
+
+
+class PublicCaseLetter(PublicCaseView):
+    @extend_schema(parameters=[OpenApiParameter("code", str, required=True)],
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, number: str, letter_id: int):
+        case, _code = self._case(request, number)
+        letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
+        if letter is None or not letter.pdf:
+            raise NotFound(code="letter_not_found")
+        return FileResponse(letter.pdf.open("rb"), content_type="application/pdf",
+                            filename=f"{letter.document_number or letter.pk}.pdf")
