@@ -286,3 +286,5 @@ class SubjectAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from cases.imports import admin as _imports_admin  # noqa: E402,F401  API tokens and import jobs (issue 8)

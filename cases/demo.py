@@ -229,6 +229,13 @@ STAFF = [
 ]
 
 
+# Subjects' portal accounts (users without a staff profile): one company, one individual.
+# (username, name shown, e-mail)
+PORTAL_ACCOUNTS = [
+    ("portal-company", "西藏雪域天成建筑工程有限公司", "xueyu-tiancheng@example.cn"),
+    ("portal-person", "扎西次仁", "tashi-tsering@example.cn"),
+]
+
 def _org_body(seed: str, new_style: bool) -> str:
     """A deterministic 8-character organisation code body (GB 11714 without its check character).
 

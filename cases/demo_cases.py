@@ -1,7 +1,7 @@
 """Demo cases, created through the services exactly as officers would, so that every role finds
 work in its queue on the embedded default: a blacklist entry at each stage, measure tasks at the
 implementing units, an objection waiting for acceptance at the platform window, a red-list entry
-waiting for publication. Idempotent: nothing is created once any entry exists."""
+waiting for publication, and a substitute standing in for an absent officer. Idempotent: nothing is created once any entry exists."""
 
 from __future__ import annotations
 
@@ -35,7 +35,21 @@ def _step(case, step, actor, data=None):
     task_complete(actor=actor, task_id=work.task_id, data=data or {})
 
 
+def load_portal_accounts() -> list[str]:
+    """The subjects' portal accounts of cases/demo.py (idempotent); returns the usernames created."""
+    from cases.demo import DEMO_PASSWORD, PORTAL_ACCOUNTS
+    from cases.portal.services import portal_account_create
+
+    created = []
+    for username, name, email in PORTAL_ACCOUNTS:
+        if not User.objects.filter(username=username).exists():
+            portal_account_create(username=username, password=DEMO_PASSWORD, name=name, email=email)
+            created.append(username)
+    return created
+
+
 def load_demo_cases() -> int:
+    load_portal_accounts()
     if ListEntry.objects.exists():
         return 0
     tax = ListType.objects.get(code="tax-serious")
@@ -71,8 +85,8 @@ def load_demo_cases() -> int:
         _step(listed, "statement", amr_officer, {"statement": "对处罚决定无异议。"})
         _step(listed, "decision", amr_leader, {"approve": True, "decision_date": today - dt.timedelta(days=14)})
         _step(listed, "publication", amr_officer)
-        objections_svc.objection_file(
-            channel="PORTAL", entry=ListEntry.objects.get(pk=listed.pk),
+        objections_svc.objection_file(  # filed on the portal by the company's portal account
+            actor=_user("portal-company"), channel="PORTAL", entry=ListEntry.objects.get(pk=listed.pk),
             grounds="资质撤销决定已被行政复议机关变更，罚款已缴清，申请更正名单信息。",
             applicant_name="西藏雪域天成建筑工程有限公司", applicant_contact="0891-6888888",
         )
@@ -81,4 +95,19 @@ def load_demo_cases() -> int:
             actor=tax_officer, list_type=red, subject=_subject("拉萨吉祥八宝商贸有限公司"),
             facts="连续三年纳税信用评价为A级。", reasons="符合纳税信用A级纳税人名单条件",
         )
+        _substitute(tax_officer, tax_leader, today)
     return ListEntry.objects.count()
+
+
+def _substitute(tax_officer, tax_leader, today):
+    """5. The workspace's substitute (代理): ls-tax-officer has claimed the drafted entry's prior
+    notice and is away for a week; ls-tax-officer2 stands in, so that officer's inbox shows the
+    task marked as acting for a colleague."""
+    from workflow.models import WorkItem
+    from workflow.services import substitution_designate, task_claim
+
+    work = WorkItem.objects.filter(unit__code="ls-tax", step="prior_notice", is_open=True).first()
+    if work is not None:
+        task_claim(actor=tax_officer, task_id=work.task_id)
+    substitution_designate(actor=tax_leader, absent=tax_officer, substitute=_user("ls-tax-officer2"),
+                           starts_on=today, ends_on=today + dt.timedelta(days=7), reason="外出参加信用体系建设培训")

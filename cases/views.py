@@ -1,7 +1,22 @@
 """Pages. Thin: parse input, call a selector or service, render."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from cases.models import StaffProfile
+from cases.portal.selectors import my_cases
+
+ROLE_HOMES = {
+    StaffProfile.Role.OFFICER: "/work/",
+    StaffProfile.Role.LEADER: "/work/",
+    StaffProfile.Role.AUDITOR: "/audit/",
+    StaffProfile.Role.ADMINISTRATOR: "/admin/",
+}
 
 
 def home(request):
-    return render(request, "home.html")
+    """Route people to their front door: staff to their workspace (officers and leaders), console
+    (auditors) or the admin; subjects and visitors to the portal's front page."""
+    staff = getattr(request.user, "staff", None) if request.user.is_authenticated else None
+    if staff is not None and staff.role in ROLE_HOMES:
+        return redirect(ROLE_HOMES[staff.role])
+    return render(request, "home.html", {"my_cases": my_cases(user=request.user)[:5]})

@@ -15,5 +15,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("letters/", include("letters.urls")),
     path("public/", include("cases.public_urls")),
+    path("portal/", include("cases.portal.urls")),
+    path("work/", include("workflow.urls")),
+    path("audit/", include("cases.audit.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("", include("config.ops_urls")),
     path("", case_views.home, name="home"),
 ]

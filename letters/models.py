@@ -82,7 +82,12 @@ class Letter(models.Model):
                 name="letter_failure_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "letter_type", "year"], name="letter_unit_type_year")]
+        indexes = [
+            models.Index(fields=["unit", "letter_type", "year"], name="letter_unit_type_year"),
+            # The beat sweep's "still PENDING long after numbering" (a few rows, whatever the table size).
+            models.Index(fields=["created_at"], name="letter_pending_by_created",
+                         condition=models.Q(status="PENDING")),
+        ]
 
     def __str__(self) -> str:
         return self.document_number or f"{self.title} #{self.pk}"

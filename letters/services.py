@@ -9,6 +9,8 @@ commit. The task writes the PDF's SHA-256 into the case's audit chain.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import logging
 import time
@@ -97,7 +99,8 @@ def _schedule_production(letter: Letter) -> None:
     from .tasks import letter_produce_task
 
     letter_id = letter.pk
-    transaction.on_commit(lambda: letter_produce_task.delay(letter_id))
+    # robust: a broker outage at commit must not turn the committed decision into an error.
+    transaction.on_commit(lambda: letter_produce_task.delay(letter_id), robust=True)
 
 
 # --- issue, reissue, retry ------------------------------------------------------------------------
@@ -228,6 +231,17 @@ def letter_retry(*, actor, letter: Letter) -> Letter:
 
 
 # --- production (run by the Celery task) ----------------------------------------------------------
+
+
+def letters_stale_pending(*, older_than: dt.timedelta, limit: int = 500) -> list[int]:
+    """Letters still PENDING long after they were numbered: their production task was lost (the
+    broker was down at commit, or a queue was purged). The beat sweep enqueues them again;
+    ``letter_produce`` is idempotent, so a letter that was merely waiting is produced once."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Letter.objects.filter(status=Letter.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at").values_list("pk", flat=True)[:limit]
+    )
 
 
 def letter_produce(*, letter_id: int) -> Letter:

@@ -9,3 +9,16 @@ from . import services
 def letter_produce_task(letter_id: int) -> str:
     """Render and sign one letter; safe to deliver twice (a non-PENDING letter is left alone)."""
     return services.letter_produce(letter_id=letter_id).status
+
+
+@shared_task(name="letters.sweep_pending")
+def letters_sweep_pending_task() -> int:
+    """Beat: enqueue again the letters whose production task was lost (see letters_stale_pending)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    ids = services.letters_stale_pending(older_than=timedelta(seconds=settings.LETTERS_SWEEP_GRACE_SECONDS))
+    for letter_id in ids:
+        letter_produce_task.delay(letter_id)
+    return len(ids)

@@ -14,7 +14,7 @@ as_root() {
 # Debian packages the system needs at run time (letters: pango, harfbuzz subset, CJK fonts;
 # poppler for pdfsig/pdffonts; gettext for compilemessages).
 RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext)
-TEST_PACKAGES=(postgresql redis-server chromium libnss3-tools)
+TEST_PACKAGES=(postgresql redis-server chromium libnss3-tools nginx curl)  # nginx, curl: the loopback stack test
 
 ensure_packages() {
   local missing=()

@@ -9,19 +9,32 @@ ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
+def _strings(lines: list[str], keyword: str) -> str | None:
+    """The string after ``keyword`` (``msgid``, ``msgstr``, ``msgstr[0]``…) and its continuation lines."""
+    for i, line in enumerate(lines):
+        if line.startswith(keyword + " "):
+            parts = [line[len(keyword) + 1:]]
+            for cont in lines[i + 1:]:
+                if not cont.startswith('"'):
+                    break
+                parts.append(cont)
+            return "".join(json.loads(part) for part in parts)
+    return None
+
+
 def _entries(text: str):
+    """(msgid, [msgstr, …], fuzzy) per entry; a plural entry has one msgstr per form."""
     for block in text.split("\n\n"):
         lines = [line for line in block.split("\n") if line and not line.startswith("#~")]
-        starts = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
-        if not starts:
+        msgid = _strings(lines, "msgid")
+        if not msgid:
             continue
-        i = starts[0]
-        j = next(k for k, line in enumerate(lines) if line.startswith("msgstr"))
-        msgid = "".join(json.loads(line[6:] if line.startswith("msgid ") else line) for line in lines[i:j])
-        msgstr = "".join(json.loads(line[7:] if line.startswith("msgstr ") else line) for line in lines[j:])
+        if _strings(lines, "msgid_plural") is not None:
+            forms = [form for n in range(10) if (form := _strings(lines, f"msgstr[{n}]")) is not None]
+        else:
+            forms = [_strings(lines, "msgstr") or ""]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        if msgid:
-            yield msgid, msgstr, fuzzy
+        yield msgid, forms, fuzzy
 
 
 def test_catalogue_is_current_and_every_msgid_is_translated():
@@ -35,5 +48,5 @@ def test_catalogue_is_current_and_every_msgid_is_translated():
         current = PO.read_text(encoding="utf-8")
     finally:
         PO.write_bytes(original)
-    untranslated = [msgid for msgid, msgstr, fuzzy in _entries(current) if not msgstr or fuzzy]
+    untranslated = [msgid for msgid, forms, fuzzy in _entries(current) if not forms or not all(forms) or fuzzy]
     assert untranslated == [], f"untranslated msgids (run makemessages and translate): {untranslated}"

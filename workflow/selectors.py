@@ -77,7 +77,9 @@ def task_queue(
     if paused is not None:
         qs = qs.filter(work__paused_at__isnull=not paused)
     if assignee == "me":
-        qs = qs.filter(owner=user)
+        # My inbox: what I claimed, and what the colleagues I stand in for (代理) claimed.
+        absent = absent_colleagues(user=user, today=today)
+        qs = qs.filter(Q(owner=user) | Q(owner__in=absent)) if absent else qs.filter(owner=user)
     elif assignee == "none":
         qs = qs.filter(owner__isnull=True)
     elif assignee:
@@ -85,14 +87,41 @@ def task_queue(
     search = (search or "").strip()
     if search:
         code = normalise(search)
-        qs = qs.filter(Q(work__subject__identifier=code) | Q(work__subject__name__contains=search)
-                       | Q(work__title__contains=search))
+        match = (Q(work__subject__identifier=code) | Q(work__subject__name__contains=search)
+                 | Q(work__title__contains=search))
+        case = _case_by_number(search)
+        if case is not None:  # a case number (YY-2026-000123): the work_by_case index
+            match |= Q(work__object_type=case[0], work__object_id=case[1])
+        qs = qs.filter(match)
     order = ORDERINGS.get(ordering, ORDERINGS["due"])
     if order[0] == "work__due":
         from django.db.models import F
 
         return qs.order_by(F("work__due").asc(nulls_last=True), "created")
     return qs.order_by(*order)
+
+
+def _case_by_number(text: str) -> tuple[str, int] | None:
+    """An objection's or repair's case number (unique) → (object type, id)."""
+    from cases.models import ObjectionCase, RepairCase
+
+    number = text.strip().upper()
+    if len(number) < 6 or len(number) > 24:
+        return None
+    for model in (ObjectionCase, RepairCase):
+        pk = model.objects.filter(number=number).values_list("pk", flat=True).first()
+        if pk is not None:
+            return model._meta.label_lower, pk
+    return None
+
+
+def absent_colleagues(*, user, today: dt.date | None = None) -> list[int]:
+    """Ids of the users ``user`` stands in for today (valid substitutions)."""
+    from workflow.models import Substitution
+
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Substitution.objects.valid_on(today).filter(substitute=user).values_list("absent_id", flat=True))
 
 
 def escalated_tasks(*, user) -> QuerySet[Task]:

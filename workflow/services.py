@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.audit.services import audit_record
+from cases.audit.services import acting_for, audit_record
 from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cases.models import StaffProfile
 from cases.services.access import ACTING_ROLES, staff_of
 from workflow.calendar import CalendarDataMissing
 from workflow.deadlines import ProcedureRuleMissing, current_calendar, find_rule
-from workflow.models import WorkItem
+from workflow.models import Substitution, WorkItem
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 REMINDER_STEPS = ("reminder_1", "reminder_2")
@@ -150,7 +150,8 @@ def task_release(*, actor, task_id: int) -> Task:
         _require_open(task)
         if task.owner_id is None:
             return task
-        if task.owner_id != actor.pk and staff.role != StaffProfile.Role.LEADER:
+        acting = substitution_for(actor, task.owner) if task.owner_id != actor.pk else None
+        if task.owner_id != actor.pk and acting is None and staff.role != StaffProfile.Role.LEADER:
             raise Forbidden(_("Only the officer who claimed the task or a leader may release it."),
                             code="not_task_owner")
         previous = task.owner.get_username()
@@ -158,7 +159,8 @@ def task_release(*, actor, task_id: int) -> Task:
             task.status = STATUS.ASSIGNED
         _activation(task).unassign()
         audit_record(action="task.release", chain=work.chain, object_type=work.object_type,
-                     object_id=work.object_id, actor=actor, changes={"owner": [previous, None], "task": [None, task.pk]})
+                     object_id=work.object_id, actor=actor, on_behalf_of=acting.absent if acting else None,
+                     changes={"owner": [previous, None], "task": [None, task.pk]})
         return task
 
 
@@ -184,15 +186,36 @@ def task_reassign(*, actor, task_id: int, assignee) -> Task:
         return task
 
 
+def task_reassign_many(*, actor, task_ids, assignee) -> list[Task]:
+    """A leader hands several tasks to one officer at once: all of them or none (a task someone
+    completed meanwhile makes the whole batch a 409 naming it). Locks are taken in task order."""
+    ids = sorted({int(i) for i in task_ids})
+    if not ids:
+        raise ValidationFailed(fields={"tasks": [("required", _("Choose at least one task."))]})
+    done = []
+    with transaction.atomic():
+        for task_id in ids:
+            try:
+                done.append(task_reassign(actor=actor, task_id=task_id, assignee=assignee))
+            except Conflict as exc:
+                raise Conflict(_("Task %(task)s was completed or cancelled meanwhile; nothing was reassigned.")
+                               % {"task": task_id}, code=exc.code, extra={"task": task_id}) from exc
+    return done
+
+
 def task_complete(*, actor, task_id: int, data: dict) -> Task:
     """Complete a step with its form data: the node's service runs, the task closes and the flow
     moves on, all in one transaction under the flow lock."""
     with _locked(task_id) as (task, work):
         _may_act(actor, task, work)
         _require_open(task)
+        acting = None
         if task.owner_id is not None and task.owner_id != actor.pk:
-            raise Conflict(_("Another officer has claimed this task."), code="task_claimed",
-                           extra={"owner": task.owner.get_username()})
+            # A substitute (代理) completes the absent officer's task on their behalf.
+            acting = substitution_for(actor, task.owner)
+            if acting is None:
+                raise Conflict(_("Another officer has claimed this task."), code="task_claimed",
+                               extra={"owner": task.owner.get_username()})
         if work.paused_at is not None:
             raise Conflict(_("This task is paused while the case waits (e.g. an objection is being verified)."),
                            code="task_paused")
@@ -212,12 +235,13 @@ def task_complete(*, actor, task_id: int, data: dict) -> Task:
         work.completed_by = actor
         work.remind_on = None
         work.save()
-        node.perform(activation, actor, cleaned)
-        audit_record(action="task.complete", chain=work.chain, object_type=work.object_type,
-                     object_id=work.object_id, actor=actor,
-                     changes={"task": [None, task.pk], "step": [None, work.step],
-                              "on_time": [None, work.due is None or today <= work.due]})
-        activation.execute()
+        with acting_for(acting.absent if acting else None):
+            node.perform(activation, actor, cleaned)
+            audit_record(action="task.complete", chain=work.chain, object_type=work.object_type,
+                         object_id=work.object_id, actor=actor,
+                         changes={"task": [None, task.pk], "step": [None, work.step],
+                                  "on_time": [None, work.due is None or today <= work.due]})
+            activation.execute()
         return task
 
 
@@ -306,3 +330,85 @@ def case_tasks_redate(case, *, steps, computation, actor=None, reason: str = "")
                      actor=actor, reason=reason, changes={"task": [None, work.task_id], "due": [before, work.due]})
         count += 1
     return count
+
+
+# --- substitutes (代理) --------------------------------------------------------------------------
+
+def substitution_for(actor, absent, *, day: dt.date | None = None) -> Substitution | None:
+    """The substitution, valid ``day`` (today), that lets ``actor`` act for ``absent``."""
+    if actor is None or absent is None or actor.pk == absent.pk:
+        return None
+    return Substitution.objects.valid_on(day).filter(absent=absent, substitute=actor).select_related("absent").first()
+
+
+_RANK = {StaffProfile.Role.OFFICER: 1, StaffProfile.Role.LEADER: 2}
+
+
+@transaction.atomic
+def substitution_designate(*, actor, absent, substitute, starts_on: dt.date, ends_on: dt.date,
+                           reason: str) -> Substitution:
+    """A unit leader names a colleague who stands in for an absent officer (AB角) from ``starts_on``
+    to ``ends_on`` inclusive. Both must be acting staff of the leader's unit; the substitute holds
+    at least the absent person's role (a leader's decisions need a leader); one substitute per
+    absent person at a time; the window cannot lie in the past."""
+    leader = staff_of(actor)
+    if leader.role != StaffProfile.Role.LEADER:
+        raise Forbidden(_("Only a unit leader may designate a substitute."), code="leader_required")
+    errors: dict = {}
+    absent_staff = getattr(absent, "staff", None) if absent is not None else None
+    sub_staff = getattr(substitute, "staff", None) if substitute is not None else None
+    if absent_staff is None or absent_staff.unit_id != leader.unit_id or absent_staff.role not in ACTING_ROLES:
+        errors["absent"] = [("not_in_unit", _("Choose an officer of your unit."))]
+    if sub_staff is None or sub_staff.unit_id != leader.unit_id or sub_staff.role not in ACTING_ROLES \
+            or not substitute.is_active:
+        errors["substitute"] = [("not_in_unit", _("Choose an officer of your unit."))]
+    elif absent is not None and substitute.pk == absent.pk:
+        errors["substitute"] = [("same_person", _("An officer cannot substitute for themselves."))]
+    elif absent_staff is not None and _RANK.get(sub_staff.role, 0) < _RANK.get(absent_staff.role, 0):
+        errors["substitute"] = [("rank", _("A leader's substitute must be a leader too."))]
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [("required", _("Give the reason for the absence."))]
+    if starts_on is None:
+        errors["starts_on"] = [("required", _("Give the first day."))]
+    if ends_on is None:
+        errors["ends_on"] = [("required", _("Give the last day."))]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [("before_start", _("The last day cannot be before the first day."))]
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = [("in_the_past", _("The window has already ended."))]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    # Serialise designations for one absent person, then refuse an overlapping window.
+    StaffProfile.objects.select_for_update().filter(pk=absent_staff.pk).first()
+    overlapping = Substitution.objects.filter(absent=absent, ended_at__isnull=True, starts_on__lte=ends_on,
+                                              ends_on__gte=starts_on).first()
+    if overlapping is not None:
+        raise ValidationFailed(fields={"starts_on": [("overlap", _(
+            "%(name)s already has a substitute from %(start)s to %(end)s.") % {
+            "name": absent.get_full_name() or absent.get_username(), "start": overlapping.starts_on,
+            "end": overlapping.ends_on})]})
+    substitution = Substitution.objects.create(unit=leader.unit, absent=absent, substitute=substitute,
+                                               starts_on=starts_on, ends_on=ends_on, reason=reason, created_by=actor)
+    audit_record(action="substitution.designate", obj=substitution, actor=actor, reason=reason,
+                 changes={"absent": [None, absent.get_username()], "substitute": [None, substitute.get_username()],
+                          "starts_on": [None, starts_on], "ends_on": [None, ends_on]})
+    return substitution
+
+
+@transaction.atomic
+def substitution_end(*, actor, substitution_id: int) -> Substitution:
+    """A unit leader ends a substitution early (the officer is back)."""
+    leader = staff_of(actor)
+    substitution = Substitution.objects.select_for_update().filter(pk=substitution_id).first()
+    if substitution is None or substitution.unit_id != leader.unit_id:
+        raise NotFound(_("No such substitute."), code="substitution_not_found")
+    if leader.role != StaffProfile.Role.LEADER:
+        raise Forbidden(_("Only a unit leader may end a substitution."), code="leader_required")
+    if substitution.ended_at is not None:
+        raise Conflict(_("This substitution has already ended."), code="substitution_ended")
+    substitution.ended_at, substitution.ended_by = timezone.now(), actor
+    substitution.save(update_fields=["ended_at", "ended_by"])
+    audit_record(action="substitution.end", obj=substitution, actor=actor,
+                 changes={"ended_at": [None, substitution.ended_at]})
+    return substitution

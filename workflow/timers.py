@@ -69,16 +69,19 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
     task stays where it is (and any suspension stays in force): nothing is closed or deleted."""
     today = today or timezone.localdate()
     escalated = 0
+    offices: dict[int, Unit | None] = {}  # one lookup per overdue unit per sweep, not per task
     while True:
         with transaction.atomic():
             items = list(
-                WorkItem.objects.select_for_update(skip_locked=True)
+                WorkItem.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(is_open=True, escalated_at__isnull=True, paused_at__isnull=True, due__lt=today)
                 .select_related("unit", "unit__region")
                 .order_by("due")[:BATCH]
             )
             for work in items:
-                office = credit_lead_office_for(work.unit)
+                if work.unit_id not in offices:
+                    offices[work.unit_id] = credit_lead_office_for(work.unit)
+                office = offices[work.unit_id]
                 work.escalated_at = timezone.now()
                 work.escalated_to = office
                 work.save(update_fields=["escalated_at", "escalated_to"])

@@ -4,6 +4,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from cases import public_views
 
 from . import entries as entry_views
+from . import exports as export_views
+from . import imports as import_views
 from . import objections as objection_views
 from . import repairs as repair_views
 from . import views
@@ -62,4 +64,13 @@ urlpatterns = [
          name="repair-supplement-request"),
     path("repairs/<int:pk>/extend/", repair_views.RepairExtend.as_view(), name="repair-extend"),
     path("repairs/<int:pk>/revoke/", repair_views.RepairRevoke.as_view(), name="repair-revoke"),
+    path("imports/", import_views.ImportList.as_view(), name="import-list"),
+    path("imports/entries/", import_views.ImportSubmit.as_view(kind="ENTRIES"), name="import-entries"),
+    path("imports/feedback/", import_views.ImportSubmit.as_view(kind="FEEDBACK"), name="import-feedback"),
+    path("imports/<int:pk>/", import_views.ImportDetail.as_view(), name="import-detail"),
+    path("imports/<int:pk>/errors/", import_views.ImportErrors.as_view(), name="import-errors"),
+    path("imports/<int:pk>/errors.csv", import_views.ImportErrorsCsv.as_view(), name="import-errors-csv"),
+    path("exports/entries/", export_views.ActiveEntriesExport.as_view(), name="export-entries"),
+    path("exports/statistics/", export_views.CaseStatisticsExport.as_view(), name="export-statistics"),
+    path("exports/quarterly/", export_views.QuarterlyReport.as_view(), name="export-quarterly"),
 ]

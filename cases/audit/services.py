@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +13,32 @@ from .hashing import GENESIS, anchor_hash, event_hash, event_payload, normalise
 from .models import AuditAnchor, AuditChainHead, AuditEvent
 
 ANCHOR_BATCH = 50_000
+
+# Called with each new AuditEvent inside the writer's transaction (e.g. the notifications outbox,
+# which must commit or roll back together with the change). Registered in an AppConfig.ready().
+_listeners: list = []
+
+
+def on_audit_event(listener) -> None:
+    """Register ``listener(event)``; it runs in the same transaction as the audited change."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+# The absent colleague a substitute (代理) is acting for right now: every event written inside
+# ``acting_for(user)`` records them as ``on_behalf_of`` unless the caller names someone else, so the
+# step services a task completion calls need not know about substitutes.
+_acting_for: contextvars.ContextVar = contextvars.ContextVar("audit_acting_for", default=None)
+
+
+@contextmanager
+def acting_for(user):
+    """Record every audit event written inside this block as done on behalf of ``user``."""
+    token = _acting_for.set(user)
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
 
 
 def chain_key(obj) -> str:
@@ -55,10 +84,15 @@ def audit_record(
         raise ValueError("audit_record needs obj, or chain + object_type + object_id")
     if actor_unit is None:
         actor_unit = _actor_unit(actor)
+    if on_behalf_of is None and actor is not None:
+        on_behalf_of = _acting_for.get()
     # Joins the caller's transaction (no savepoint: an audit failure must fail the whole change).
     with transaction.atomic(savepoint=False):
-        return _append(chain, actor, actor_unit, on_behalf_of, action, object_type, object_id,
-                       from_state, to_state, changes, reason)
+        event = _append(chain, actor, actor_unit, on_behalf_of, action, object_type, object_id,
+                        from_state, to_state, changes, reason)
+        for listener in _listeners:
+            listener(event)
+        return event
 
 
 # One statement creates the head if missing and locks it (ON CONFLICT DO UPDATE takes the row lock).

@@ -66,6 +66,8 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["subject"], name="entry_listed_by_subject", condition=models.Q(state__in=["ACTIVE", "SUSPENDED"])),
             # The expiry sweep: active entries by end of validity.
             models.Index(fields=["valid_until"], name="entry_expiry", condition=models.Q(state__in=["ACTIVE", "SUSPENDED"])),
+            # The auditors' finder lists cases newest first.
+            models.Index(fields=["created_at"], name="entry_by_created"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from config.logging import build as build_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -36,9 +38,12 @@ INSTALLED_APPS = [
     "workflow",
     "letters",
     "notifications",
+    "config.ops",
 ]
 
 MIDDLEWARE = [
+    # First: the request id, metrics and the access log line cover everything below (config/ops).
+    "config.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +77,12 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Optional streaming replica for the status check and the public search (docs/scaling.md).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+DATABASE_REPLICA_VIEWS = ["status-check", "status-batch", "public-entries", "public:search"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -113,6 +124,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Named queues so that a slow letter batch or import never delays an escalation (deploy/README.md):
+# each queue has its own worker(s); routing is by the task name's prefix.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "workflow.*": {"queue": "deadlines"},
+    "entries.*": {"queue": "deadlines"},
+    "audit.*": {"queue": "deadlines"},
+    "ops.*": {"queue": "deadlines"},
+    "letters.*": {"queue": "letters"},
+    "notifications.*": {"queue": "notifications"},
+    "imports.*": {"queue": "imports"},
+}
+# A message taken by a worker that dies without acknowledging it goes back to its queue after this
+# long (Redis transport); longer than the longest task, or that task runs twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Workers log through Django's LOGGING (JSON in production) instead of Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Anchor the heads of every audit chain that moved (docs/adr/0001-audit-hash-chains.md).
     "audit-anchor": {"task": "audit.anchor", "schedule": env.int("AUDIT_ANCHOR_SECONDS", default=300)},
@@ -166,10 +195,25 @@ SPECTACULAR_SETTINGS = {
 # Where signing keys, letters and attachments live; production points these elsewhere.
 LETTERS_KEY_DIR = Path(env.str("LETTERS_KEY_DIR", default=str(VAR_DIR / "keys")))
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# A letter still PENDING this long after numbering lost its production task: the sweep re-enqueues it.
+LETTERS_SWEEP_GRACE_SECONDS = env.int("LETTERS_SWEEP_GRACE_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["letters-sweep-pending"] = {
+    "task": "letters.sweep_pending", "schedule": env.int("LETTERS_SWEEP_SECONDS", default=300),
 }
+
+# JSON lines with request and case ids in production (LOG_FORMAT=json), text elsewhere (config/logging.py).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# Area settings, one module each so that areas don't edit one file (config/settings/parts/).
+from .parts.ui import *  # noqa: E402,F401,F403
+from .parts.notifications import *  # noqa: E402,F401,F403
+from .parts.ops import *  # noqa: E402,F401,F403
+from .parts.imports import *  # noqa: E402,F401,F403
+# Areas add periodic tasks as NOTIFICATIONS_BEAT_SCHEDULE / OPS_BEAT_SCHEDULE / IMPORTS_BEAT_SCHEDULE.
+for _area_beat in ("NOTIFICATIONS_BEAT_SCHEDULE", "OPS_BEAT_SCHEDULE", "IMPORTS_BEAT_SCHEDULE"):
+    CELERY_BEAT_SCHEDULE.update(globals().get(_area_beat, {}))
+# The audit area: auditors change nothing; its middleware refuses their unsafe requests everywhere.
+from .parts.audit import *  # noqa: E402,F401,F403
+MIDDLEWARE = [*MIDDLEWARE, *AUDIT_MIDDLEWARE]  # noqa: F405

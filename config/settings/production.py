@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, DATABASES, REDIS_URL, SECRET_KEY, env
+from .base import BASE_DIR, DATABASES, LOG_LEVEL, REDIS_URL, SECRET_KEY, build_logging, env
 
 _problems = []
 if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
@@ -32,3 +32,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# One JSON object per log line, with request and case ids (config/logging.py); LOG_FORMAT=text to read by eye.
+LOGGING = build_logging(level=LOG_LEVEL, fmt=env.str("LOG_FORMAT", default="json"))
+if "replica" in DATABASES:
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True

@@ -186,3 +186,28 @@ def test_state_labels_and_errors_in_english_with_accept_language(world):
     assert en["entries"][0]["state_label"] == "suspended (objection being verified)"
     error = client.get("/api/v1/status/91630100MA0000000X/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert error["message"] == "Some fields are not valid."
+
+
+def test_the_lean_response_has_exactly_the_documented_shape(world):
+    """The view returns the selector's values without a serializer (hot path); rendering the same
+    answer through the documented StatusCheckSerializer must give the same JSON, field for field."""
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from cases.api.status import StatusBatchSerializer, StatusCheckSerializer
+    from cases.selectors.status import subjects_status
+
+    listed(world)
+    officer, code = world["officer_a"], world["subject"].identifier
+    body = status(officer, code).json()
+    answer = subjects_status(user=officer, codes=[code], unit=world["impl_a"])[code]
+    documented = StatusCheckSerializer({"identifier": code, "as_of": None,
+                                        "unit": {"code": world["impl_a"].code, "name": world["impl_a"].name},
+                                        **answer}).data
+    assert body == json.loads(JSONRenderer().render(documented))
+    assert body["entries"][0]["published_at"].endswith("+08:00")
+
+    batch = api_for(officer).post("/api/v1/status/batch/", {"identifiers": [code, "bad"]}, format="json").json()
+    documented = StatusBatchSerializer({"as_of": None, "unit": body["unit"], "results": batch["results"]}).data
+    assert batch == json.loads(JSONRenderer().render(documented))

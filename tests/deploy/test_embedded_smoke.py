@@ -86,7 +86,8 @@ def test_run_command_serves_login_page_schema_and_demo_logins(embedded_server):
             headers={"Referer": base + "/accounts/login/"},
         )
     )
-    assert response.url.rstrip("/") == base, "a demo login should land on the home page"
+    # The home page sends an officer on to the workspace (their front door).
+    assert response.url.rstrip("/") == base + "/work", "a demo officer should land in the workspace"
     assert username in response.read().decode()
 
     # The demo cases put work in the queues: the tax office's officer sees its tasks over the API.

@@ -84,3 +84,27 @@ def test_the_task_is_idempotent_for_a_letter_already_issued(issue):
 
     assert again.sha256 == letter.sha256
     assert AuditEvent.objects.filter(chain=letter.case_chain, action="letter.signed").count() == 1
+
+
+def test_a_letter_whose_production_task_was_lost_is_produced_by_the_sweep(officer, unit, subject, settings):
+    """The broker was down at commit: the letter stays PENDING until the beat sweep enqueues it again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from letter_contexts import addressee_for, contexts
+    from letters.tasks import letters_sweep_pending_task
+
+    # No on-commit callbacks run here: the production task is "lost".
+    letter = services.letter_issue(actor=officer, unit=unit, letter_type="PRIOR_NOTICE", subject=subject,
+                                   case_chain="cases.listentry:9", case_ref="LB-2026-0009",
+                                   context=contexts()["PRIOR_NOTICE"],
+                                   addressee=addressee_for("PRIOR_NOTICE", subject, unit))
+    assert letter.status == Letter.Status.PENDING
+    assert letters_sweep_pending_task.apply().get() == 0, "a fresh letter is still within the grace period"
+
+    Letter.objects.filter(pk=letter.pk).update(created_at=timezone.now() - dt.timedelta(seconds=601))
+    assert letters_sweep_pending_task.apply().get() == 1
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.ISSUED and letter.sha256
+    assert letters_sweep_pending_task.apply().get() == 0, "an issued letter is never produced again"

@@ -1,4 +1,5 @@
 from .holidays import HolidayOverride, HolidayYear
+from .substitutes import Substitution
 from .work import WorkItem
 
-__all__ = ["HolidayOverride", "HolidayYear", "WorkItem"]
+__all__ = ["HolidayOverride", "HolidayYear", "Substitution", "WorkItem"]

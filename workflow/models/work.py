@@ -56,6 +56,8 @@ class WorkItem(models.Model):
             models.Index(fields=["remind_on"], name="work_reminder_due", condition=Q(is_open=True)),
             models.Index(fields=["object_type", "object_id"], name="work_by_case"),
             models.Index(fields=["escalated_to", "due"], name="work_escalated", condition=Q(is_open=True, escalated_at__isnull=False)),
+            # The unit dashboard: a unit's tasks completed in a month (on time / late / 3x late).
+            models.Index(fields=["unit", "completed_at"], name="work_done_by_unit", condition=Q(is_open=False)),
         ]
 
     def __str__(self) -> str:

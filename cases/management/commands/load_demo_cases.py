@@ -12,3 +12,7 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo cases under production settings.")
         created = load_demo_cases()
         self.stdout.write(f"demo cases: {created} list entries" if created else "demo cases already loaded.")
+        from cases.demo import DEMO_PASSWORD, PORTAL_ACCOUNTS
+
+        for username, name, _email in PORTAL_ACCOUNTS:
+            self.stdout.write(f"subjects' portal login: {username}  {DEMO_PASSWORD}  ({name})")

@@ -1,0 +1,271 @@
+"""The case as it stood at an instant, and the verification of one case's chains, anchors and files.
+
+As of T: the state is the ``to`` of the last transition event at or before T; each field is its
+value now with every change recorded after T undone (events keep old → new), so a field reads as
+the chain says it was. Fields the services stamp with the moment something happened (published,
+closed, decided …) are empty if that moment is after T. Related objects (the entry, each measure
+execution, restoration tasks) are reconstructed the same way from their own chains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+
+from cases.models import Attachment, ListEntry, ObjectionCase, RepairCase
+from letters.models import Letter
+
+from ..hashing import anchor_hash, normalise
+from ..models import AuditAnchor
+from ..selectors import AuditCase, chain_events, chain_heads, covering_anchors
+from ..verify import verify
+from .timeline import chain_label, field_label, state_label
+
+FIELDS = {
+    "entry": ("facts", "reasons", "basis", "statement", "statement_due", "decision_date", "publication_due",
+              "published_at", "valid_until", "removal_reason", "removed_at", "open_verifications"),
+    "objection": ("target", "grounds", "acceptance_due", "accepted_on", "supplement_requested_on",
+                  "supplement_received_on", "verification_received_on", "verification_due", "extension_reason",
+                  "outcome", "findings", "corrections", "closed_at", "chase_up_count"),
+    "repair": ("performance", "acceptance_due", "accepted_on", "decision_due", "extended_on", "extension_reason",
+               "verification_requested_on", "verification_reported_on", "verification_performed", "proposal",
+               "outcome", "decision_reasons", "earliest_reapply_on", "decided_on", "closed_at", "revocation_reason",
+               "revoked_at", "chase_up_count"),
+}
+# Stamped with the moment something happened: not yet set at T if that moment is after T.
+HAPPENED_AT = {"published_at", "removed_at", "closed_at", "decided_on", "accepted_on", "supplement_requested_on",
+               "supplement_received_on", "verification_received_on", "verification_requested_on",
+               "verification_reported_on", "extended_on", "revoked_at", "decision_date"}
+INITIAL_STATE = {"cases.listentry": ListEntry.State.DRAFT, "cases.objectioncase": ObjectionCase.State.SUBMITTED,
+                 "cases.repaircase": RepairCase.State.SUBMITTED, "cases.measureexecution": "PUSHED",
+                 "cases.restorationtask": "OPEN"}
+
+
+def _after(value, moment: dt.datetime) -> bool:
+    if isinstance(value, dt.datetime):
+        return value > moment
+    if isinstance(value, dt.date):
+        return value > timezone.localtime(moment).date()
+    return False
+
+
+@dataclass
+class FieldAsOf:
+    name: str
+    label: str
+    value: object
+    changed_after: bool  # a later event changed it (the value shown is the one before that change)
+
+
+@dataclass
+class ObjectAsOf:
+    label: str
+    existed: bool
+    state: str
+    state_label: str
+
+
+@dataclass
+class CaseAsOf:
+    moment: dt.datetime
+    existed: bool
+    state: str
+    state_label: str
+    fields: list[FieldAsOf]
+    related: list[ObjectAsOf]
+    events: list
+    letters: list
+    attachments: list
+
+
+def _state_at(object_type: str, events, moment) -> tuple[bool, str]:
+    before = [e for e in events if e.occurred_at <= moment]
+    if not before:
+        return False, ""
+    state = INITIAL_STATE.get(object_type, "")
+    for ev in before:
+        if ev.to_state and ev.object_type == object_type:
+            state = ev.to_state
+    return True, state
+
+
+def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
+    """``events``: every event of the case's chains (``selectors.case_events``), in order."""
+    by_chain: dict[str, list] = {}
+    for ev in events:
+        by_chain.setdefault(ev.chain, []).append(ev)
+    own_type = case.obj._meta.label_lower
+    own = by_chain.get(case.own_chain, [])
+    existed, state = _state_at(own_type, own, moment)
+    later = [e for e in own if e.occurred_at > moment]
+    fields = []
+    for name in FIELDS[case.kind]:
+        try:
+            case.obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        raw = getattr(case.obj, name)
+        value, changed = normalise(raw), False
+        for ev in reversed(later):
+            change = (ev.changes or {}).get(name) if isinstance(ev.changes, dict) else None
+            if isinstance(change, list) and len(change) == 2:
+                value, changed = change[0], True
+        if not changed and name in HAPPENED_AT and raw is not None and _after(raw, moment):
+            value = None
+        fields.append(FieldAsOf(name, field_label(own_type, name), value, changed))
+    related = []
+    for info in case.chains[1:]:
+        chain = by_chain.get(info.chain, [])
+        obj_existed, obj_state = _state_at(info.obj._meta.label_lower, chain, moment)
+        related.append(ObjectAsOf(chain_label(info, case), obj_existed, obj_state,
+                                  state_label(info.obj._meta.label_lower, obj_state)))
+    letters = [e for e in events if e.occurred_at <= moment and e.action in ("letter.signed", "letter.rendered")]
+    uploads = [e for e in own if e.occurred_at <= moment and e.action == "attachments.add"]
+    attachments = [item for ev in uploads for item in ((ev.changes or {}).get("attachments") or [None, []])[1] or []]
+    return CaseAsOf(moment=moment, existed=existed, state=state, state_label=state_label(own_type, state),
+                    fields=fields, related=related, events=[e for e in events if e.occurred_at <= moment],
+                    letters=letters, attachments=attachments)
+
+
+# --- verification ----------------------------------------------------------------------------------------
+@dataclass
+class ChainCheck:
+    chain: str
+    label: str
+    events: int
+    head_seq: int
+    anchored_seq: int = 0
+    anchor_id: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.problems:
+            return "broken"
+        return "anchored" if self.anchored_seq >= self.head_seq else "pending"
+
+
+@dataclass
+class FileCheck:
+    kind: str  # letter | attachment
+    name: str
+    recorded_sha256: str
+    actual_sha256: str
+    attested_by: tuple | None  # (chain, seq) of the event that recorded the hash
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.attested_by) and self.recorded_sha256 == self.actual_sha256
+
+
+@dataclass
+class CaseVerification:
+    checked_at: dt.datetime
+    chains: list[ChainCheck]
+    anchors: list[dict]
+    files: list[FileCheck]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(not c.problems for c in self.chains) and all(f.ok for f in self.files)
+
+    @property
+    def events(self) -> int:
+        return sum(c.events for c in self.chains)
+
+
+def _sha_of(fieldfile) -> str:
+    digest = hashlib.sha256()
+    with fieldfile.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def case_letters(case: AuditCase):
+    return list(Letter.objects.filter(case_chain__in=case.chain_names)
+                .exclude(pdf="").exclude(status__in=[Letter.Status.PENDING, Letter.Status.FAILED]).order_by("pk"))
+
+
+def case_attachments(case: AuditCase):
+    return list(Attachment.objects.filter(object_type=case.obj._meta.label_lower, object_id=case.obj.pk).order_by("pk"))
+
+
+def letter_attestation(letter, events) -> tuple | None:
+    for ev in events:
+        if ev.action in ("letter.signed", "letter.rendered") and ev.object_id == str(letter.pk):
+            sha = (ev.changes or {}).get("sha256")
+            if isinstance(sha, list) and len(sha) == 2:
+                return (ev.chain, ev.seq, sha[1])
+    return None
+
+
+def attachment_attestation(attachment, events) -> tuple | None:
+    for ev in events:
+        if ev.action == "attachments.add":
+            items = ((ev.changes or {}).get("attachments") or [None, []])[1] or []
+            for item in items:
+                if isinstance(item, dict) and item.get("sha256") == attachment.sha256:
+                    return (ev.chain, ev.seq, item["sha256"])
+    return None
+
+
+def case_verification(case: AuditCase) -> CaseVerification:
+    """Every event of the case's chains recomputed and linked (``verify.verify``), each chain's head,
+    the anchors that cover them (hash, link to the anchor before, the recorded head is the event of
+    the chain), and every stored letter and attachment against the hash its audit event recorded."""
+    names = case.chain_names
+    report = verify(chains=names)
+    events = chain_events(names)
+    by_key = {(e.chain, e.seq): e for e in events}
+    heads = chain_heads(names)
+    labels = {info.chain: chain_label(info, case) for info in case.chains}
+    checks = {}
+    for name in names:
+        head = heads.get(name)
+        checks[name] = ChainCheck(name, labels[name], sum(1 for e in events if e.chain == name),
+                                  head.seq if head else 0)
+    for problem in report.problems:
+        checks.setdefault(problem.chain, ChainCheck(problem.chain, problem.chain, 0, 0)).problems.append(str(problem))
+
+    first = min((e.occurred_at for e in events), default=None)
+    anchors = []
+    for anchor in covering_anchors(names, since=first):
+        ok = anchor_hash(prev_hash=anchor.prev_hash, created_at=anchor.created_at, heads=anchor.heads) == anchor.hash
+        before = AuditAnchor.objects.filter(id__lt=anchor.id).order_by("-id").values_list("hash", flat=True).first()
+        linked = anchor.prev_hash == (before or "0" * 64)
+        covered = []
+        for chain, seq, digest in anchor.heads:
+            if chain not in checks:
+                continue
+            event = by_key.get((chain, seq))
+            if event is None or event.hash != digest:
+                checks[chain].problems.append(f"anchor #{anchor.id} records {chain}#{seq} {digest[:16]}…, "
+                                              "which is not the event in the chain")
+            elif ok and linked:
+                if seq >= checks[chain].anchored_seq:
+                    checks[chain].anchored_seq, checks[chain].anchor_id = seq, anchor.id
+            covered.append((chain, seq))
+        if not ok:
+            checks[names[0]].problems.append(f"anchor #{anchor.id} does not match its hash")
+        if not linked:
+            checks[names[0]].problems.append(f"anchor #{anchor.id} does not follow the anchor before it")
+        anchors.append({"id": anchor.id, "created_at": anchor.created_at, "hash": anchor.hash, "ok": ok,
+                        "linked": linked, "covers": covered})
+
+    files = []
+    for letter in case_letters(case):
+        att = letter_attestation(letter, events)
+        files.append(FileCheck("letter", letter.document_number or letter.title, att[2] if att else "",
+                               _sha_of(letter.pdf), att[:2] if att else None))
+    for attachment in case_attachments(case):
+        att = attachment_attestation(attachment, events)
+        files.append(FileCheck("attachment", attachment.original_name, att[2] if att else "",
+                               _sha_of(attachment.file), att[:2] if att else None))
+    return CaseVerification(checked_at=timezone.now(), chains=list(checks.values()), anchors=anchors, files=files,
+                            problems=[])

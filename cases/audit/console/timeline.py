@@ -1,0 +1,266 @@
+"""A case's audit events as rows a person reads: what happened, to which object, from → to, each
+changed field old → new, why, who (user and unit) and on whose behalf (代理: "acting for")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask
+from letters.models import Letter
+
+from ..selectors import AuditCase, ChainInfo
+
+ACTIONS = {
+    # list entries
+    "entry.draft": _("Entry drafted"),
+    "entry.send_notice": _("Prior notice sent"),
+    "entry.receive_statement": _("Statement and defence received"),
+    "entry.statement_window_closed": _("Response window closed without a statement"),
+    "entry.decide": _("Listing decided"),
+    "entry.publish": _("Published"),
+    "entry.publish_red": _("Published on the red list"),
+    "entry.measures_pushed": _("Measures pushed to implementing units"),
+    "entry.suspend": _("Suspended (objection being verified)"),
+    "entry.resume": _("Suspension ended"),
+    "entry.remove": _("Removed from the list"),
+    "entry.withdraw": _("Withdrawn"),
+    "entry.reinstate": _("Listed again (repair revoked)"),
+    "entry.correct": _("Entry corrected"),
+    "entry.import_update": _("Entry updated by an import"),
+    "entry.objection_filed": _("Objection filed against the entry"),
+    "entry.repair_filed": _("Credit repair applied for"),
+    # measure executions and restoration
+    "execution.acknowledge": _("Measure acknowledged"),
+    "execution.apply": _("Measure applied"),
+    "execution.not_apply": _("Measure not applied"),
+    "execution.suspend": _("Measure suspended"),
+    "execution.resume": _("Measure resumed"),
+    "execution.lift": _("Measure to be lifted"),
+    "execution.confirm_lift": _("Lift of the measure confirmed"),
+    "execution.reinstate": _("Measure pushed again"),
+    "restoration.open": _("Restoration task opened"),
+    "restoration.done": _("Restoration done"),
+    # objections and repairs
+    "objection.file": _("Objection filed"),
+    "repair.file": _("Credit repair application filed"),
+    "objection.request_supplement": _("Supplementary material requested"),
+    "repair.request_supplement": _("Supplementary material requested"),
+    "objection.receive_supplement": _("Supplementary material received"),
+    "repair.receive_supplement": _("Supplementary material received"),
+    "objection.refuse": _("Not accepted"),
+    "repair.refuse": _("Not accepted"),
+    "objection.accept": _("Accepted, verification notice sent"),
+    "repair.accept": _("Accepted"),
+    "objection.conclude": _("Verification concluded"),
+    "objection.send_back": _("Sent back for verification"),
+    "repair.send_back": _("Sent back for review"),
+    "repair.propose": _("Proposal made"),
+    "repair.approve": _("Repair approved"),
+    "repair.reject": _("Repair rejected"),
+    "repair.lapse": _("Ended: the entry left the list"),
+    "repair.revoke": _("Repair revoked (false material)"),
+    "repair.verification_requested": _("Verification of performance requested"),
+    "repair.verification_reported": _("Verification of performance reported"),
+    "objection.close": _("Closed"),
+    "repair.close": _("Closed"),
+    "objection.withdraw": _("Withdrawn by the applicant"),
+    "repair.withdraw": _("Withdrawn by the applicant"),
+    "objection.extend": _("Deadline extended"),
+    "repair.extend": _("Deadline extended"),
+    "attachments.add": _("Material uploaded"),
+    "case.chase_up": _("Chase-up (催办) by the applicant"),
+    # tasks
+    "task.open": _("Task opened"),
+    "task.claim": _("Task claimed"),
+    "task.release": _("Task released"),
+    "task.reassign": _("Task reassigned"),
+    "task.complete": _("Task completed"),
+    "task.pause": _("Tasks paused"),
+    "task.resume": _("Tasks resumed"),
+    "task.cancel": _("Tasks cancelled"),
+    "task.redate": _("Task deadline recomputed"),
+    "task.remind": _("Reminder sent"),
+    "task.escalate": _("Escalated as overdue"),
+    # letters
+    "letter.issued": _("Letter numbered"),
+    "letter.signed": _("Letter signed"),
+    "letter.rendered": _("Letter rendered"),
+    "letter.failed": _("Letter rendering failed"),
+    "letter.retried": _("Letter rendering retried"),
+    "letter.superseded": _("Letter superseded"),
+}
+
+STATE_LABELS = {
+    "cases.listentry": dict(ListEntry.State.choices),
+    "cases.measureexecution": dict(MeasureExecution.State.choices),
+    "cases.objectioncase": dict(ObjectionCase.State.choices),
+    "cases.repaircase": dict(RepairCase.State.choices),
+    "cases.restorationtask": dict(RestorationTask.State.choices),
+    "letters.letter": dict(Letter.Status.choices),
+}
+MODELS = {"cases.listentry": ListEntry, "cases.measureexecution": MeasureExecution,
+          "cases.objectioncase": ObjectionCase, "cases.repaircase": RepairCase,
+          "cases.restorationtask": RestorationTask}
+
+
+def action_label(action: str) -> str:
+    label = ACTIONS.get(action)
+    return str(label) if label is not None else action
+
+
+def state_label(object_type: str, state: str) -> str:
+    if not state:
+        return ""
+    return str(STATE_LABELS.get(object_type, {}).get(state, state))
+
+
+# Keys of ``changes`` that are not fields of the object (tasks, uploads, pushes, letters).
+OTHER_KEYS = {
+    "executions": _("measure executions (measure, unit)"), "attachments": _("files (name, SHA-256)"),
+    "tasks": _("tasks"), "task": _("task"), "step": _("step"), "unit": _("unit"), "due": _("due date"),
+    "assignee": _("assignee"), "owner": _("assignee"), "letter_type": _("letter type"),
+    "document_number": _("document number"), "sha256": _("SHA-256"), "subject": _("credit subject"),
+    "list_type": _("list"), "repair": _("credit repair"), "objection": _("objection"), "materials": _("materials"),
+}
+
+
+def field_label(object_type: str, name: str) -> str:
+    if name in OTHER_KEYS:
+        return str(OTHER_KEYS[name])
+    model = MODELS.get(object_type)
+    if model is not None:
+        try:
+            label = getattr(model._meta.get_field(name), "verbose_name", None)
+            if label:
+                return str(label)
+        except FieldDoesNotExist:
+            pass
+    return str(OTHER_KEYS.get(name, name))
+
+
+def chain_label(info: ChainInfo, case: AuditCase) -> str:
+    obj = info.obj
+    if info.role == "case":
+        kind = {"entry": gettext("List entry"), "objection": gettext("Objection"), "repair": gettext("Credit repair")}[case.kind]
+        return f"{kind} {case.reference}"
+    if info.role == "entry":
+        return f"{gettext('List entry')} {case_ref_of(obj)}"
+    if info.role == "execution":
+        return gettext("Measure %(code)s · %(unit)s") % {"code": obj.measure.code, "unit": obj.unit.short_name}
+    return gettext("Restoration · %(unit)s") % {"unit": obj.unit.short_name}
+
+
+def case_ref_of(entry) -> str:
+    from cases.services.entry_letters import case_ref
+
+    return case_ref(entry)
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    old: object
+    new: object
+
+
+@dataclass
+class Row:
+    event: object
+    object_label: str
+    action_label: str
+    from_label: str
+    to_label: str
+    changes: list[Change] = field(default_factory=list)
+    acting_for: str = ""
+    unit: str = ""
+
+    @property
+    def at(self):
+        return self.event.occurred_at
+
+
+def _user_names(events) -> dict:
+    ids = {e.on_behalf_of_id for e in events if e.on_behalf_of_id}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {u.pk: (u.get_full_name() or u.get_username()) for u in users}
+
+
+def rows_for(case: AuditCase, events) -> list[Row]:
+    labels = {info.chain: chain_label(info, case) for info in case.chains}
+    names = _user_names(events)
+    rows = []
+    for ev in events:
+        changes = ev.changes if isinstance(ev.changes, dict) else {}
+        rows.append(Row(
+            event=ev,
+            object_label=labels.get(ev.chain, ev.chain),
+            action_label=action_label(ev.action),
+            from_label=state_label(ev.object_type, ev.from_state),
+            to_label=state_label(ev.object_type, ev.to_state),
+            changes=[Change(k, field_label(ev.object_type, k), v[0] if isinstance(v, list) and len(v) == 2 else None,
+                            v[1] if isinstance(v, list) and len(v) == 2 else v) for k, v in changes.items()],
+            acting_for=names.get(ev.on_behalf_of_id, ""),
+            unit=ev.actor_unit.name if ev.actor_unit_id else "",
+        ))
+    return rows
+
+
+def timeline_document(case: AuditCase, rows: list[Row], *, language: str, facts: list) -> dict:
+    """The timeline as the bundle stores it (``timeline.json``): readable labels beside the proven
+    fields, which the offline verifier compares with the events of ``chain/events.json``."""
+    from ..hashing import event_payload_of
+
+    events = []
+    for row in rows:
+        payload = event_payload_of(row.event)
+        events.append({
+            "chain": row.event.chain, "seq": row.event.seq, "hash": row.event.hash,
+            "at": payload["at"], "at_local": timezone.localtime(row.event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "action": row.event.action, "action_label": row.action_label, "object_label": row.object_label,
+            "from": row.event.from_state, "to": row.event.to_state, "from_label": row.from_label,
+            "to_label": row.to_label, "actor_name": row.event.actor_name, "actor": row.event.actor_name,
+            "unit": row.unit, "acting_for": row.acting_for, "reason": row.event.reason,
+            "raw_changes": payload["changes"],
+            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in row.changes],
+        })
+    return {
+        "language": language,
+        "case": {"kind": case.kind, "reference": case.reference, "facts": facts},
+        "labels": {
+            "title": gettext("Case timeline"), "at": gettext("Time"), "object": gettext("Object"), "action": gettext("What happened"),
+            "state": gettext("State"), "changes": gettext("Changed fields (old → new)"), "reason": gettext("Reason"),
+            "actor": gettext("Who (user, unit)"), "acting_for": gettext("Acting for"), "proof": gettext("Chain position and hash"),
+            "note": gettext("Every row is an audit event; verify_bundle.py checks it against chain/events.json."),
+        },
+        "events": events,
+    }
+
+
+def case_facts(case: AuditCase) -> list[tuple[str, str]]:
+    """The header of a case page and of the bundle's timeline: what the case is about."""
+    obj, entry = case.obj, case.entry
+    facts = [
+        (gettext("Case"), case.reference),
+        (gettext("Case type"), {"entry": gettext("List entry"), "objection": gettext("Objection"), "repair": gettext("Credit repair")}[case.kind]),
+        (gettext("Credit subject"), f"{entry.subject.name}（{entry.subject.identifier}）"),
+        (gettext("List"), entry.list_type.name),
+        (gettext("Listing unit"), entry.listing_unit.name),
+        (gettext("State now"), state_label(obj._meta.label_lower, obj.state)),
+    ]
+    if case.kind == "entry":
+        facts.append((gettext("Data-providing unit"), entry.data_providing_unit.name))
+    elif case.kind == "objection":
+        facts += [(gettext("Entry"), case_ref_of(entry)), (gettext("Accepting unit"), obj.accepting_unit.name),
+                  (gettext("Verifying unit"), obj.verifying_unit.name), (gettext("Filed at"),
+                                                                   timezone.localtime(obj.filed_at).strftime("%Y-%m-%d %H:%M"))]
+    else:
+        facts += [(gettext("Entry"), case_ref_of(entry)), (gettext("Deciding unit"), obj.deciding_unit.name),
+                  (gettext("Filed at"), timezone.localtime(obj.filed_at).strftime("%Y-%m-%d %H:%M"))]
+    return facts

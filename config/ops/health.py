@@ -1,0 +1,85 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (it can do its work).
+
+``/readyz`` checks PostgreSQL, Redis, the beat heartbeat (a beat-scheduled task on the deadlines
+queue writes ``OPS_HEARTBEAT_KEY``; a stale key means beat or the deadlines worker is down) and
+each Celery queue's depth against its bound. 200 when all pass, 503 otherwise; the JSON body names
+each check. Both are cheap (one ``SELECT 1``, one Redis round trip) and never cached.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .redis import broker_client, queue_depths
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _timed(check):
+    started = time.perf_counter()
+    try:
+        result = check()
+    except Exception as exc:  # a dependency being down is the answer, not an error of ours
+        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+def check_database() -> dict:
+    connection = connections["default"]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # Drop the broken connection now so the next probe reconnects once PostgreSQL is back.
+        connection.close()
+        raise
+    return {"ok": True}
+
+
+def check_redis() -> dict:
+    broker_client().ping()
+    return {"ok": True}
+
+
+def check_beat() -> dict:
+    raw = broker_client().get(settings.OPS_HEARTBEAT_KEY)
+    if raw is None:
+        return {"ok": False, "error": "no heartbeat yet"}
+    age = time.time() - float(raw)
+    return {"ok": age <= settings.OPS_HEARTBEAT_MAX_AGE, "age_seconds": round(age, 1),
+            "max_age_seconds": settings.OPS_HEARTBEAT_MAX_AGE}
+
+
+def check_queues() -> dict:
+    depths = queue_depths()
+    limits = settings.OPS_QUEUE_MAX_DEPTH
+    over = {q: d for q, d in depths.items() if d > limits.get(q, limits.get("*", 10_000))}
+    result = {"ok": not over, "depths": depths}
+    if over:
+        result["over_limit"] = sorted(over)
+    return result
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    checks = {"database": _timed(check_database), "redis": _timed(check_redis)}
+    if checks["redis"]["ok"]:
+        checks["beat"] = _timed(check_beat)
+        checks["queues"] = _timed(check_queues)
+    else:
+        checks["beat"] = checks["queues"] = {"ok": False, "error": "redis unavailable"}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)

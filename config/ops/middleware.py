@@ -1,0 +1,69 @@
+"""One middleware for the request's operational context.
+
+- X-Request-ID: taken from the proxy or client when well formed, else generated; bound for the
+  request's log lines and the Celery tasks it schedules; returned on the response.
+- Read replica: views listed in ``DATABASE_REPLICA_VIEWS`` read from ``DATABASES["replica"]`` when
+  one is configured (``config.db_routers``).
+- Metrics: requests and latency by view (the URL name, never the raw path, so label values stay
+  few), and one structured log line per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+
+from config import db_routers
+
+from . import context
+from .metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+logger = logging.getLogger("credit.request")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.replica_views = frozenset(getattr(settings, "DATABASE_REPLICA_VIEWS", ()))
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        request_id = context.clean_request_id(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        tokens = context.bind(request_id=request_id, case_id="")
+        replica_token = None
+        request._ops_replica_token = None
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            self._record(request, response.status_code, started)
+            return response
+        except Exception:
+            self._record(request, 500, started)
+            raise
+        finally:
+            replica_token = request._ops_replica_token
+            if replica_token is not None:
+                db_routers.use_replica.reset(replica_token)
+            context.reset(tokens)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.view_name in self.replica_views and "replica" in settings.DATABASES:
+            request._ops_replica_token = db_routers.use_replica.set(True)
+        return None
+
+    @staticmethod
+    def _record(request, status, started):
+        elapsed = time.perf_counter() - started
+        match = getattr(request, "resolver_match", None)
+        view = match.view_name if match is not None and match.view_name else "<unresolved>"
+        HTTP_REQUESTS.labels(view=view, method=request.method, status=str(status)).inc()
+        HTTP_LATENCY.labels(view=view, method=request.method).observe(elapsed)
+        logger.info(
+            "%s %s %s", request.method, request.path, status,
+            extra={"http_method": request.method, "path": request.path, "status": status, "view": view,
+                   "duration_ms": round(elapsed * 1000, 1)},
+        )

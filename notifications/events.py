@@ -1,0 +1,103 @@
+"""From the audit trail to the outbox: every audited change that must leave the system becomes an
+outbox event in the same transaction (registered with ``cases.audit.services.on_audit_event``).
+
+Only the actions below are looked at; every other audit event returns at the first line, so the
+listener costs nothing on the many writes that tell nobody.
+"""
+
+from __future__ import annotations
+
+from cases.models import ListEntry
+from notifications import recipients
+from notifications.services.outbox import outbox_emit
+
+ENTRY_ACTIONS = {
+    "entry.decide": "entry.decided",
+    "entry.publish": "entry.published",
+    "entry.publish_red": "entry.published",
+    "entry.suspend": "entry.suspended",
+    "entry.resume": "entry.resumed",
+    "entry.remove": "entry.removed",
+    "entry.reinstate": "entry.reinstated",
+    "entry.correct": "entry.corrected",
+}
+TASK_ACTIONS = {"task.open": "task.assigned", "task.remind": "task.deadline_near", "task.escalate": "task.escalated"}
+CASE_ACTIONS = {
+    "objection.refuse": "objection.not_accepted",
+    "objection.close": "objection.result",
+    "repair.refuse": "repair.not_accepted",
+    "repair.approve": "repair.result",
+    "repair.reject": "repair.result",
+}
+
+
+def on_audit(event) -> None:
+    action = event.action
+    if action in ENTRY_ACTIONS:
+        _entry_event(event, ENTRY_ACTIONS[action])
+    elif action in TASK_ACTIONS:
+        _task_event(event, TASK_ACTIONS[action])
+    elif action in CASE_ACTIONS:
+        _case_event(event, CASE_ACTIONS[action])
+
+
+def entry_payload(entry: ListEntry, *, kind: str, reason: str = "") -> dict:
+    """What the platform is told about an entry: the subject, the list and the entry's state now."""
+    subject = entry.subject
+    return {
+        "type": kind,
+        "subject": {"identifier": subject.identifier, "identifier_type": subject.identifier_type,
+                    "name": subject.name, "kind": subject.kind},
+        "entry": {
+            "id": entry.pk, "list_type": entry.list_type.code, "list_type_name": entry.list_type.name,
+            "list_kind": entry.list_type.kind, "state": entry.state, "removal_reason": entry.removal_reason or "",
+            "listing_unit": entry.listing_unit.code, "decision_date": entry.decision_date,
+            "published_at": entry.published_at, "valid_until": entry.valid_until,
+            "facts": entry.facts, "reasons": entry.reasons, "basis": entry.basis,
+        },
+        "reason": reason,
+    }
+
+
+def _entry_event(event, kind: str) -> None:
+    entry = ListEntry.objects.select_related("subject", "list_type", "listing_unit").get(pk=event.object_id)
+    payload = entry_payload(entry, kind=kind, reason=event.reason)
+    payload["occurred_at"] = event.occurred_at
+    outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=entry.subject.identifier,
+                object_type="cases.listentry", object_id=entry.pk, payload=payload, to_platform=True)
+
+
+def _task_event(event, kind: str) -> None:
+    from workflow.models import WorkItem
+
+    task_id = (event.changes or {}).get("task", [None, None])[1]
+    work = (WorkItem.objects.select_related("unit", "escalated_to", "subject").filter(pk=task_id).first()
+            if task_id else None)
+    if work is None:
+        return
+    units = [work.unit_id] + ([work.escalated_to_id] if kind == "task.escalated" and work.escalated_to_id else [])
+    context = {"title": work.title, "unit": work.unit.name, "due": work.due.isoformat() if work.due else "",
+               "office": work.escalated_to.name if work.escalated_to else ""}
+    step = (event.changes or {}).get("reminder", [None, ""])[1] or ""
+    outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=work.subject.identifier if work.subject else "",
+                object_type=work.object_type, object_id=work.object_id,
+                payload={"type": kind, "task": work.pk, "step": work.step, "reminder": step, **context},
+                recipients=recipients.unit_staff(units), context=context, link="/work/")
+
+
+def _case_event(event, kind: str) -> None:
+    from cases.models import ObjectionCase, RepairCase
+
+    model = ObjectionCase if event.object_type == "cases.objectioncase" else RepairCase
+    case = model.objects.select_related("entry__subject", "entry__list_type", "filed_by").get(pk=event.object_id)
+    outcome = getattr(case, "outcome", "") or (event.to_state if kind == "repair.result" else "")
+    entry = case.entry
+    context = {"number": case.number or "", "outcome": outcome, "subject": entry.subject.name}
+    payload = {"type": kind, "case_number": case.number, "outcome": outcome, "state": case.state,
+               "entry_id": entry.pk, "list_type": entry.list_type.code,
+               "subject": {"identifier": entry.subject.identifier, "name": entry.subject.name},
+               "occurred_at": event.occurred_at}
+    outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=entry.subject.identifier,
+                object_type=event.object_type, object_id=case.pk, payload=payload,
+                to_platform=kind.endswith(".result"), recipients=recipients.applicant(case), context=context,
+                link="/portal/")

@@ -1,0 +1,73 @@
+"""The words of each event, as English msgids translated when shown or sent, so a notification
+reads in the reader's language (the bell) or the recipient's (e-mail, SMS), not the writer's."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# kind → (title, body). Bodies use %(name)s placeholders filled from the notification's context.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "task.assigned": (gettext_noop("New task: %(title)s"),
+                      gettext_noop("A task was routed to %(unit)s: %(title)s. Due on %(due)s.")),
+    "task.deadline_near": (gettext_noop("Deadline near: %(title)s"),
+                           gettext_noop("The task %(title)s of %(unit)s is due on %(due)s.")),
+    "task.escalated": (gettext_noop("Escalated: %(title)s"),
+                       gettext_noop("The task %(title)s of %(unit)s was due on %(due)s and has been escalated to %(office)s.")),
+    "entry.decided": (gettext_noop("Listing decided: %(subject)s"),
+                      gettext_noop("%(subject)s: the decision to list it on %(list_type)s was taken.")),
+    "entry.published": (gettext_noop("Listed: %(subject)s"), gettext_noop("%(subject)s is listed on %(list_type)s.")),
+    "entry.suspended": (gettext_noop("Suspended: %(subject)s"),
+                        gettext_noop("The entry of %(subject)s on %(list_type)s is suspended while an objection is verified.")),
+    "entry.resumed": (gettext_noop("Resumed: %(subject)s"), gettext_noop("The entry of %(subject)s on %(list_type)s is in force again.")),
+    "entry.removed": (gettext_noop("Removed: %(subject)s"), gettext_noop("%(subject)s was removed from %(list_type)s.")),
+    "entry.reinstated": (gettext_noop("Reinstated: %(subject)s"),
+                         gettext_noop("The entry of %(subject)s on %(list_type)s is in force again (repair revoked).")),
+    "entry.corrected": (gettext_noop("Corrected: %(subject)s"), gettext_noop("The entry of %(subject)s on %(list_type)s was corrected.")),
+    "objection.not_accepted": (gettext_noop("Objection %(number)s not accepted"),
+                               gettext_noop("Your objection %(number)s was not accepted. The letter gives the reasons and your remedies.")),
+    "objection.result": (gettext_noop("Objection %(number)s concluded"),
+                         gettext_noop("Your objection %(number)s has been concluded: %(outcome)s. The result letter gives the details and your remedies.")),
+    "repair.not_accepted": (gettext_noop("Credit repair %(number)s not accepted"),
+                            gettext_noop("Your credit repair application %(number)s was not accepted. The letter gives the reasons.")),
+    "repair.result": (gettext_noop("Credit repair %(number)s decided"),
+                      gettext_noop("Your credit repair application %(number)s was decided: %(outcome)s.")),
+    "digest.daily": (gettext_noop("Daily digest: %(due_soon)s due soon, %(overdue)s overdue"),
+                     gettext_noop("%(unit)s has %(due_soon)s open tasks due within %(days)s days and %(overdue)s overdue tasks.")),
+}
+
+# Values that are themselves msgids (outcomes), translated with the rest.
+VALUE_MSGIDS = {
+    "UPHELD": gettext_noop("the entry is upheld"), "CORRECTED": gettext_noop("the entry is corrected"),
+    "REVOKED": gettext_noop("the entry is revoked"), "APPROVED": gettext_noop("approved"), "REJECTED": gettext_noop("rejected"),
+}
+
+
+def _values(context: dict) -> dict:
+    out = {}
+    for key, value in context.items():
+        if isinstance(value, str) and value in VALUE_MSGIDS:
+            value = _(VALUE_MSGIDS[value])
+        out[key] = "" if value is None else value
+    return out
+
+
+class _Default(dict):
+    def __missing__(self, key):
+        return ""
+
+
+def render_title(kind: str, context: dict) -> str:
+    title, _body = MESSAGES.get(kind, (kind, ""))
+    return _(title) % _Default(_values(context))
+
+
+# A task without a legal deadline (e.g. delivering a letter) says so by omission.
+NO_DUE = {"task.assigned": gettext_noop("A task was routed to %(unit)s: %(title)s.")}
+
+
+def render_body(kind: str, context: dict) -> str:
+    _title, body = MESSAGES.get(kind, ("", kind))
+    if kind in NO_DUE and not context.get("due"):
+        body = NO_DUE[kind]
+    return _(body) % _Default(_values(context))

@@ -1,0 +1,105 @@
+"""Writing to the outbox: in the caller's transaction, one event, its deliveries and its in-app
+notifications; the enqueue happens only after commit (and the sweeper catches a lost enqueue)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import Delivery, Notification, OutboxEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Recipient:
+    """Someone to tell: a user (in-app, and their chosen channels) and/or a bare address."""
+
+    user: object | None = None
+    email: str = ""
+    phone: str = ""
+    language: str = "zh-hans"
+    channels: set = field(default_factory=set)  # of Delivery.Channel values besides in-app
+
+
+def platform_enabled() -> bool:
+    return bool(getattr(settings, "PLATFORM_WEBHOOK_URL", ""))
+
+
+def outbox_emit(*, kind: str, source: str, subject_key: str = "", object_type: str = "", object_id="",
+                payload: dict | None = None, to_platform: bool = False, recipients: list[Recipient] = (),
+                context: dict | None = None, link: str = "") -> OutboxEvent | None:
+    """Record an event that must leave the system, inside the caller's transaction.
+
+    ``source`` is unique (e.g. ``audit:<id>``): emitting the same fact twice is a no-op, so a
+    re-run sweep or digest never notifies twice. Returns None when nothing is to be sent.
+    """
+    to_platform = to_platform and platform_enabled()
+    recipients = [r for r in recipients if r.user is not None or r.channels]
+    if not to_platform and not recipients:
+        return None
+    event_id = uuid.uuid4()
+    body = dict(payload or {})
+    if context:
+        # The words' values for recipients without an in-app row (e-mail/SMS to an applicant).
+        body["message"] = context
+    # A savepoint only for the duplicate-source case, so the writer's transaction survives it.
+    try:
+        with transaction.atomic():
+            event = OutboxEvent.objects.create(
+                event_id=event_id, kind=kind, source=source[:96], subject_key=subject_key[:32],
+                object_type=object_type, object_id=str(object_id), payload=body,
+            )
+    except IntegrityError:
+        if OutboxEvent.objects.filter(source=source[:96]).exists():
+            return None
+        raise
+    now = timezone.now()
+    deliveries, notes, seen = [], [], set()
+    if to_platform:
+        deliveries.append(Delivery(event=event, channel=Delivery.Channel.PLATFORM, subject_key=event.subject_key,
+                                   address=settings.PLATFORM_WEBHOOK_URL[:254], next_attempt_at=now))
+    for r in recipients:
+        if r.user is not None and r.user.pk not in seen:
+            seen.add(r.user.pk)
+            notes.append(Notification(user=r.user, event=event, kind=kind, context=context or {}, link=link))
+        for channel, address in ((Delivery.Channel.EMAIL, r.email), (Delivery.Channel.SMS, r.phone)):
+            if channel in r.channels and address and (channel, address) not in seen:
+                seen.add((channel, address))
+                deliveries.append(Delivery(event=event, channel=channel, recipient=r.user, address=address,
+                                           language=r.language, next_attempt_at=now))
+    Notification.objects.bulk_create(notes)
+    created = Delivery.objects.bulk_create(deliveries)
+    ids = [d.pk for d in created]
+    if ids:
+        transaction.on_commit(lambda: enqueue(ids), robust=True)
+    return event
+
+
+def enqueue(delivery_ids) -> int:
+    """Hand deliveries to Celery. A broker that is down is not an error here: the rows wait in the
+    outbox and the sweeper enqueues them again (``notifications.sweep``)."""
+    from notifications.tasks import deliver
+
+    sent = 0
+    policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+    if deliver.app.conf.task_always_eager:  # tests and the embedded default: run in-process
+        for pk in delivery_ids:
+            deliver.apply_async((pk,))
+            sent += 1
+        return sent
+    try:
+        # One producer (one broker connection) for the whole batch.
+        with deliver.app.producer_or_acquire() as producer:
+            for pk in delivery_ids:
+                deliver.apply_async((pk,), producer=producer, retry=True, retry_policy=policy)
+                sent += 1
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper will catch up
+        log.warning("outbox: enqueue failed after %s of %s deliveries (%s); the sweeper will retry",
+                    sent, len(delivery_ids), exc)
+    return sent

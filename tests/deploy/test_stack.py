@@ -1,0 +1,346 @@
+"""The production-shaped stack, end to end through nginx (issue 9).
+
+``scripts/stack up --demo`` starts PostgreSQL, Redis, gunicorn (1 master, 2 workers), two Celery
+workers, beat, nginx and the platform's recording receiver from nothing, with production settings.
+Then, over HTTP through nginx only: a blacklist entry is listed, a subject files an objection, the
+platform window accepts it, the verification task appears at the data-providing unit, which
+concludes, the leader approves; a worker signs the result letter (checked with ``pdfsig``) and the
+platform receiver gets the ``objection.result`` event. Meanwhile one gunicorn worker and the whole
+letters worker are killed with SIGKILL: nothing is lost. Finally ``/readyz`` turns 503 when Redis or
+PostgreSQL is stopped and 200 again when restarted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "demo-pass-2026"
+pytestmark = [pytest.mark.slow]
+
+# The PDF an applicant attaches (a real, minimal PDF so the magic-number check passes).
+EVIDENCE = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _until(predicate, timeout: float, what: str, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
+
+
+class Stack:
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.ports = {name: _free_port() for name in ("HTTP", "WEB", "PG", "REDIS", "RECEIVER")}
+        self.base = f"http://127.0.0.1:{self.ports['HTTP']}"
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "PROMETHEUS_"))}
+        self.env.update({f"STACK_{k}_PORT": str(v) for k, v in self.ports.items()})
+        # scripts/test (or /tmp/th) already installed packages and the virtualenv.
+        self.env.update({"STACK_DIR": str(directory), "STACK_SKIP_INSTALL": "1",
+                         # Compressing every static file takes minutes on a busy machine: keep them.
+                         "STACK_STATIC_ROOT": str(ROOT / "var" / "stack-static")})
+
+    def run(self, *args, timeout=600, check=True):
+        result = subprocess.run(["bash", "scripts/stack", *args], cwd=ROOT, env=self.env, capture_output=True,
+                                text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            pytest.fail(f"scripts/stack {' '.join(args)} failed ({result.returncode}):\n"
+                        f"{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+        return result
+
+    def pid(self, name: str) -> int:
+        return int((self.dir / "run" / f"{name}.pid").read_text().strip())
+
+    def children(self, pid: int) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        return [int(p) for p in out]
+
+    def log(self, name: str) -> str:
+        path = self.dir / "log" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def events(self) -> list[dict]:
+        path = self.dir / "platform-events.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def stack():
+    if not shutil.which("nginx"):
+        pytest.fail("nginx is not installed: scripts/test installs it (TEST_PACKAGES in scripts/lib.sh)")
+    if os.environ.get("STACK_REUSE_DIR"):  # development: a stack already up (scripts/stack up --demo)
+        reused = Stack(Path(os.environ["STACK_REUSE_DIR"]))
+        reused.base = "http://127.0.0.1:" + _env_value(reused, "STACK_HTTP_PORT")
+        yield reused
+        return
+    # Not under pytest's tmp_path (mode 0700): the postgres user must reach its data directory.
+    directory = Path(tempfile.mkdtemp(prefix="credit-stack."))
+    os.chmod(directory, 0o755)
+    stack = Stack(directory)
+    try:
+        up = stack.run("up", "--demo", timeout=900)
+        assert '"status": "ok"' in up.stdout, up.stdout
+        yield stack
+    finally:
+        stack.run("down", timeout=300, check=False)
+        artifacts = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "var" / "test-artifacts")) / "stack-logs"
+        shutil.rmtree(artifacts, ignore_errors=True)
+        if (directory / "log").exists():
+            shutil.copytree(directory / "log", artifacts)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+class Api:
+    """A staff member's token client, always through nginx."""
+
+    def __init__(self, base: str, username: str):
+        self.base, self.session = base, requests.Session()
+        response = self.session.post(f"{base}/api/v1/auth/token/", data={"username": username, "password": PASSWORD},
+                                     timeout=30)
+        assert response.status_code == 200, response.text
+        self.session.headers["Authorization"] = f"Token {response.json()['token']}"
+
+    def get(self, path, **params):
+        response = self.session.get(self.base + path, params=params, timeout=60)
+        assert response.status_code == 200, (path, response.status_code, response.text[:500])
+        return response.json()
+
+    def post(self, path, body=None, expect=(200, 201), **kw):
+        response = self.session.post(self.base + path, json=body or {}, timeout=60, **kw)
+        assert response.status_code in expect, (path, response.status_code, response.text[:500])
+        return response.json()
+
+    def task(self, step, identifier, case_type=None, case_id=None):
+        params = {"step": step, "search": identifier, **({"case_type": case_type} if case_type else {})}
+        tasks = [t for t in self.get("/api/v1/tasks/", **params)["results"]
+                 if (t.get("subject") or {}).get("identifier") == identifier
+                 and (case_id is None or t["case"]["id"] == case_id)]
+        return tasks[0] if tasks else None
+
+    def complete(self, step, identifier, data=None, case_type=None, case_id=None, **kw):
+        task = _until(lambda: self.task(step, identifier, case_type, case_id), 30, f"the {step} task")
+        return self.post(f"/api/v1/tasks/{task['id']}/complete/", data, **kw)
+
+
+def _list_entry(base, identifier):
+    officer, leader = Api(base, "ls-amr-officer"), Api(base, "ls-amr-leader")
+    today = dt.date.today()
+    entry = officer.post("/api/v1/entries/", {
+        "list_type": "amr-serious", "subject": identifier,
+        "facts": "提交虚假材料取得建筑业企业资质，情节严重。", "reasons": "提交虚假材料取得行政许可"})
+    pk = entry["id"]
+    officer.complete("prior_notice", identifier, {"served_on": str(today - dt.timedelta(days=30))}, case_id=pk)
+    officer.complete("statement", identifier, {"statement": "对处罚决定无异议。"}, case_id=pk)
+    leader.complete("decision", identifier, {"approve": True, "decision_date": str(today - dt.timedelta(days=14))},
+                    case_id=pk)
+    officer.complete("publication", identifier, case_id=pk)
+    return entry
+
+
+def test_an_objection_runs_end_to_end_through_nginx_while_processes_die(stack):
+    base = stack.base
+    officer = Api(base, "ls-amr-officer")
+    subjects = officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
+    random.shuffle(subjects)  # a reused development stack already has entries for some
+    identifier = subjects[0]["identifier"]
+    entry = _list_entry(base, identifier)
+
+    # Kill one gunicorn worker outright: the master replaces it, nginx keeps serving.
+    workers = stack.children(stack.pid("web"))
+    assert len(workers) == 2, "one gunicorn master with two workers"
+    os.kill(workers[0], signal.SIGKILL)
+
+    # The subject files an objection on the public API (multipart upload through nginx).
+    request_id = uuid.uuid4().hex
+    filed = requests.post(f"{base}/api/v1/public/objections/", data={
+        "subject": identifier, "entry": entry["id"], "grounds": "资质撤销决定已被复议机关变更，申请更正。",
+        "applicant_name": "西藏测试建筑有限公司", "applicant_contact": "0891-6000000",
+    }, files={"attachments": ("复议决定书.pdf", EVIDENCE, "application/pdf")},
+        headers={"X-Request-ID": request_id}, timeout=60)
+    assert filed.status_code == 201, filed.text
+    assert filed.headers["X-Request-ID"] == request_id
+    number, code = filed.json()["number"], filed.json()["query_code"]
+    _until(lambda: len(stack.children(stack.pid("web"))) == 2, 30, "gunicorn to replace the killed worker")
+
+    # The platform window accepts it; the verification task appears at the data-providing unit.
+    Api(base, "ls-platform-officer").complete("acceptance", identifier, {"accept": True}, case_type="OBJECTION")
+    verification = _until(lambda: officer.task("verification", identifier, "OBJECTION"), 30, "the verification task")
+    assert verification["unit"] == "ls-amr"
+
+    # A burst of writes while another gunicorn worker is killed: every 2xx answer's effect is there.
+    marker = f"燃烧测试{uuid.uuid4().hex[:8]}-"
+
+    def draft(i):
+        try:
+            response = officer.session.post(f"{base}/api/v1/entries/", json={
+                "list_type": "amr-serious", "subject": subjects[1 + i]["identifier"],
+                "facts": f"{marker}{i}", "reasons": "测试"}, timeout=60)
+            return response.status_code, response.json().get("id") if response.status_code == 201 else None
+        except requests.RequestException:
+            return 0, None
+
+    with ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(draft, i) for i in range(8)]
+        time.sleep(0.05)
+        os.kill(stack.children(stack.pid("web"))[-1], signal.SIGKILL)
+        results = [f.result() for f in futures]
+    created = [pk for status, pk in results if status == 201]
+    assert created, results
+    for pk in created:
+        assert officer.get(f"/api/v1/entries/{pk}/")["state"] == "DRAFT"
+    drafts = [e for e in officer.get("/api/v1/entries/", state="DRAFT", page_size=200)["results"]
+              if e["facts"].startswith(marker)]
+    assert len(created) <= len(drafts) <= len(results), "no effect lost, none without a request"
+
+    # Conclude and approve; kill the whole letters worker right away, then start it again.
+    officer.complete("verification", identifier, {"outcome": "UPHELD", "findings": "经核查，认定信息准确。"},
+                     case_type="OBJECTION")
+    leader = Api(base, "ls-amr-leader")
+    approved_id = uuid.uuid4().hex
+    leader.session.headers["X-Request-ID"] = approved_id
+    leader.complete("approval", identifier, {"approve": True}, case_type="OBJECTION")
+    letters_worker = stack.pid("worker-letters")
+    for pid in [letters_worker, *stack.children(letters_worker)]:
+        os.kill(pid, signal.SIGKILL)
+    _until(lambda: not _alive(letters_worker), 10, "the letters worker to die")
+    stack.run("start", "worker-letters")
+
+    # The result letter is produced by a worker, signed, and verifies with poppler's pdfsig.
+    def result_letter():  # staff API: the public one is throttled per address
+        rows = officer.get("/api/v1/letters/", letter_type="OBJECTION_RESULT")["results"]
+        return [r for r in rows if r["case_ref"] == number and r["status"] == "ISSUED"]
+
+    _until(result_letter, 180, "the signed result letter", interval=1)
+    case = requests.get(f"{base}/api/v1/public/objections/{number}/", params={"code": code}, timeout=30).json()
+    letter = [r for r in case["letters"] if r["type"] == "OBJECTION_RESULT"][0]
+    pdf = requests.get(base + letter["pdf"], timeout=30)  # what the applicant downloads
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    pdf_path = stack.dir / "result.pdf"
+    pdf_path.write_bytes(pdf.content)
+    check = subprocess.run(["pdfsig", str(pdf_path)], capture_output=True, text=True)
+    assert "Signature #1" in check.stdout and "Signature is Valid" in check.stdout, check.stdout
+
+    # The platform's receiver got the result event, signed and exactly once.
+    def result_events():
+        return [e for e in stack.events() if e.get("type") == "objection.result"
+                and (e.get("payload") or e).get("case_number", json.dumps(e)) and number in json.dumps(e)]
+
+    events = _until(result_events, 120, "the objection.result event at the platform receiver", interval=1)
+    assert len(events) == 1
+
+    # One request id and case id follow the case from the web request into the letters worker.
+    web_lines = [json.loads(line) for line in stack.log("web").splitlines() if line.startswith("{")]
+    approval = [x for x in web_lines if x.get("request_id") == approved_id and x.get("logger") == "credit.request"]
+    assert approval and approval[-1]["case_id"].startswith("cases.objectioncase:"), approval
+    case_id = approval[-1]["case_id"]
+    worker_lines = [json.loads(line) for line in stack.log("worker-letters").splitlines() if line.startswith("{")]
+    assert any(x.get("request_id") == approved_id and x.get("case_id") == case_id for x in worker_lines), (
+        "the letters worker logs the approval's request and case id")
+
+    # Metrics: scraped with the token, they show the requests and the tasks per queue.
+    token = _env_value(stack, "OPS_METRICS_TOKEN")
+    assert requests.get(f"{base}/metrics", timeout=10).status_code == 403
+    metrics = requests.get(f"{base}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30).text
+    assert 'credit_celery_tasks_total{outcome="success",queue="letters",task="letters.produce"}' in metrics
+    assert 'view="public-objection-file"' in metrics and "credit_deadlines_overdue" in metrics
+
+
+def test_a_backup_restores_into_a_fresh_cluster_and_audit_verify_passes(stack, tmp_path):
+    env = {**stack.env, **_stack_env(stack), "BACKUP_DIR": str(tmp_path / "backups")}
+    made = subprocess.run(["bash", "scripts/backup"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip().splitlines()[-1])
+    assert {p.name for p in backup.iterdir()} == {"db.dump", "media.tar.gz", "media-files.sha256", "meta.json",
+                                                  "SHA256SUMS"}
+    assert json.loads((backup / "meta.json").read_text())["media_files"] > 0, "letters and attachments are in it"
+
+    drill_env = {k: v for k, v in stack.env.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}
+    drill = subprocess.run(["bash", "scripts/restore-drill", str(backup)], cwd=ROOT, env=drill_env,
+                           capture_output=True, text=True, timeout=900)
+    assert drill.returncode == 0, drill.stdout[-2000:] + drill.stderr[-4000:]
+    assert "restore drill: OK" in drill.stdout
+    assert "OK:" in drill.stdout and "events in" in drill.stdout, "audit_verify ran on the restored copy"
+    assert "letter files present and unchanged" in drill.stdout
+
+    # A damaged backup is refused before anything is restored.
+    damaged = tmp_path / "damaged"
+    shutil.copytree(backup, damaged)
+    with open(damaged / "db.dump", "r+b") as handle:
+        handle.seek(-100, os.SEEK_END)
+        handle.write(b"\x00" * 8)
+    refused = subprocess.run(["bash", "scripts/restore-drill", str(damaged)], cwd=ROOT, env=drill_env,
+                             capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "checksum mismatch" in refused.stderr
+
+
+def _stack_env(stack) -> dict:
+    pairs = [line.split("=", 1) for line in (stack.dir / "stack.env").read_text().splitlines()
+             if "=" in line and not line.startswith("#")]
+    return dict(pairs)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (already dead, not yet reaped) counts as gone.
+    state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] if Path(f"/proc/{pid}").exists() else "X"
+    return state not in ("Z", "X")
+
+
+def _env_value(stack, name):
+    for line in (stack.dir / "stack.env").read_text().splitlines():
+        if line.startswith(f"{name}="):
+            return line.split("=", 1)[1]
+    raise KeyError(name)
+
+
+def _readyz(stack):
+    try:
+        response = requests.get(f"{stack.base}/readyz", timeout=10)
+    except requests.RequestException as exc:
+        return 0, {"error": str(exc)}
+    return response.status_code, response.json()
+
+
+@pytest.mark.parametrize("component,check", [("redis", "redis"), ("postgres", "database")])
+def test_readyz_turns_503_when_a_dependency_stops_and_200_when_it_is_back(stack, component, check):
+    _until(lambda: _readyz(stack)[0] == 200, 60, "readyz 200 before stopping anything")
+    stack.run("stop", component)
+    try:
+        status, body = _until(lambda: (lambda r: r if r[0] == 503 else None)(_readyz(stack)), 30, "readyz 503")
+        assert body["status"] == "unavailable" and body["checks"][check]["ok"] is False, body
+        assert requests.get(f"{stack.base}/healthz", timeout=10).status_code == 200, "the process itself is alive"
+    finally:
+        stack.run("start", component)
+    _until(lambda: _readyz(stack)[0] == 200, 90, f"readyz 200 after restarting {component}", interval=1)

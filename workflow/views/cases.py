@@ -1,0 +1,38 @@
+"""The case page: facts, attachments (name, size, SHA-256), deadlines and how they were computed,
+the timeline, the letters, and the entry's measure executions per implementing unit."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cases.models import Attachment
+from workflow.case_view import ACTION_LABELS, case_attachment, case_view
+
+from .common import DaysLeft, officer_page
+from .queue import STEPS
+
+
+@officer_page
+def case_page(request, kind: str, pk: int):
+    view = case_view(user=request.user, kind=kind, pk=pk)
+    if view is None:  # another unit's case looks exactly like one that does not exist
+        raise Http404(_("No such case."))
+    days = DaysLeft()
+    tasks = [{"work": w, "task": w.task, "step_label": STEPS.get(w.step, w.step),
+              "days_left": days(w.due, w.due_unit) if w.is_open else None} for w in view.tasks]
+    return render(request, "workspace/case.html", {
+        "view": view, "case": view.case, "entry": view.entry, "kind": view.kind, "tasks": tasks,
+        "attachment_kinds": dict(Attachment.Kind.choices), "action_labels": ACTION_LABELS, "section": "queue",
+    })
+
+
+@officer_page
+def attachment_download(request, kind: str, pk: int, attachment_id: int):
+    """The file as uploaded; the page lists its SHA-256 so the reader can check it."""
+    attachment = case_attachment(user=request.user, kind=kind, pk=pk, attachment_id=attachment_id)
+    if attachment is None or not attachment.file:
+        raise Http404(_("No such attachment."))
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type or "application/octet-stream",
+                        as_attachment=True, filename=attachment.original_name)

@@ -1,0 +1,74 @@
+"""What every workspace page shares: who may open it, how a domain error becomes a page with the
+right status (400 with field messages, 403, 404, 409 with a clear message, 503), days left."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+
+from cases.errors import Conflict, DomainError, InvalidTransition
+from cases.services.access import ACTING_ROLES
+from workflow.calendar import CalendarDataMissing, days_left
+from workflow.deadlines import current_calendar
+
+
+def officer_page(view):
+    """Signed-in officers and leaders only: anonymous visitors go to the sign-in page, any other
+    account (auditors, administrators, subjects) gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        staff = getattr(request.user, "staff", None)
+        if staff is None or staff.role not in ACTING_ROLES:
+            return render(request, "workspace/denied.html", {
+                "message": _("The workspace is for officers and leaders of a unit.")}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def error_parts(exc) -> tuple[int, str, dict]:
+    """(HTTP status, message, {field: [message]}) for anything a service may raise."""
+    if isinstance(exc, DomainError):
+        fields = {name: [str(m) for _c, m in errors] for name, errors in exc.fields.items()}
+        message = str(exc.message)
+        if exc.code == "task_claimed" and exc.extra.get("owner"):
+            message = _("Another officer (%(owner)s) has claimed this task.") % {"owner": exc.extra["owner"]}
+        return exc.status, message, fields
+    if isinstance(exc, (ConcurrentTransition, FlowLockFailed)):
+        return 409, str(Conflict.default_message), {}
+    if isinstance(exc, TransitionNotAllowed):
+        return 409, str(InvalidTransition.default_message), {}
+    if isinstance(exc, CalendarDataMissing):
+        return 503, _("Holiday data for %(year)s is missing: an administrator must enter that year's holidays "
+                      "before deadlines in it can be computed.") % {"year": exc.year}, {}
+    raise exc
+
+
+PAGE_ERRORS = (DomainError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing)
+
+
+class DaysLeft:
+    """Days left to each due date, counted as its rule counts; the calendar is read once a page."""
+
+    def __init__(self):
+        self.today = timezone.localdate()
+        self._calendar = None
+
+    def __call__(self, due, unit: str):
+        if due is None:
+            return None
+        try:
+            if self._calendar is None:
+                self._calendar = current_calendar()
+            return days_left(due, self.today, unit or "CALENDAR_DAYS", self._calendar)
+        except CalendarDataMissing:
+            return (due - self.today).days

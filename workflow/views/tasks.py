@@ -1,0 +1,151 @@
+"""One task: its case, deadline and how it was computed; claim, release, reassign (leader) and
+complete with the step's form. Every action calls one service; a conflict (someone else claimed
+or completed the task first) is a 409 page that says so."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.errors import NotFound, ValidationFailed
+from cases.models import StaffProfile
+from workflow import selectors, services
+from workflow.case_view import case_address
+from workflow.dashboard import unit_staff
+from workflow.services import OPEN
+
+from .common import PAGE_ERRORS, DaysLeft, error_parts, officer_page
+from .queue import STEPS
+from .step_forms import form_fields, read_posted
+
+
+def _task_or_error(request, task_id):
+    try:
+        return selectors.task_for(user=request.user, task_id=task_id), None
+    except NotFound:
+        raise Http404(_("No such task."))
+    except PAGE_ERRORS as exc:
+        status, message, _fields = error_parts(exc)
+        return None, render(request, "workspace/denied.html", {"message": message}, status=status)
+
+
+def task_context(request, task, *, values=None, field_errors=None, error=None) -> dict:
+    user = request.user
+    work = task.work
+    staff = user.staff
+    substitution = services.substitution_for(user, task.owner) if task.owner_id not in (None, user.pk) else None
+    is_open = task.status in OPEN and work.is_open
+    mine = staff.unit_id == work.unit_id
+    may_do_step = mine and (not work.leader_only or staff.role == StaffProfile.Role.LEADER)
+    days = DaysLeft()
+    left = days(work.due, work.due_unit)
+    form_class = getattr(task.flow_task, "form_class", None)
+    fields = form_fields(form_class, values, field_errors)
+    known = {f["name"] for f in fields}
+    other_errors = [m for name, msgs in (field_errors or {}).items() if name not in known for m in msgs]
+    return {
+        "task": task, "work": work, "computation": work.due_computation or {}, "days_left": left,
+        "abs_days": abs(left) if left is not None else None,
+        "overdue": is_open and work.due is not None and work.due < days.today and work.paused_at is None,
+        "is_open": is_open, "step_label": STEPS.get(work.step, work.step),
+        "acting_for": substitution.absent if substitution else None,
+        "can_claim": is_open and may_do_step and task.owner_id is None,
+        "can_release": is_open and mine and task.owner_id is not None and (
+            task.owner_id == user.pk or substitution is not None or staff.role == StaffProfile.Role.LEADER),
+        "can_reassign": is_open and mine and staff.role == StaffProfile.Role.LEADER,
+        "can_complete": is_open and may_do_step and work.paused_at is None and (
+            task.owner_id in (None, user.pk) or substitution is not None),
+        "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
+        "leader_needed": is_open and mine and work.leader_only and staff.role != StaffProfile.Role.LEADER,
+        "colleagues": list(unit_staff(user=user)) if mine else [],
+    }
+
+
+@officer_page
+def task_detail(request, task_id: int):
+    task, denied = _task_or_error(request, task_id)
+    if denied:
+        return denied
+    return render(request, "workspace/task.html", task_context(request, task))
+
+
+def _act(request, task_id, action, done_message):
+    """Run one service for the task; on a domain error redraw the task page with its status."""
+    try:
+        action()
+    except PAGE_ERRORS as exc:
+        status, message, fields = error_parts(exc)
+        task, denied = _task_or_error(request, task_id)
+        if denied:
+            return denied
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        return render(request, "workspace/task.html",
+                      task_context(request, task, values=values, field_errors=fields, error=message), status=status)
+    messages.success(request, done_message)
+    return redirect("work:task", task_id=task_id)
+
+
+@officer_page
+@require_POST
+def task_claim(request, task_id: int):
+    return _act(request, task_id, lambda: services.task_claim(actor=request.user, task_id=task_id),
+                _("You have claimed the task."))
+
+
+@officer_page
+@require_POST
+def task_release(request, task_id: int):
+    return _act(request, task_id, lambda: services.task_release(actor=request.user, task_id=task_id),
+                _("The task is back in the unit's queue."))
+
+
+@officer_page
+@require_POST
+def task_reassign(request, task_id: int):
+    username = (request.POST.get("assignee") or "").strip()
+    assignee = get_user_model().objects.filter(username=username).first() if username else None
+
+    def action():
+        if assignee is None:
+            raise ValidationFailed(fields={"assignee": [("required", _("Choose the officer to give the task to."))]})
+        services.task_reassign(actor=request.user, task_id=task_id, assignee=assignee)
+
+    name = (assignee.get_full_name() or assignee.get_username()) if assignee else ""
+    return _act(request, task_id, action, _("The task was given to %(name)s.") % {"name": name})
+
+
+@officer_page
+@require_POST
+def task_complete(request, task_id: int):
+    task, denied = _task_or_error(request, task_id)
+    if denied:
+        return denied
+    data, raw = read_posted(getattr(task.flow_task, "form_class", None), request.POST)
+    try:
+        services.task_complete(actor=request.user, task_id=task_id, data=data)
+    except PAGE_ERRORS as exc:
+        status, message, fields = error_parts(exc)
+        task, denied = _task_or_error(request, task_id)
+        if denied:
+            return denied
+        return render(request, "workspace/task.html",
+                      task_context(request, task, values=raw, field_errors=fields, error=message), status=status)
+    messages.success(request, _("Step completed: %(title)s.") % {"title": task.work.title})
+    return redirect(reverse("work:queue") + "?view=inbox")
+
+
+@officer_page
+def task_case(request, task_id: int):
+    """The case page of the case a task serves."""
+    task, denied = _task_or_error(request, task_id)
+    if denied:
+        return denied
+    address = case_address(task.work.object_type, task.work.object_id)
+    if address is None:
+        raise Http404(_("This task's case has no page."))
+    return redirect("work:case", kind=address[0], pk=address[1])
