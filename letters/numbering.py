@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cases.locking import for_update
+
 from .models import LetterNumberCounter
 from .types import spec_for
 
@@ -30,7 +32,7 @@ def take_next_number(*, unit, letter_type: str, year: int) -> int:
     LetterNumberCounter.objects.bulk_create(
         [LetterNumberCounter(unit=unit, letter_type=letter_type, year=year)], ignore_conflicts=True
     )
-    counter = LetterNumberCounter.objects.select_for_update().get(unit=unit, letter_type=letter_type, year=year)
+    counter = for_update(LetterNumberCounter.objects).get(unit=unit, letter_type=letter_type, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record
 from cases.errors import Conflict, Forbidden, ValidationFailed
+from cases.locking import for_update
 from cases.models import StaffProfile, Subject, Unit
 
 from . import numbering, rendering, signing
@@ -167,7 +168,7 @@ def letter_reissue(*, actor, letter: Letter, reason: str, context: dict | None =
     """
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [("required", _("A reason for the reissue is required."))]})
-    old = Letter.objects.select_for_update().select_related("unit", "subject").get(pk=letter.pk)
+    old = for_update(Letter.objects).select_related("unit", "subject").get(pk=letter.pk)
     _check_may_issue(actor, old.unit)
     if old.status not in (Letter.Status.ISSUED, Letter.Status.FAILED):
         raise Conflict(_("Only an issued or failed letter can be reissued."))
@@ -207,7 +208,7 @@ def letter_reissue(*, actor, letter: Letter, reason: str, context: dict | None =
 @transaction.atomic
 def letter_retry(*, actor, letter: Letter) -> Letter:
     """Render and sign a FAILED letter again, under the number it already holds."""
-    locked = Letter.objects.select_for_update().select_related("unit").get(pk=letter.pk)
+    locked = for_update(Letter.objects).select_related("unit").get(pk=letter.pk)
     _check_may_retry(actor, locked.unit)
     if locked.status != Letter.Status.FAILED:
         raise Conflict(_("Only a letter whose rendering failed can be retried."))
@@ -286,7 +287,7 @@ def letter_produce(*, letter_id: int) -> Letter:
 def _record_success(letter_id, data: bytes, *, signer_certificate, algorithm, render_seconds, sign_seconds):
     from .verification import sha256_hex
 
-    letter = Letter.objects.select_for_update().select_related("unit").get(pk=letter_id)
+    letter = for_update(Letter.objects).select_related("unit").get(pk=letter_id)
     if letter.status != Letter.Status.PENDING:
         return letter  # another delivery of the task finished first
     sha = sha256_hex(data)
@@ -317,7 +318,7 @@ def _record_success(letter_id, data: bytes, *, signer_certificate, algorithm, re
 
 @transaction.atomic
 def _record_failure(letter_id, reason: str) -> Letter:
-    letter = Letter.objects.select_for_update().select_related("unit").get(pk=letter_id)
+    letter = for_update(Letter.objects).select_related("unit").get(pk=letter_id)
     if letter.status != Letter.Status.PENDING:
         return letter
     letter.status = Letter.Status.FAILED

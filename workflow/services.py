@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from cases.audit.services import acting_for, audit_record
 from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from cases.locking import for_update
 from cases.models import StaffProfile
 from cases.services.access import ACTING_ROLES, staff_of
 from workflow.calendar import CalendarDataMissing
@@ -113,7 +114,7 @@ def _locked(task_id: int):
         raise NotFound(_("No such task."), code="task_not_found")
     with found.flow_task.flow_class.lock(found.process_id):
         task = Task.objects.select_related("process", "owner").get(pk=task_id)
-        work = WorkItem.objects.select_for_update().get(pk=task_id)
+        work = for_update(WorkItem.objects).get(pk=task_id)
         yield task, work
 
 
@@ -261,7 +262,7 @@ def _clean(node, data: dict) -> dict:
 # --- tasks that follow the case's state (called from services, inside their transaction) -------
 
 def _open_items(case):
-    return WorkItem.objects.select_for_update().filter(
+    return for_update(WorkItem.objects).filter(
         object_type=case._meta.label_lower, object_id=case.pk, is_open=True
     )
 
@@ -380,7 +381,7 @@ def substitution_designate(*, actor, absent, substitute, starts_on: dt.date, end
     if errors:
         raise ValidationFailed(fields=errors)
     # Serialise designations for one absent person, then refuse an overlapping window.
-    StaffProfile.objects.select_for_update().filter(pk=absent_staff.pk).first()
+    for_update(StaffProfile.objects).filter(pk=absent_staff.pk).first()
     overlapping = Substitution.objects.filter(absent=absent, ended_at__isnull=True, starts_on__lte=ends_on,
                                               ends_on__gte=starts_on).first()
     if overlapping is not None:
@@ -400,7 +401,7 @@ def substitution_designate(*, actor, absent, substitute, starts_on: dt.date, end
 def substitution_end(*, actor, substitution_id: int) -> Substitution:
     """A unit leader ends a substitution early (the officer is back)."""
     leader = staff_of(actor)
-    substitution = Substitution.objects.select_for_update().filter(pk=substitution_id).first()
+    substitution = for_update(Substitution.objects).filter(pk=substitution_id).first()
     if substitution is None or substitution.unit_id != leader.unit_id:
         raise NotFound(_("No such substitute."), code="substitution_not_found")
     if leader.role != StaffProfile.Role.LEADER:

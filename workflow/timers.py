@@ -1,7 +1,7 @@
 """What Celery beat does with deadlines: reminders before, escalation at (domain.md §5).
 
 Each sweep is idempotent and safe beside officers acting: rows are taken with
-``select_for_update(skip_locked=True)`` (a task being completed right now is skipped and looked at
+``for_update(…, skip_locked=True)`` (a task being completed right now is skipped and looked at
 again on the next sweep) and re-checked under the lock, so a task is escalated exactly once.
 """
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.audit.services import audit_record
+from cases.locking import for_update
 from cases.models import Unit
 from workflow.models import WorkItem
 from workflow.services import _next_reminder
@@ -38,7 +39,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
     while True:
         with transaction.atomic():
             items = list(
-                WorkItem.objects.select_for_update(skip_locked=True)
+                for_update(WorkItem.objects, skip_locked=True)
                 .filter(is_open=True, paused_at__isnull=True, remind_on__lte=today)
                 .order_by("remind_on")[:BATCH]
             )
@@ -73,7 +74,7 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
     while True:
         with transaction.atomic():
             items = list(
-                WorkItem.objects.select_for_update(skip_locked=True, of=("self",))
+                for_update(WorkItem.objects, skip_locked=True)
                 .filter(is_open=True, escalated_at__isnull=True, paused_at__isnull=True, due__lt=today)
                 .select_related("unit", "unit__region")
                 .order_by("due")[:BATCH]

@@ -18,6 +18,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from workflow.calendar import CalendarDataMissing
 
 from cases.errors import Conflict, DomainError, InvalidTransition
+from cases.locking import is_lock_conflict
 
 
 def _field_errors(detail) -> dict:
@@ -67,6 +68,10 @@ def exception_handler(exc, context):
         # Another action on the same case held the flow lock for the whole retry window.
         exc = Conflict()
         return Response(body("case_busy", exc.message), status=409)
+    if is_lock_conflict(exc):
+        # PostgreSQL cancelled this transaction to break a lock conflict: nothing was written.
+        return Response(body("busy_retry", _("The case was busy and nothing was changed: please try again.")),
+                        status=409)
     if isinstance(exc, TransitionNotAllowed):
         exc = InvalidTransition()
         return Response(body(exc.code, exc.message), status=409)

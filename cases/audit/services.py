@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.locking import for_update
+
 from .hashing import GENESIS, anchor_hash, event_hash, event_payload, normalise
 from .models import AuditAnchor, AuditChainHead, AuditEvent
 
@@ -149,7 +151,7 @@ def audit_anchor() -> AuditAnchor | None:
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(hashtext('audit_anchor'))")
         heads = list(
-            AuditChainHead.objects.select_for_update(skip_locked=True)
+            for_update(AuditChainHead.objects, skip_locked=True)
             .filter(seq__gt=F("anchored_seq"))
             .order_by("chain")[:ANCHOR_BATCH]
         )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.locking import for_update
 from cases.models import ImportedRecord, ImportJob
 from workflow import dispatch
 
@@ -24,7 +25,7 @@ def start_pending_flows(*, job_id: int | None = None, batch: int = BATCH, max_ba
     batches = 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
-            pending = ImportedRecord.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            pending = for_update(ImportedRecord.objects, skip_locked=True).filter(
                 flow_started_at__isnull=True)
             if job_id is not None:
                 pending = pending.filter(job_id=job_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record
 from cases.errors import DomainError, Forbidden, NotFound
+from cases.locking import for_update
 from cases.models import ApiToken, ImportJob, ImportRowError
 
 from . import parsing
@@ -83,7 +84,7 @@ def _enqueue_run(job_id: int) -> None:
 
 def _claim(job_id: int) -> ImportJob | None:
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update(skip_locked=True, of=("self",)).select_related("unit", "token", "submitted_by") \
+        job = for_update(ImportJob.objects, skip_locked=True).select_related("unit", "token", "submitted_by") \
             .filter(pk=job_id).first()
         if job is None or job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
             return None

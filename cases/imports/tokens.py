@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record
 from cases.errors import Conflict, ValidationFailed
+from cases.locking import for_update
 from cases.models import ApiToken, StaffProfile, Unit
 
 PREFIX = "cr"
@@ -59,7 +60,7 @@ def api_token_issue(*, actor, unit: Unit, name: str, scopes: list[str]) -> tuple
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken, reason: str = "") -> ApiToken:
     """Revoked at once and for good: the service account is switched off too."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = for_update(ApiToken.objects).get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

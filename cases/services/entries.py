@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 
 from cases.audit.services import audit_record
 from cases.errors import InvalidTransition, ValidationFailed
+from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import UnitListRole
 from workflow import dispatch
@@ -172,11 +173,11 @@ def entry_suspend(*, actor, entry: ListEntry, reason: str) -> ListEntry:
 
     Every execution is suspended in the same transaction. Several verifications may run at once;
     the entry stays suspended until the last one ends (``entry_resume``)."""
-    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).get(pk=entry.pk)
     entry.open_verifications += 1
     if entry.state == E.ACTIVE:
         _move(entry, "suspend", actor=actor, reason=reason)
-        executions = list(entry.executions.select_for_update().filter(state__in=MeasureExecution.IN_FORCE))
+        executions = list(for_update(entry.executions).filter(state__in=MeasureExecution.IN_FORCE))
         for execution in executions:
             _step(execution, "suspend", actor=actor, reason=reason)
         dispatch.executions_suspended(executions, actor=actor, reason=reason)
@@ -189,11 +190,11 @@ def entry_suspend(*, actor, entry: ListEntry, reason: str) -> ListEntry:
 def entry_resume(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     """A verification ended (upheld or withdrawn): when it was the last, the measures resume exactly
     as they stood before the suspension."""
-    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).get(pk=entry.pk)
     entry.open_verifications = max(0, entry.open_verifications - 1)
     if entry.open_verifications == 0 and entry.state == E.SUSPENDED:
         _move(entry, "resume", actor=actor, reason=reason)
-        executions = list(entry.executions.select_for_update().filter(state=X.SUSPENDED))
+        executions = list(for_update(entry.executions).filter(state=X.SUSPENDED))
         for execution in executions:
             _step(execution, "resume", actor=actor, reason=reason)
         dispatch.executions_resumed(executions, actor=actor, reason=reason)
@@ -219,7 +220,7 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
         staff = getattr(actor, "staff", None) if actor is not None else None
         issuer = actor if staff is not None and staff.unit_id == entry.listing_unit_id else None
         entry_letters.issue_removal_decision(entry, issuer)
-    executions = list(entry.executions.select_for_update().exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
+    executions = list(for_update(entry.executions).exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
     for execution in executions:
         _step(execution, "lift", actor=actor, reason=reason)
     dispatch.executions_lifting(executions, actor=actor, reason=reason)
@@ -254,13 +255,13 @@ def entry_reinstate(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     ACTIVE and every measure goes back to its implementing unit. Executions still lift-pending or
     lifted are pushed again (their lift tasks cancelled); measures the list type gained since the
     removal are pushed as new executions. Each unit gets its tasks again."""
-    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).select_related("list_type").get(pk=entry.pk)
     before = {"removal_reason": entry.removal_reason, "removed_at": entry.removed_at}
     _move(entry, "reinstate", actor=actor, reason=reason, changes={
         "removal_reason": [before["removal_reason"], ""], "removed_at": [before["removed_at"], None]})
     entry.removal_reason, entry.removed_at, entry.open_verifications = "", None, 0
     entry.save(update_fields=["removal_reason", "removed_at", "open_verifications", "updated_at"])
-    executions = list(entry.executions.select_for_update().filter(state__in=[X.LIFT_PENDING, X.LIFTED]))
+    executions = list(for_update(entry.executions).filter(state__in=[X.LIFT_PENDING, X.LIFTED]))
     for execution in executions:
         # A new cycle of respond → feedback; first_applied_at stays (restoration tasks read it).
         execution.acknowledged_at = execution.applied_at = execution.feedback_reported_at = None
@@ -297,7 +298,7 @@ def entry_remove_by_decision(*, actor, entry: ListEntry, removal_reason: str, re
         raise ValidationFailed(fields={"removal_reason": [("invalid_choice", _("Not one of the allowed values."))]})
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
-    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).select_related("list_type").get(pk=entry.pk)
     return entry_remove(actor=actor, entry=entry, removal_reason=removal_reason, reason=reason.strip())
 
 
@@ -324,7 +325,7 @@ def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntr
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
-    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).get(pk=entry.pk)
     if entry.state not in ListEntry.LISTED:
         raise InvalidTransition(extra={"state": entry.state, "transition": "correct"})
     changes = {f: [getattr(entry, f), v] for f, v in fields.items() if getattr(entry, f) != v}
@@ -342,7 +343,7 @@ def entries_expire(*, today: dt.date | None = None, batch: int = 100) -> int:
     while True:
         with transaction.atomic():
             due = list(
-                ListEntry.objects.select_for_update(skip_locked=True)
+                for_update(ListEntry.objects, skip_locked=True)
                 .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
                 .order_by("valid_until")  # walks the partial index entry_expiry
                 .select_related("list_type")[:batch]
@@ -408,7 +409,7 @@ def execution_confirm_lift(*, actor, execution: MeasureExecution) -> MeasureExec
 def restoration_done(*, actor, task: RestorationTask, note: str = "") -> RestorationTask:
     """The unit has restored the subject's reputation where it applied a measure wrongly."""
     require_member(actor, task.unit)
-    task = RestorationTask.objects.select_for_update().get(pk=task.pk)
+    task = for_update(RestorationTask.objects).get(pk=task.pk)
     if task.state != RestorationTask.State.OPEN:
         raise InvalidTransition(extra={"state": task.state, "transition": "done"})
     task.state, task.note, task.done_at = RestorationTask.State.DONE, (note or "").strip(), timezone.now()

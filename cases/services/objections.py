@@ -16,6 +16,7 @@ from django_fsm import can_proceed
 
 from cases.audit.services import audit_record, chain_key
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
+from cases.locking import for_update
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfile, Unit
 from letters.services import letter_issue
 from letters.types import LetterType
@@ -189,7 +190,7 @@ def objection_file(
 def objection_request_supplement(*, actor, case: ObjectionCase, materials: list[str], today: dt.date | None = None):
     """补正: one consolidated request; the acceptance clock stops until the material arrives."""
     require_member(actor, case.accepting_unit)
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     materials = [m.strip() for m in materials or [] if (m or "").strip()]
     if not materials:
         raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
@@ -212,7 +213,7 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     checked = intake.attachments_check(files)
     if not checked and not (note or "").strip():
         raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     today = today or timezone.localdate()
     case.supplement_received_on = today
     case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
@@ -233,7 +234,7 @@ def objection_refuse(*, actor, case: ObjectionCase, reasons: str, basis: str):
     if not (reasons or "").strip() or not (basis or "").strip():
         raise ValidationFailed(fields={f: [("required", _("This field is required."))]
                                        for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
     _move(case, "refuse", actor=actor, reason=case.not_accepted_reasons)
     _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_NOT_ACCEPTED,
@@ -246,7 +247,7 @@ def objection_accept(*, actor, case: ObjectionCase, today: dt.date | None = None
     """受理: the verification notice goes to the data-providing unit and, in the same transaction,
     the entry and every measure execution on it are suspended (no joint punishment meanwhile)."""
     require_member(actor, case.accepting_unit)
-    case = ObjectionCase.objects.select_for_update().select_related("entry", "verifying_unit").get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).select_related("entry", "verifying_unit").get(pk=case.pk)
     today = today or timezone.localdate()
     case.accepted_on = today
     # The notice is delivered to the unit's queue the same day: that is its receipt.
@@ -288,7 +289,7 @@ def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: st
         errors["corrections"] = [("not_allowed", _("Corrections go with the outcome CORRECTED only."))]
     if errors:
         raise ValidationFailed(fields=errors)
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     case.outcome, case.findings, case.corrections, case.concluded_by = outcome, findings.strip(), corrections, actor
     _move(case, "conclude", actor=actor, reason=case.findings,
           changes={"outcome": ["", outcome], "corrections": [None, corrections or None]})
@@ -300,13 +301,13 @@ def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str 
     """The leader approves the conclusion (it then takes effect and the applicant is told) or sends
     it back for more verification."""
     require_leader(actor, case.verifying_unit)
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     if not approve:
         if not (reason or "").strip():
             raise ValidationFailed(fields={"reason": [("required", _("Say what is to be verified again."))]})
         _move(case, "send_back", actor=actor, reason=reason.strip())
         return case
-    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=case.entry_id)
+    entry = for_update(ListEntry.objects).select_related("list_type").get(pk=case.entry_id)
     why = f"异议{case.number}：{case.findings}"
     corrected_rows = [{"field": str(FIELD_NAMES.get(k, k)), "old": str(getattr(entry, k) or ""), "new": str(v)}
                       for k, v in case.corrections.items()]
@@ -335,7 +336,7 @@ def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
     """One extension with a reason, granted by the verifying unit's leader; the deadline is
     recomputed and the open tasks carry the new date."""
     require_leader(actor, case.verifying_unit)
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     if case.state not in (O.VERIFYING, O.CONCLUDED):
         raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
     if case.extension_reason:
@@ -359,7 +360,7 @@ def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
 @transaction.atomic
 def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
     """The applicant withdraws before the conclusion: the suspension it caused ends."""
-    case = ObjectionCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(ObjectionCase.objects).get(pk=case.pk)
     was_verifying = case.state == O.VERIFYING
     case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
     _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)

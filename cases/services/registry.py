@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record, field_changes
 from cases.errors import Conflict, ValidationFailed
+from cases.locking import for_update
 from cases.models import (
     ListType,
     ListTypeMeasure,
@@ -363,7 +364,7 @@ def measure_upsert(*, actor, code: str, is_active: bool = True, **values) -> tup
     unknown = set(values) - set(MEASURE_FIELDS)
     if unknown:
         raise ValidationFailed(fields={f: [("unknown_field", _("Unknown field."))] for f in sorted(unknown)})
-    measure = Measure.objects.select_for_update().filter(code=code).first()
+    measure = for_update(Measure.objects).filter(code=code).first()
     if measure is None:
         return measure_create(actor=actor, code=code, is_active=is_active, **values), True
     merged = {f: values.get(f, getattr(measure, f)) for f in MEASURE_FIELDS}
@@ -422,7 +423,7 @@ def procedure_rule_set(
         raise ValidationFailed(fields={"amount": [("min_value", _("The amount cannot be negative."))]})
     key = dict(case_type=case_type, step=step, regime=regime, effective_from=_rule_effective_from(effective_from))
     values = dict(amount=int(amount), period_unit=period_unit, basis=basis.strip(), description=description.strip())
-    rule = ProcedureRule.objects.select_for_update().filter(**key).first()
+    rule = for_update(ProcedureRule.objects).filter(**key).first()
     if rule is None:
         rule = ProcedureRule.objects.create(**key, **values)
         audit_record(

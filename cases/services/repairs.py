@@ -22,6 +22,7 @@ from django_fsm import can_proceed
 
 from cases.audit.services import audit_record, chain_key
 from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from cases.locking import for_update
 from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
 from letters.services import letter_issue
 from letters.types import LetterType
@@ -168,7 +169,7 @@ def repair_file(
     if channel != Channel.PORTAL and staff_of(actor).role not in ACTING_ROLES:
         raise Forbidden(_("Only officers and leaders may record a repair application."), code="not_acting_staff")
     today = today or timezone.localdate()
-    entry = ListEntry.objects.select_for_update().select_related("list_type", "listing_unit").get(pk=entry.pk)
+    entry = for_update(ListEntry.objects).select_related("list_type", "listing_unit").get(pk=entry.pk)
     eligibility = repair_eligibility(entry=entry, today=today)
     if not eligibility.eligible:
         raise _not_eligible(eligibility)
@@ -211,7 +212,7 @@ def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(
     checked = _check_groups(proof, commitment, files)
     if not any(files for _k, files in checked) and not (note or "").strip():
         raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     if case.state == R.SUBMITTED:
         _store(case, checked, actor=actor)
         return case
@@ -239,7 +240,7 @@ def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(
 def repair_request_supplement(*, actor, case: RepairCase, materials: list[str], today: dt.date | None = None):
     """补正: one consolidated request; the acceptance and decision clocks stop until it arrives."""
     require_member(actor, case.deciding_unit)
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     materials = [m.strip() for m in materials or [] if (m or "").strip()]
     if not materials:
         raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
@@ -263,7 +264,7 @@ def repair_refuse(*, actor, case: RepairCase, reasons: str, basis: str, today: d
     if not (reasons or "").strip() or not (basis or "").strip():
         raise ValidationFailed(fields={f: [("required", _("This field is required."))]
                                        for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     eligibility = repair_eligibility(entry=case.entry, today=today, case=case)
     case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
     case.eligibility = {**case.eligibility, "acceptance": eligibility.as_dict()}
@@ -280,7 +281,7 @@ def repair_accept(*, actor, case: RepairCase, today: dt.date | None = None):
     """受理: the application is complete (proof of performance and the signed commitment) and the
     entry is still eligible; the acceptance notice names the result deadline."""
     require_member(actor, case.deciding_unit)
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     if not can_proceed(case.accept):
         raise InvalidTransition(extra={"state": case.state, "transition": "accept"})
     today = today or timezone.localdate()
@@ -315,7 +316,7 @@ def repair_request_verification(*, actor, case: RepairCase, unit: Unit, request:
         raise ValidationFailed(fields={"request": [("required", _("Say what is to be verified."))]})
     if unit is None or not unit.is_active or unit.pk == case.deciding_unit_id:
         raise ValidationFailed(fields={"verification_unit": [("invalid", _("Choose another active unit."))]})
-    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(RepairCase.objects).get(pk=case.pk)
     if case.state != R.ACCEPTED or case.verification_pending:
         raise InvalidTransition(extra={"state": case.state, "transition": "request_verification"})
     case.verification_unit, case.verification_request = unit, request.strip()
@@ -330,7 +331,7 @@ def repair_request_verification(*, actor, case: RepairCase, unit: Unit, request:
 @transaction.atomic
 def repair_report_verification(*, actor, case: RepairCase, performed: bool, findings: str,
                                today: dt.date | None = None):
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("verification_unit").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("verification_unit").get(pk=case.pk)
     if case.verification_unit is None:
         raise InvalidTransition(extra={"state": case.state, "transition": "report_verification"})
     require_member(actor, case.verification_unit)
@@ -357,7 +358,7 @@ def repair_propose(*, actor, case: RepairCase, proposal: str, findings: str):
         errors["findings"] = [("required", _("This field is required."))]
     if errors:
         raise ValidationFailed(fields=errors)
-    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(RepairCase.objects).get(pk=case.pk)
     if case.verification_pending:
         raise Conflict(_("The verification of performance has not been reported yet."), code="verification_pending")
     case.proposal, case.proposal_findings, case.proposed_by = proposal, findings.strip(), actor
@@ -381,12 +382,12 @@ def repair_decide(*, actor, case: RepairCase, decision: str, reasons: str = "", 
         raise ValidationFailed(fields={"decision": [("invalid_choice", _("Not one of the allowed values."))]})
     if decision != "APPROVE" and not (reasons or "").strip():
         raise ValidationFailed(fields={"reasons": [("required", _("This field is required."))]})
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     today = today or timezone.localdate()
     if decision == "SEND_BACK":
         _move(case, "send_back", actor=actor, reason=reasons.strip())
         return case
-    entry = ListEntry.objects.select_for_update().select_related("list_type").get(pk=case.entry_id)
+    entry = for_update(ListEntry.objects).select_related("list_type").get(pk=case.entry_id)
     if _objection_pending(entry):
         raise Conflict(_("An objection on this entry is being verified; the repair decision waits for its result."),
                        code="objection_pending")
@@ -425,7 +426,7 @@ def repair_extend(*, actor, case: RepairCase, days: int, reason: str):
     (10 working days), granted by the listing unit's leader. The decision deadline is recomputed,
     open tasks carry the new date, and the applicant sees the reason and the new date."""
     require_leader(actor, case.deciding_unit)
-    case = RepairCase.objects.select_for_update(of=("self",)).select_related("entry__list_type").get(pk=case.pk)
+    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
     if case.state not in (R.ACCEPTED, R.REVIEWING):
         raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
     if case.extension_reason:
@@ -450,7 +451,7 @@ def repair_extend(*, actor, case: RepairCase, days: int, reason: str):
 @transaction.atomic
 def repair_withdraw(*, case: RepairCase, reason: str, actor=None):
     """The applicant withdraws before the decision; open tasks are cancelled."""
-    case = RepairCase.objects.select_for_update().get(pk=case.pk)
+    case = for_update(RepairCase.objects).get(pk=case.pk)
     case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
     _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
     work.case_tasks_cancel(case, actor=actor, reason="申请人撤回信用修复申请")
@@ -464,8 +465,8 @@ def repair_revoke(*, actor, case: RepairCase, reason: str):
     require_leader(actor, case.deciding_unit)
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
-    case = RepairCase.objects.select_for_update().get(pk=case.pk)
-    entry = ListEntry.objects.select_for_update().get(pk=case.entry_id)
+    case = for_update(RepairCase.objects).get(pk=case.pk)
+    entry = for_update(ListEntry.objects).get(pk=case.entry_id)
     if entry.state != ListEntry.State.REMOVED or entry.removal_reason != ListEntry.RemovalReason.REPAIRED:
         raise InvalidTransition(_("The entry is no longer removed by this repair."), code="entry_not_repaired",
                                 extra={"state": entry.state, "removal_reason": entry.removal_reason})
@@ -483,7 +484,7 @@ def repairs_lift_confirmed(*, entry: ListEntry, actor) -> int:
     if entry.executions.filter(state=MeasureExecution.State.LIFT_PENDING).exists():
         return 0
     closed = 0
-    for case in RepairCase.objects.select_for_update().filter(entry=entry, state=R.APPROVED):
+    for case in for_update(RepairCase.objects).filter(entry=entry, state=R.APPROVED):
         case.closed_at = timezone.now()
         _move(case, "close", actor=actor, reason="各实施部门均已确认解除措施")
         closed += 1
@@ -494,7 +495,7 @@ def repairs_entry_removed(*, entry: ListEntry, actor, reason: str = "") -> int:
     """The entry left the list by another procedure (expired, an objection revoked it, a court
     annulled it): an open repair has nothing left to repair and ends, its tasks cancelled."""
     ended = 0
-    for case in RepairCase.objects.select_for_update().filter(entry=entry, state__in=RepairCase.OPEN):
+    for case in for_update(RepairCase.objects).filter(entry=entry, state__in=RepairCase.OPEN):
         case.outcome, case.closed_at = RepairCase.Outcome.ENTRY_REMOVED, timezone.now()
         _move(case, "lapse", actor=actor, reason=reason or entry.removal_reason,
               changes={"outcome": ["", case.outcome], "removal_reason": [None, entry.removal_reason]})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.audit.services import audit_record, field_changes
 from cases.errors import Conflict, ValidationFailed
 from cases.identifiers import IdentifierError, validate_resident_id, validate_uscc
+from cases.locking import for_update
 from cases.models import Subject, SubjectNameHistory
 
 IDENTIFIER_MESSAGES = {
@@ -104,7 +105,7 @@ def subject_update(*, actor, subject: Subject, reason: str = "", **fields) -> Su
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
-    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    subject = for_update(Subject.objects).get(pk=subject.pk)
     before = {f: getattr(subject, f if f != "region" else "region_id") for f in fields}
     for f, value in fields.items():
         setattr(subject, f, value.strip() if isinstance(value, str) else value)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.locking import for_update
 from notifications.channels import SENDERS, Permanent
 from notifications.models import Delivery, PlatformEntryState
 from notifications.services.outbox import enqueue
@@ -151,7 +152,7 @@ def replay(*, actor, deliveries) -> int:
     """An administrator sends dead (or any undelivered) deliveries again, from a fresh start."""
     from cases.audit.services import audit_record
 
-    rows = list(Delivery.objects.select_for_update().filter(pk__in=[d.pk for d in deliveries])
+    rows = list(for_update(Delivery.objects).filter(pk__in=[d.pk for d in deliveries])
                 .exclude(state=S.DELIVERED))
     now = timezone.now()
     for row in rows:

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.errors import NotFound
+from cases.locking import for_update
 from notifications.models import Notification, NotificationPreference
 
 
 @transaction.atomic
 def notification_mark_read(*, user, notification_id: int) -> Notification:
-    note = Notification.objects.select_for_update().filter(pk=notification_id, user=user).first()
+    note = for_update(Notification.objects).filter(pk=notification_id, user=user).first()
     if note is None:  # someone else's or none: the same answer, so ids reveal nothing
         raise NotFound(code="notification_not_found")
     if note.read_at is None:

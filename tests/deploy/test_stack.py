@@ -86,11 +86,32 @@ class Stack:
         path = self.dir / "log" / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def errors(self, last: int = 3) -> str:
+        """The last server-side errors (web and workers), tracebacks included: a failed request in CI
+        must say why, since the stack's logs go away with its directory."""
+        found = []
+        for path in sorted((self.dir / "log").glob("*.log")):
+            for line in path.read_text(errors="replace").splitlines():
+                if '"level": "ERROR"' in line and "/readyz" not in line:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    found.append(f"{path.name}: {record.get('message')}\n{record.get('exc_info', '')[-2500:]}")
+        return "\n".join(found[-last:])
+
     def events(self) -> list[dict]:
         path = self.dir / "platform-events.jsonl"
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+_CURRENT: list = []  # the stack under test, so that a failed request can show the server's errors
+
+
+def _server_errors() -> str:
+    return _CURRENT[0].errors() if _CURRENT else ""
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +121,7 @@ def stack():
     if os.environ.get("STACK_REUSE_DIR"):  # development: a stack already up (scripts/stack up --demo)
         reused = Stack(Path(os.environ["STACK_REUSE_DIR"]))
         reused.base = "http://127.0.0.1:" + _env_value(reused, "STACK_HTTP_PORT")
+        _CURRENT[:] = [reused]
         yield reused
         return
     # Not under pytest's tmp_path (mode 0700): the postgres user must reach its data directory.
@@ -109,6 +131,7 @@ def stack():
     try:
         up = stack.run("up", "--demo", timeout=900)
         assert '"status": "ok"' in up.stdout, up.stdout
+        _CURRENT[:] = [stack]
         yield stack
     finally:
         stack.run("down", timeout=300, check=False)
@@ -131,12 +154,12 @@ class Api:
 
     def get(self, path, **params):
         response = self.session.get(self.base + path, params=params, timeout=60)
-        assert response.status_code == 200, (path, response.status_code, response.text[:500])
+        assert response.status_code == 200, (path, response.status_code, response.text[:500], _server_errors())
         return response.json()
 
     def post(self, path, body=None, expect=(200, 201), **kw):
         response = self.session.post(self.base + path, json=body or {}, timeout=60, **kw)
-        assert response.status_code in expect, (path, response.status_code, response.text[:500])
+        assert response.status_code in expect, (path, response.status_code, response.text[:500], _server_errors())
         return response.json()
 
     def task(self, step, identifier, case_type=None, case_id=None):
@@ -186,7 +209,7 @@ def test_an_objection_runs_end_to_end_through_nginx_while_processes_die(stack):
         "applicant_name": "西藏测试建筑有限公司", "applicant_contact": "0891-6000000",
     }, files={"attachments": ("复议决定书.pdf", EVIDENCE, "application/pdf")},
         headers={"X-Request-ID": request_id}, timeout=60)
-    assert filed.status_code == 201, filed.text
+    assert filed.status_code == 201, (filed.text[:500], _server_errors())
     assert filed.headers["X-Request-ID"] == request_id
     number, code = filed.json()["number"], filed.json()["query_code"]
     _until(lambda: len(stack.children(stack.pid("web"))) == 2, 30, "gunicorn to replace the killed worker")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.db import OperationalError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 
 from cases.errors import Conflict, DomainError, InvalidTransition
+from cases.locking import is_lock_conflict
 from cases.services.access import ACTING_ROLES
 from workflow.calendar import CalendarDataMissing, days_left
 from workflow.deadlines import current_calendar
@@ -47,13 +49,16 @@ def error_parts(exc) -> tuple[int, str, dict]:
         return 409, str(Conflict.default_message), {}
     if isinstance(exc, TransitionNotAllowed):
         return 409, str(InvalidTransition.default_message), {}
+    if is_lock_conflict(exc):
+        return 409, _("The case was busy and nothing was changed: please try again."), {}
     if isinstance(exc, CalendarDataMissing):
         return 503, _("Holiday data for %(year)s is missing: an administrator must enter that year's holidays "
                       "before deadlines in it can be computed.") % {"year": exc.year}, {}
     raise exc
 
 
-PAGE_ERRORS = (DomainError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing)
+PAGE_ERRORS = (DomainError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing,
+               OperationalError)  # only lock conflicts are answered; any other is raised again
 
 
 class DaysLeft:
