@@ -160,6 +160,9 @@ def objection_file(
     if errors:
         raise ValidationFailed(fields=errors)
     reporting_unit = _check_channel(actor, channel, entry)
+    # Filings on one entry queue up here, so two identical ones sent at once (a double click, two
+    # tabs) make one case and the second is refused as a repeat.
+    for_update(ListEntry.objects).filter(pk=entry.pk).exists()
     _refuse_repeat(entry, grounds)
     checked = intake.attachments_check(files)
     code = intake.query_code_new()
