@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from cases.audit.services import on_audit_event
-        from notifications.events import on_audit
+        from notifications.events import ACTIONS, on_audit
 
         # Every audited change that must leave the system goes to the outbox in its own transaction.
-        on_audit_event(on_audit)
+        on_audit_event(on_audit, actions=ACTIONS)

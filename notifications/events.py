@@ -29,6 +29,8 @@ CASE_ACTIONS = {
     "repair.approve": "repair.result",
     "repair.reject": "repair.result",
 }
+# What the listener is registered for (notifications.apps): writers skip it for any other action.
+ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS)
 
 
 def on_audit(event) -> None:

@@ -18,13 +18,25 @@ ANCHOR_BATCH = 50_000
 
 # Called with each new AuditEvent inside the writer's transaction (e.g. the notifications outbox,
 # which must commit or roll back together with the change). Registered in an AppConfig.ready().
-_listeners: list = []
+# Each entry is (listener, actions, bulk): ``actions`` None means every action.
+_listeners: list[tuple] = []
 
 
-def on_audit_event(listener) -> None:
-    """Register ``listener(event)``; it runs in the same transaction as the audited change."""
-    if listener not in _listeners:
-        _listeners.append(listener)
+def on_audit_event(listener, *, actions=None, bulk: bool = True) -> None:
+    """Register ``listener(event)``; it runs in the same transaction as the audited change.
+
+    ``actions``: the only actions the listener looks at, when it says so. ``bulk=False``: the
+    listener has nothing to do with events written set-based (an import's 200,000 new chains).
+    Bulk writers build no event objects at all when no listener wants them (cases.imports.audit_bulk)."""
+    actions = frozenset(actions) if actions is not None else None
+    if all(registered is not listener for registered, _, _ in _listeners):
+        _listeners.append((listener, actions, bulk))
+
+
+def listeners_for(action: str, *, bulk: bool = False) -> list:
+    """The registered listeners that want events of ``action`` (written set-based, if ``bulk``)."""
+    return [listener for listener, actions, wants_bulk in _listeners
+            if (actions is None or action in actions) and (wants_bulk or not bulk)]
 
 
 # The absent colleague a substitute (代理) is acting for right now: every event written inside
@@ -92,7 +104,7 @@ def audit_record(
     with transaction.atomic(savepoint=False):
         event = _append(chain, actor, actor_unit, on_behalf_of, action, object_type, object_id,
                         from_state, to_state, changes, reason)
-        for listener in _listeners:
+        for listener in listeners_for(action):
             listener(event)
         return event
 
