@@ -25,3 +25,25 @@ def start_import_flows(job_id: int | None = None):
     from cases.imports.flows import start_pending_flows
 
     return start_pending_flows(job_id=job_id)
+
+
+@shared_task(name="imports.purge_files", acks_late=True)
+def purge_import_files():
+    """Uploaded import files past their retention (IMPORTS_FILE_RETENTION_DAYS) are deleted."""
+    from django.conf import settings
+
+    from cases.imports.jobs import import_files_purge
+
+    return import_files_purge(older_than_days=settings.IMPORTS_FILE_RETENTION_DAYS)
+
+
+@shared_task(name="portal.drafts_sweep", acks_late=True)
+def sweep_portal_drafts():
+    """Files uploaded to portal filings abandoned before submission (PORTAL_DRAFT_RETENTION_DAYS)."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from cases.portal.drafts import drafts_sweep
+
+    return drafts_sweep(older_than=dt.timedelta(days=settings.PORTAL_DRAFT_RETENTION_DAYS))

@@ -9,6 +9,7 @@ broker redelivers it) skips what was written, by record id, and rebuilds the err
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -270,6 +271,27 @@ def _run_feedback(job: ImportJob, rows) -> None:
             _progress(job, processed=processed, updated=updated, unchanged=unchanged, errors=errors)
             processed, updated, unchanged, errors = 0, 0, 0, []
     _progress(job, processed=processed, updated=updated, unchanged=unchanged, errors=errors)
+
+
+def import_files_purge(*, older_than_days: int) -> int:
+    """Delete the uploaded files of jobs finished more than ``older_than_days`` ago (retention).
+
+    What the job did stays: its counts, its bad-row report, the entries with their record ids, and
+    the file's SHA-256 (in the job and in the ``import.submit`` audit event), so a unit can still
+    prove which file it sent. Returns how many files were deleted."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    old = ImportJob.objects.filter(state__in=[ImportJob.State.DONE, ImportJob.State.FAILED],
+                                   finished_at__lt=cutoff).exclude(file="")
+    purged = 0
+    for job in old.select_related("unit", "submitted_by").iterator(chunk_size=200):
+        with transaction.atomic():
+            name = job.file.name
+            job.file.delete(save=False)
+            ImportJob.objects.filter(pk=job.pk).update(file="")
+            audit_record(action="import.file_purged", obj=job, actor=None, actor_unit=job.unit,
+                         changes={"file": [name, None]}, reason=f"retention {older_than_days} days")
+        purged += 1
+    return purged
 
 
 # --- reads -----------------------------------------------------------------------------------

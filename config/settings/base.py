@@ -132,6 +132,7 @@ CELERY_TASK_ROUTES = {
     "entries.*": {"queue": "deadlines"},
     "audit.*": {"queue": "deadlines"},
     "ops.*": {"queue": "deadlines"},
+    "portal.*": {"queue": "deadlines"},
     "letters.*": {"queue": "letters"},
     "notifications.*": {"queue": "notifications"},
     "imports.*": {"queue": "imports"},

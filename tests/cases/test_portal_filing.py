@@ -136,6 +136,13 @@ def test_files_of_an_abandoned_filing_are_swept_and_the_draft_forgets_them(liste
     _, (name,) = default_storage.listdir(f"portal-drafts/{token}")
     old = time.time() - 8 * 86400
     os.utime(default_storage.path(f"portal-drafts/{token}/{name}"), (old, old))
-    assert drafts_sweep(older_than=dt.timedelta(days=7)) == 1
+    assert drafts_sweep(older_than=dt.timedelta(days=9)) == 0
+    # Beat runs the sweep every hour with PORTAL_DRAFT_RETENTION_DAYS (7).
+    from django.conf import settings as live
+
+    from cases.tasks import sweep_portal_drafts
+
+    assert live.CELERY_BEAT_SCHEDULE["portal-drafts-sweep"]["task"] == sweep_portal_drafts.name
+    assert sweep_portal_drafts.delay().get() == 1
     page = client.get("/portal/file/objection/attachments/").content.decode()
     assert "尚未上传文件" in page

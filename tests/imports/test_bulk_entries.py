@@ -137,3 +137,31 @@ def test_a_redelivered_job_is_not_run_twice_and_a_half_run_job_skips_what_it_wro
     job = import_run(job_id)
     assert (job.state, job.created_count, job.unchanged_count, job.error_count) == ("DONE", 0, 4, 0)
     assert ImportedRecord.objects.count() == ListEntry.objects.count() == 4
+
+
+def test_uploaded_files_are_deleted_after_their_retention_and_the_proof_of_what_was_sent_stays(
+        province, tokens, submit, settings, tmp_path):
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from cases.tasks import purge_import_files
+
+    settings.MEDIA_ROOT = tmp_path
+    data = to_csv([entry_row(1, province["blacklist"].code)])
+    old, recent = (ImportJob.objects.get(pk=submit(tokens["entries"], data, name=f"{n}.csv").json()["id"])
+                   for n in ("old", "recent"))
+    ImportJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=91))
+    path = old.file.path
+
+    assert settings.CELERY_BEAT_SCHEDULE["imports-purge-files"]["task"] == purge_import_files.name
+    assert purge_import_files.delay().get() == 1  # IMPORTS_FILE_RETENTION_DAYS = 90
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and recent.file and not os.path.exists(path)
+    assert old.file_sha256 and old.created_count + old.unchanged_count == 1  # what the job did stays
+    purged = AuditEvent.objects.get(chain=f"cases.importjob:{old.pk}", action="import.file_purged")
+    assert purged.changes["file"][1] is None
+    assert purge_import_files.delay().get() == 0  # nothing left to delete
+    assert verify().ok
