@@ -23,8 +23,12 @@ ENTRY_ACTIONS = {
 }
 TASK_ACTIONS = {"task.open": "task.assigned", "task.remind": "task.deadline_near", "task.escalate": "task.escalated"}
 CASE_ACTIONS = {
+    "objection.accept": "objection.accepted",
+    "objection.request_supplement": "objection.supplement_requested",
     "objection.refuse": "objection.not_accepted",
     "objection.close": "objection.result",
+    "repair.accept": "repair.accepted",
+    "repair.request_supplement": "repair.supplement_requested",
     "repair.refuse": "repair.not_accepted",
     "repair.approve": "repair.result",
     "repair.reject": "repair.result",
@@ -94,7 +98,10 @@ def _case_event(event, kind: str) -> None:
     case = model.objects.select_related("entry__subject", "entry__list_type", "filed_by").get(pk=event.object_id)
     outcome = getattr(case, "outcome", "") or (event.to_state if kind == "repair.result" else "")
     entry = case.entry
-    context = {"number": case.number or "", "outcome": outcome, "subject": entry.subject.name}
+    due = getattr(case, "verification_due", None) or getattr(case, "decision_due", None)
+    materials = (event.changes or {}).get("materials", [None, []])[1] or []
+    context = {"number": case.number or "", "outcome": outcome, "subject": entry.subject.name,
+               "due": due.isoformat() if due else "", "materials": "；".join(materials)}
     payload = {"type": kind, "case_number": case.number, "outcome": outcome, "state": case.state,
                "entry_id": entry.pk, "list_type": entry.list_type.code,
                "subject": {"identifier": entry.subject.identifier, "name": entry.subject.name},

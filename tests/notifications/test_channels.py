@@ -126,3 +126,22 @@ def test_officers_get_task_mail_in_their_chosen_language_and_not_when_they_opt_o
 ])
 def test_an_applicants_contact_is_read_as_mail_or_mobile(contact, expected):
     assert contact_channel(contact) == expected
+
+
+def test_the_applicant_hears_of_the_supplement_request_and_of_the_acceptance_with_its_due_date(province, listed):
+    case, _code = objection_svc.objection_file(channel="PORTAL", entry=listed, grounds="欠薪金额有误",
+                                               applicant_name="张三", applicant_contact="zhangsan@example.com")
+    objection_svc.objection_request_supplement(actor=province["officer"], case=case, materials=["复议决定书", "缴款凭证"])
+    objection_svc.objection_supplement(case=case, note="已补正")
+    objection_svc.objection_accept(actor=province["officer"], case=case)
+    case.refresh_from_db()
+    for kind in ("objection.supplement_requested", "objection.accepted"):
+        (d,) = Delivery.objects.filter(event__kind=kind)
+        assert d.channel == "EMAIL" and d.address == "zhangsan@example.com"
+        assert deliver(d.pk) == "delivered"
+    supplement, accepted = mail.outbox
+    assert "补正" in supplement.subject and "复议决定书；缴款凭证" in supplement.body
+    assert case.number in accepted.subject and "已受理" in accepted.subject
+    assert case.verification_due.isoformat() in accepted.body
+    assert not OutboxEvent.objects.filter(kind__in=["objection.accepted", "objection.supplement_requested"],
+                                          deliveries__channel="PLATFORM").exists()  # the platform hears results only
