@@ -88,7 +88,7 @@ def _task_event(event, kind: str) -> None:
     outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=work.subject.identifier if work.subject else "",
                 object_type=work.object_type, object_id=work.object_id,
                 payload={"type": kind, "task": work.pk, "step": work.step, "reminder": step, **context},
-                recipients=recipients.unit_staff(units), context=context, link="/work/")
+                recipients=recipients.unit_staff(units), context=context, link=f"/work/tasks/{work.pk}/")
 
 
 def _case_event(event, kind: str) -> None:
@@ -109,4 +109,4 @@ def _case_event(event, kind: str) -> None:
     outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=entry.subject.identifier,
                 object_type=event.object_type, object_id=case.pk, payload=payload,
                 to_platform=kind.endswith(".result"), recipients=recipients.applicant(case), context=context,
-                link="/portal/")
+                link=f"/portal/cases/{case.number}/" if case.number else "/portal/")

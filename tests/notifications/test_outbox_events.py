@@ -63,6 +63,8 @@ def test_a_task_routed_to_a_unit_tells_its_officers_and_leaders_in_app_and_by_ma
     listing_staff = {province[k].username for k in ("officer", "officer2", "leader")}
     assert told == listing_staff
     assert province["officer_a"].username not in told  # another unit's officer hears nothing
+    task_id = event.payload["task"]
+    assert set(Notification.objects.filter(event=event).values_list("link", flat=True)) == {f"/work/tasks/{task_id}/"}
     mails = Delivery.objects.filter(event=event, channel="EMAIL")
     assert {d.address for d in mails} == {province[k].email for k in ("officer", "officer2", "leader")}
 
