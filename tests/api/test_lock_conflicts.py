@@ -45,14 +45,14 @@ def test_a_deadlock_is_a_409_asking_to_try_again_in_chinese_and_english():
     deadlock = _real_deadlock()
     assert is_lock_conflict(deadlock)
 
-    response = exception_handler(deadlock, {})
+    with translation.override("zh-hans"):
+        response = exception_handler(deadlock, {})
+        status, message, fields = error_parts(deadlock)  # the workspace pages answer the same
     assert response.status_code == 409
     assert response.data["code"] == "busy_retry"
     assert "未生效" in response.data["message"]
     with translation.override("en"):
         assert "nothing was changed" in exception_handler(deadlock, {}).data["message"]
-
-    status, message, fields = error_parts(deadlock)  # the workspace pages answer the same
     assert status == 409 and "未生效" in str(message) and fields == {}
 
 
