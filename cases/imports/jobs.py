@@ -14,8 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import queue
-import threading
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -189,63 +187,10 @@ def _validated_chunks(rows, lookups: EntryLookups):
     yield chunk, errors, processed
 
 
-class _Failed:
-    def __init__(self, exc: BaseException):
-        self.exc = exc
-
-
-_DONE = object()
-
-
-def _ahead(items, depth: int = 2):
-    """Iterate ``items`` (parsing and validation: pure Python, no queries) in a thread, up to
-    ``depth`` chunks ahead of the caller. The writer spends much of a chunk waiting on PostgreSQL
-    (COPY, the set-based inserts, the commit's foreign-key checks) with the GIL released; the next
-    chunk is validated meanwhile. An error in the thread is raised here; a caller that stops early
-    stops the thread."""
-    ready: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                ready.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce():
-        try:
-            for item in items:
-                if not put(item):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            put(_Failed(exc))
-            return
-        finally:
-            connection.close()  # validation makes no query; should that change, no connection leaks
-        put(_DONE)
-
-    thread = threading.Thread(target=produce, name="import-validate", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = ready.get()
-            if item is _DONE:
-                return
-            if isinstance(item, _Failed):
-                raise item.exc
-            yield item
-    finally:
-        stop.set()
-        thread.join(10)
-
-
 def _run_entries(job: ImportJob, rows) -> None:
     lookups = EntryLookups.load(job.unit, timezone.localdate())
     codes = {info.id: info.code for info in lookups.list_types.values()}
-    for chunk, errors, processed in _ahead(_validated_chunks(rows, lookups)):
+    for chunk, errors, processed in _validated_chunks(rows, lookups):
         result = write_chunk(job=job, actor=job.submitted_by, unit=job.unit, rows=chunk, list_type_codes=codes)
         _progress(job, processed=processed, created=result.created, updated=result.updated,
                   unchanged=result.unchanged, errors=errors + result.errors)
