@@ -3,8 +3,9 @@
 Each event is exactly what ``cases.audit.services.audit_record`` would have written for the same
 change (seq 1, previous hash GENESIS, the same payload and hash), so ``audit_verify`` and the
 anchors treat them like any other; the registered listeners that want these events are called with
-each one in the same transaction (none does for an import's drafts, so no event object is built). Only new objects qualify (their chains cannot exist yet);
-changes to existing objects go through ``audit_record``.
+each one in the same transaction (none does for an import's drafts, so no event object is built).
+Only new objects qualify (their chains cannot exist yet); changes to existing objects go through
+``audit_record``.
 """
 
 from __future__ import annotations

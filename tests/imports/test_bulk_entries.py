@@ -165,3 +165,21 @@ def test_uploaded_files_are_deleted_after_their_retention_and_the_proof_of_what_
     assert purged.changes["file"][1] is None
     assert purge_import_files.delay().get() == 0  # nothing left to delete
     assert verify().ok
+
+
+def test_an_audit_listener_that_wants_bulk_events_gets_each_one_as_stored(province, tokens, submit):
+    from cases.audit import services as audit_services
+
+    heard = []
+    audit_services.on_audit_event(heard.append, actions={"entry.draft"})
+    try:
+        rows = [entry_row(n, province["blacklist"].code) for n in (1, 2)]
+        assert submit(tokens["entries"], to_csv(rows)).status_code == 202
+    finally:
+        audit_services._listeners[:] = [item for item in audit_services._listeners if item[0] != heard.append]
+    assert [e.action for e in heard] == ["entry.draft", "entry.draft"]  # not subject.register
+    for event in heard:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert (event.chain, event.hash, event.changes, event.occurred_at) == (
+            stored.chain, stored.hash, stored.changes, stored.occurred_at)
+    assert audit_services.listeners_for("entry.draft", bulk=True) == []
