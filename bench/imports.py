@@ -9,7 +9,7 @@ Generates an N-row CSV of list entries (1 % bad rows, as in the acceptance test)
 3. a re-run of the same file (every row already imported: the idempotency path);
 4. the deferred listing-flow starts (``start_pending_flows``) on a sample, as flows per second.
 
-    scripts/bench imports [--rows 100000] [--flows 1000] [--profile]
+    scripts/bench imports [--rows 100000] [--flows 1000] [--profile] [--sql-profile]
 
 The figures go to docs/performance.md ("Bulk import").
 """
@@ -17,6 +17,8 @@ The figures go to docs/performance.md ("Bulk import").
 from __future__ import annotations
 
 import argparse
+import collections
+import contextlib
 import cProfile
 import csv
 import io
@@ -93,20 +95,99 @@ def plain_copy(data: bytes) -> float:
     return took
 
 
-def run_job(token, data: bytes, profile: bool) -> tuple[float, ImportJob]:
+class SqlClock:
+    """Where PostgreSQL's share of the job goes (``--sql-profile``): wall time per statement kind,
+    COPY target and commit, measured around each call in this process."""
+
+    def __init__(self):
+        self.spent = collections.defaultdict(lambda: [0, 0.0])
+
+    def add(self, key: str, took: float) -> None:
+        self.spent[key][0] += 1
+        self.spent[key][1] += took
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.add(" ".join(sql.split()[:6])[:90], time.perf_counter() - start)
+
+    @contextlib.contextmanager
+    def installed(self):
+        from django.db.backends.postgresql import base
+
+        commit = base.DatabaseWrapper._commit
+        from django.db.backends.utils import CursorWrapper
+
+        wrappers = (base.CursorDebugWrapper, CursorWrapper)
+        saved = [w.__dict__.get("copy_expert") for w in wrappers]
+
+        def timed_commit(wrapper):
+            start = time.perf_counter()
+            try:
+                return commit(wrapper)
+            finally:
+                self.add("COMMIT", time.perf_counter() - start)
+
+        def timed_copy(cursor, sql, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return cursor.cursor.copy_expert(sql, *args, **kwargs)
+            finally:
+                self.add(" ".join(sql.split()[:3]), time.perf_counter() - start)
+
+        base.DatabaseWrapper._commit = timed_commit
+        for w in wrappers:
+            w.copy_expert = timed_copy
+        try:
+            with connection.execute_wrapper(self):
+                yield self
+        finally:
+            base.DatabaseWrapper._commit = commit
+            for w, old in zip(wrappers, saved):
+                if old is None:
+                    del w.copy_expert
+                else:
+                    w.copy_expert = old
+
+    def report(self, total: float) -> None:
+        spent = sorted(self.spent.items(), key=lambda kv: -kv[1][1])
+        in_sql = sum(s for _, s in self.spent.values())
+        print(f"  in PostgreSQL calls: {in_sql:.2f} s of {total:.2f} s; the rest is this process")
+        for key, (count, seconds) in spent[:20]:
+            print(f"  {seconds:7.2f} s  {count:6d}×  {key}")
+
+
+def wal_counters() -> tuple[int, int, int]:
+    """WAL bytes written, full-page images and checkpoints so far (PostgreSQL 14+)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_current_wal_lsn() - '0/0', (SELECT wal_fpi FROM pg_stat_wal), "
+                    "(SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)")
+        return tuple(int(v) for v in cur.fetchone())
+
+
+def run_job(token, data: bytes, profile: bool, sql_clock: SqlClock | None = None) -> tuple[float, ImportJob]:
     job = ImportJob(kind="ENTRIES", unit=token.unit, token=token, submitted_by=token.user, file_format="csv",
                     file_name="bench.csv", file_sha256="bench", total_rows=data.count(b"\n") - 1)
     job.file.save("bench.csv", ContentFile(data), save=False)
     job.save()
     profiler = cProfile.Profile() if profile else None
+    wal_before = wal_counters()
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    jobs.import_run(job.pk)
+    with sql_clock.installed() if sql_clock else contextlib.nullcontext():
+        jobs.import_run(job.pk)
     if profiler:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     took = time.perf_counter() - start
+    if sql_clock:
+        sql_clock.report(took)
+        wal_after = wal_counters()
+        print("  WAL written: {:.0f} MB, {:,} full-page images, {} checkpoints".format(
+            *((a - b) / d for a, b, d in zip(wal_after, wal_before, (1e6, 1, 1)))))
     job.refresh_from_db()
     return took, job
 
@@ -117,6 +198,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--flows", type=int, default=1000, help="flow starts to time (0: skip)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sql-profile", action="store_true", help="time each kind of statement, COPY and commit")
     args = parser.parse_args()
     tag = "".join(random.choice("ABCDEFGHJKLMNPQRTUWXY") for _ in range(2))  # fresh codes each run
     unit, lt, token = world(tag)
@@ -126,7 +208,7 @@ def main():
     print(f"file: {args.rows:,} rows, {len(data) / 1e6:.1f} MB CSV, 1 % bad")
     copy_s = plain_copy(data)
     print(f"plain COPY into a bare table: {copy_s:.2f} s  ({args.rows / copy_s:,.0f} rows/s)")
-    took, job = run_job(token, data, args.profile)
+    took, job = run_job(token, data, args.profile, SqlClock() if args.sql_profile else None)
     print(f"import job: {took:.2f} s  ({args.rows / took:,.0f} rows/s); created {job.created_count:,}, "
           f"bad {job.error_count:,}")
     took2, job2 = run_job(token, data, False)
