@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from cases.audit.models import AuditEvent
-from cases.models import Attachment, ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask
+from cases.models import (
+    Attachment, ImportedRecord, ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
+)
 from cases.selectors.entries import entries_visible_to, executions_visible_to
 from cases.selectors.objections import objections_visible_to
 from cases.selectors.repairs import repairs_visible_to
@@ -77,8 +79,12 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
                       for step, data in (case.deadlines or {}).items() if isinstance(data, dict)]
     view.tasks = list(WorkItem.objects.filter(object_type=model._meta.label_lower, object_id=case.pk)
                       .select_related("task", "task__owner", "unit").order_by("created_at"))
-    view.timeline = list(AuditEvent.objects.filter(chain=chain).select_related("actor_unit", "on_behalf_of")
-                         .order_by("seq"))
+    chains = [chain]
+    if kind == "entry":  # an imported entry's history starts in its import batch's event (ADR 0005)
+        batch_id = ImportedRecord.objects.filter(entry=case).values_list("batch_id", flat=True).first()
+        chains += [f"cases.importbatch:{batch_id}"] if batch_id else []
+    view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor_unit", "on_behalf_of"),
+                           key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
     view.letters = list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
     view.executions = execution_rows(user=user, entry=entry)
     return view
@@ -115,7 +121,8 @@ ACTION_LABELS = {
     "task.reassign": _("task reassigned"), "task.complete": _("step completed"), "task.pause": _("tasks paused"),
     "task.resume": _("tasks resumed"), "task.cancel": _("tasks cancelled"), "task.redate": _("deadline recomputed"),
     "task.remind": _("reminder sent"), "task.escalate": _("escalated as overdue"),
-    "entry.draft": _("entry drafted"), "entry.send_notice": _("prior notice served"),
+    "entry.draft": _("entry drafted"), "import.batch": _("entry drafted by a bulk import"),
+    "entry.send_notice": _("prior notice served"),
     "entry.receive_statement": _("statement received"), "entry.statement_window_closed": _("statement window closed"),
     "entry.decide": _("listing decided"), "entry.publish": _("entry published"), "entry.publish_red": _("entry published"),
     "entry.measures_pushed": _("measures pushed"), "entry.suspend": _("entry suspended"),

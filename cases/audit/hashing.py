@@ -55,38 +55,6 @@ def event_hash(payload: dict) -> str:
     return hashlib.sha256(canonical(payload)).hexdigest()
 
 
-VARYING = ("chain", "changes", "id", "reason", "to")
-
-
-def event_hasher(template: dict):
-    """A fast ``event_hash`` for many events that share every field of ``template`` except
-    ``chain``, ``changes``, ``id``, ``reason`` and ``to`` (bulk imports: 200,000 events a batch).
-
-    The canonical text of ``template`` is cut once around placeholders, so each event costs one
-    JSON dump of its changes, four string escapes and a SHA-256: byte for byte what ``canonical``
-    gives (tests/audit/test_audit_chain.py compares the two on awkward values)."""
-    marks = {key: f"\x00{n}\x00" for n, key in enumerate(VARYING)}
-    text = canonical(dict(template, **marks)).decode()
-    pieces, rest = [], text
-    for key in sorted(VARYING):  # canonical() sorts keys; the placeholders appear in that order
-        before, _, rest = rest.partition(json.dumps(marks[key]))
-        pieces.append(before)
-    pieces.append(rest)
-    if len(pieces) != len(VARYING) + 1 or any(json.dumps(m) in piece for m in marks.values() for piece in pieces):
-        raise ValueError("the template's canonical form is not what event_hasher expects")
-    p0, p1, p2, p3, p4, p5 = pieces
-    string = json.encoder.encode_basestring  # json's own escaping for ensure_ascii=False
-    sha256 = hashlib.sha256
-
-    def digest(*, chain: str, changes: dict, object_id: str, reason: str, to_state: str) -> str:
-        changes_text = json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        text = "".join((p0, string(chain), p1, changes_text, p2, string(object_id), p3, string(reason), p4,
-                        string(to_state), p5))
-        return sha256(text.encode()).hexdigest()
-
-    return digest
-
-
 def event_payload_of(event) -> dict:
     return event_payload(
         chain=event.chain, seq=event.seq, prev_hash=event.prev_hash, occurred_at=event.occurred_at,

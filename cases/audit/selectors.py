@@ -25,7 +25,8 @@ from django.utils import timezone
 from cases.errors import Forbidden, NotFound
 from cases.identifiers import normalise
 from cases.models import (
-    ListEntry, ListType, MeasureExecution, ObjectionCase, RepairCase, RestorationTask, StaffProfile, Subject, Unit,
+    ImportBatch, ImportedRecord, ListEntry, ListType, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
+    StaffProfile, Subject, Unit,
 )
 from cases.services.entry_letters import case_ref
 
@@ -196,7 +197,7 @@ def find_cases(*, user, query: FinderQuery) -> FinderPage:
 @dataclass
 class ChainInfo:
     chain: str
-    role: str  # case | entry | execution | restoration
+    role: str  # case | entry | import | execution | restoration
     obj: object
 
 
@@ -237,6 +238,10 @@ def case_for(*, user, kind: str, pk: int) -> AuditCase:
     chains = [ChainInfo(chain_key(obj), "case", obj)]
     if kind != "entry":
         chains.append(ChainInfo(chain_key(entry), "entry", entry))
+    # An imported entry's history starts in the audit event of the batch that drafted it (ADR 0005).
+    batch = ImportBatch.objects.filter(pk=ImportedRecord.objects.filter(entry=entry).values("batch_id")[:1]).first()
+    if batch is not None:
+        chains.append(ChainInfo(chain_key(batch), "import", batch))
     executions = MeasureExecution.objects.filter(entry=entry).select_related("measure", "unit").order_by("pk")
     chains += [ChainInfo(chain_key(x), "execution", x) for x in executions]
     restorations = RestorationTask.objects.filter(entry=entry).select_related("unit").order_by("pk")

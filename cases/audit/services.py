@@ -18,25 +18,22 @@ ANCHOR_BATCH = 50_000
 
 # Called with each new AuditEvent inside the writer's transaction (e.g. the notifications outbox,
 # which must commit or roll back together with the change). Registered in an AppConfig.ready().
-# Each entry is (listener, actions, bulk): ``actions`` None means every action.
+# Each entry is (listener, actions): ``actions`` None means every action.
 _listeners: list[tuple] = []
 
 
-def on_audit_event(listener, *, actions=None, bulk: bool = True) -> None:
+def on_audit_event(listener, *, actions=None) -> None:
     """Register ``listener(event)``; it runs in the same transaction as the audited change.
 
-    ``actions``: the only actions the listener looks at, when it says so. ``bulk=False``: the
-    listener has nothing to do with events written set-based (an import's 200,000 new chains).
-    Bulk writers build no event objects at all when no listener wants them (cases.imports.audit_bulk)."""
+    ``actions``: the only actions the listener looks at, when it says so."""
     actions = frozenset(actions) if actions is not None else None
-    if all(registered is not listener for registered, _, _ in _listeners):
-        _listeners.append((listener, actions, bulk))
+    if all(registered is not listener for registered, _ in _listeners):
+        _listeners.append((listener, actions))
 
 
-def listeners_for(action: str, *, bulk: bool = False) -> list:
-    """The registered listeners that want events of ``action`` (written set-based, if ``bulk``)."""
-    return [listener for listener, actions, wants_bulk in _listeners
-            if (actions is None or action in actions) and (wants_bulk or not bulk)]
+def listeners_for(action: str) -> list:
+    """The registered listeners that want events of ``action``."""
+    return [listener for listener, actions in _listeners if actions is None or action in actions]
 
 
 # The absent colleague a substitute (代理) is acting for right now: every event written inside

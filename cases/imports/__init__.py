@@ -5,8 +5,8 @@
 - messages.py     the row error codes and their messages (rendered in the reader's language)
 - validation.py   row validators for entries and feedback (pure, with lookups passed in)
 - jobs.py         job submission, the run (Celery ``imports.run``), progress, error report
-- entries.py      the set-based entry writer (COPY → temp staging table → INSERT … SELECT)
+- entries.py      the set-based entry writer (COPY → temp staging table → INSERT … SELECT), one
+                  audited ImportBatch per chunk (docs/adr/0005-import-batch-audit.md)
 - feedback.py     measure execution feedback, through the entry services
-- audit_bulk.py   audit events for rows written set-based, chained exactly like audit_record
 - flows.py        listing flows of imported drafts, started after commit in chunks
 """

@@ -2,9 +2,10 @@
 
 Per chunk: rows are COPYed into a temporary staging table; rows whose record id the unit sent
 before are split off (unchanged → counted, changed draft → updated, changed otherwise → a bad row);
-new subjects are inserted in one statement; entry ids are reserved from the sequence so that one
-``INSERT … SELECT`` writes every entry, its state period and its record-id mapping; audit events
-are written set-based (audit_bulk). A per-unit advisory lock serialises concurrent jobs of one
+new subjects and their name history are inserted in one statement; entry ids are reserved from the
+sequence so that one ``INSERT … SELECT`` writes every entry, its state period and its record-id
+mapping; the chunk is one ``ImportBatch`` with one audit event listing every entry and subject it
+created (docs/adr/0005-import-batch-audit.md). A per-unit advisory lock serialises concurrent jobs of one
 unit, so a record id sent twice at once still yields one entry. Listing flows are started after
 commit by cases.imports.flows, not here: a flow start costs more than the rest of a row together.
 
@@ -22,9 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.audit.services import audit_record
-from cases.models import ImportedRecord, ListEntry, Subject
-
-from .audit_bulk import audit_new_objects, next_ids
+from cases.models import ImportBatch, ImportedRecord, ListEntry, Subject
 
 STAGE_COLUMNS = ["line", "record_id", "list_type_id", "kind", "identifier_type", "identifier", "subject_name", "facts",
                  "reasons", "basis", "listing_unit_id", "document_date", "row_hash"]
@@ -60,7 +59,7 @@ def _copy_stage(cur, rows: list[dict]) -> None:
     cur.execute(
         "CREATE TEMP TABLE import_stage (line int PRIMARY KEY, record_id text, list_type_id bigint, kind text, "
         "identifier_type text, identifier text, subject_name text, facts text, reasons text, basis text, "
-        "listing_unit_id bigint, document_date date, row_hash text, subject_id bigint, entry_id bigint) "
+        "listing_unit_id bigint, document_date date, row_hash text) "
         "ON COMMIT DROP"
     )
     buf = io.StringIO()
@@ -70,33 +69,39 @@ def _copy_stage(cur, rows: list[dict]) -> None:
                          r["identifier"], r["subject_name"], r["facts"], r["reasons"], r["basis"],
                          r["listing_unit_id"], r["document_date"].isoformat() if r["document_date"] else "\\N",
                          r["row_hash"]])
-    buf.seek(0)
-    cur.copy_expert(f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buf)
-    cur.execute("ANALYZE import_stage")  # temporary tables are never auto-analysed
+    data = buf.getvalue()
+    # One read of the whole buffer: psycopg2 reads the file in ``size`` pieces, each needing the
+    # GIL, which the validating thread holds (jobs._ahead); 8 KB pieces cost a second per chunk.
+    cur.copy_expert(f"COPY import_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                    io.StringIO(data), len(data) + 1)
 
 
-def _split_known(cur, rows_by_line: dict, *, job, actor, unit, result: ChunkResult) -> None:
+# The staging table is only ever scanned whole, and the big tables are probed by index: by
+# ``= ANY(ARRAY(SELECT … FROM import_stage))`` (the array is built inside PostgreSQL, and an
+# ``= ANY`` on an indexed column is an index probe whatever the statistics say) or by a correlated
+# subquery on a unique key. Never a join: right after a large import the big tables' statistics are
+# stale, and the planner then risks a hash join over a whole 10-million-row table.
+
+def _split_known(cur, rows_by_line: dict, *, job, actor, unit, result: ChunkResult) -> int:
     """Rows whose record id this unit sent before: unchanged, updated (still a draft) or refused.
-
-    Single-table lookups by ``= ANY(array)`` (index probes, or one hashed scan), never a join
-    against the staging table: right after a large import the planner's statistics of the big
-    tables are stale, and a join then risks a nested loop over whole tables."""
-    line_of = {r["record_id"]: line for line, r in rows_by_line.items()}
+    They leave the staging table; returns how many did."""
     cur.execute("SELECT record_id, row_hash, entry_id FROM cases_importedrecord WHERE unit_id = %s "
-                "AND record_id = ANY(%s)", [unit.pk, list(line_of)])
+                "AND record_id = ANY(ARRAY(SELECT record_id FROM import_stage))", [unit.pk])
     records = cur.fetchall()
     if not records:
-        return
-    cur.execute("SELECT e.id, e.state, e.list_type_id, e.subject_id FROM cases_listentry e WHERE e.id = ANY(%s)",
+        return 0
+    cur.execute("SELECT id, state, list_type_id, subject_id FROM cases_listentry WHERE id = ANY(%s)",
                 [[r[2] for r in records]])
     entries = {r[0]: r[1:] for r in cur.fetchall()}
     cur.execute("SELECT id, identifier FROM cases_subject WHERE id = ANY(%s)", [list({e[2] for e in entries.values()})])
     identifiers = dict(cur.fetchall())
+    line_of = {r["record_id"]: line for line, r in rows_by_line.items()}
     known = []
     for record_id, old_hash, entry_id in records:
         state, list_type_id, subject_id = entries[entry_id]
-        known.append((line_of[record_id], old_hash, entry_id, state, list_type_id, identifiers[subject_id]))
-    for line, old_hash, entry_id, state, list_type_id, identifier in known:
+        identifier = identifiers[subject_id]
+        line = line_of[record_id]
+        known.append(line)
         row = rows_by_line[line]
         if old_hash == row["row_hash"]:
             result.unchanged += 1
@@ -113,87 +118,78 @@ def _split_known(cur, rows_by_line: dict, *, job, actor, unit, result: ChunkResu
         audit_record(action="entry.import_update", obj=entry, actor=actor, actor_unit=unit, changes=changes,
                      reason=f"import job {job.pk} line {line} record {row['record_id']}")
         result.updated += 1
-    cur.execute("DELETE FROM import_stage WHERE line = ANY(%s)", [[k[0] for k in known]])
+    cur.execute("DELETE FROM import_stage WHERE line = ANY(%s)", [known])
+    return len(known)
 
 
-def _insert_subjects(cur, *, actor, unit, job) -> None:
-    """Subjects not registered yet, one per identifier (the first line that names it wins); then
-    every staged row gets its subject id. Lookups by ``= ANY(array)``, as in ``_split_known``."""
+def _insert_subjects(cur) -> list[tuple]:
+    """Register the subjects not known yet (the first line naming an identifier wins) with their
+    first name-history row, in one statement. Returns the new subjects: (id, identifier, name, kind)."""
     now = timezone.now()
-    cur.execute("SELECT DISTINCT identifier FROM import_stage")
-    wanted = [r[0] for r in cur.fetchall()]
-    cur.execute("SELECT identifier FROM cases_subject WHERE identifier = ANY(%s)", [wanted])
-    existing = {r[0] for r in cur.fetchall()}
-    new = [i for i in wanted if i not in existing]
-    created = []
-    if new:
-        cols, consts = _constants(Subject, {"kind", "identifier_type", "identifier", "name", "created_at", "updated_at"})
-        extra = "".join(f", {c}" for c in cols)
-        cur.execute(
-            f"INSERT INTO cases_subject (kind, identifier_type, identifier, name, created_at, updated_at{extra}) "
-            f"SELECT DISTINCT ON (s.identifier) s.kind, s.identifier_type, s.identifier, s.subject_name, %s, %s"
-            f"{''.join(', %s' for _ in cols)} FROM import_stage s WHERE s.identifier = ANY(%s) "
-            "ORDER BY s.identifier, s.line ON CONFLICT (identifier) DO NOTHING RETURNING id, identifier, name, kind",
-            [now, now, *consts, new],
-        )
-        created = cur.fetchall()
-    cur.execute("SELECT id, identifier FROM cases_subject WHERE identifier = ANY(%s)", [wanted])
-    ids, codes = zip(*cur.fetchall()) if wanted else ((), ())
-    cur.execute("UPDATE import_stage s SET subject_id = m.id FROM unnest(%s::bigint[], %s::text[]) AS m(id, identifier) "
-                "WHERE s.identifier = m.identifier", [list(ids), list(codes)])
-    if not created:
-        return
+    cols, consts = _constants(Subject, {"kind", "identifier_type", "identifier", "name", "created_at", "updated_at"})
+    extra = "".join(f", {c}" for c in cols)
     cur.execute(
-        "INSERT INTO cases_subjectnamehistory (subject_id, name, valid_from, recorded_at) "
-        "SELECT m.id, m.name, %s, %s FROM unnest(%s::bigint[], %s::text[]) AS m(id, name)",
-        [timezone.localdate(), now, [c[0] for c in created], [c[2] for c in created]],
+        f"WITH new AS (INSERT INTO cases_subject (kind, identifier_type, identifier, name, created_at, updated_at{extra}) "
+        f"SELECT DISTINCT ON (s.identifier) s.kind, s.identifier_type, s.identifier, s.subject_name, %s, %s"
+        f"{''.join(', %s' for _ in cols)} FROM import_stage s ORDER BY s.identifier, s.line "
+        "ON CONFLICT (identifier) DO NOTHING RETURNING id, identifier, name, kind), "
+        "history AS (INSERT INTO cases_subjectnamehistory (subject_id, name, valid_from, recorded_at) "
+        "SELECT id, name, %s, %s FROM new) "
+        "SELECT id, identifier, name, kind FROM new ORDER BY id",
+        [now, now, *consts, timezone.localdate(), now],
     )
-    audit_new_objects(
-        object_type="cases.subject", actor=actor, actor_unit=unit, action="subject.register",
-        items=[(pk, "", {"identifier": [None, ident], "name": [None, name], "kind": [None, kind]},
-                f"import job {job.pk}") for pk, ident, name, kind in created],
-    )
+    return cur.fetchall()
 
 
-def _insert_entries(cur, *, job, actor, unit, list_type_codes: dict) -> int:
-    cur.execute("SELECT line FROM import_stage ORDER BY line")
-    lines = [r[0] for r in cur.fetchall()]
-    if not lines:
-        return 0
-    ids = next_ids(cur, ListEntry._meta.db_table, len(lines))
-    cur.execute("UPDATE import_stage s SET entry_id = m.id FROM unnest(%s::int[], %s::bigint[]) AS m(line, id) "
-                "WHERE s.line = m.line", [lines, ids])
+def _insert_entries(cur, *, job, actor, unit, batch) -> list[tuple]:
+    """Every staged row's entry, state period and record map in one statement: the rows get their
+    entry id from the sequence and their subject id by a unique-key probe once, in a materialised
+    CTE the three inserts share. Returns (entry id, line, record id, identifier, list type id)."""
     now = timezone.now()
     explicit = {"list_type_id", "subject_id", "listing_unit_id", "data_providing_unit_id", "state", "facts", "reasons",
                 "basis", "created_by_id", "created_at", "updated_at"}
     cols, consts = _constants(ListEntry, explicit)
     extra = "".join(f", {c}" for c in cols)
     cur.execute(
-        f"INSERT INTO cases_listentry (id, list_type_id, subject_id, listing_unit_id, data_providing_unit_id, state, "
-        f"facts, reasons, basis, created_by_id, created_at, updated_at{extra}) "
-        f"SELECT entry_id, list_type_id, subject_id, listing_unit_id, %s, %s, facts, reasons, basis, %s, %s, %s"
-        f"{''.join(', %s' for _ in cols)} FROM import_stage ORDER BY line",
-        [unit.pk, ListEntry.State.DRAFT, actor.pk, now, now, *consts],
+        "WITH rows AS MATERIALIZED (SELECT s.*, "
+        f"nextval(pg_get_serial_sequence('{ListEntry._meta.db_table}', 'id')) AS new_entry_id, "
+        "(SELECT c.id FROM cases_subject c WHERE c.identifier = s.identifier) AS new_subject_id "
+        "FROM import_stage s ORDER BY s.line), "
+        "entries AS (INSERT INTO cases_listentry (id, list_type_id, subject_id, listing_unit_id, data_providing_unit_id, "
+        f"state, facts, reasons, basis, created_by_id, created_at, updated_at{extra}) "
+        "SELECT new_entry_id, list_type_id, new_subject_id, listing_unit_id, %s, %s, facts, reasons, basis, %s, %s, %s"
+        f"{''.join(', %s' for _ in cols)} FROM rows), "
+        "periods AS (INSERT INTO cases_listentrystateperiod (entry_id, subject_id, state, started_at) "
+        "SELECT new_entry_id, new_subject_id, %s, %s FROM rows), "
+        "records AS (INSERT INTO cases_importedrecord (unit_id, record_id, entry_id, job_id, batch_id, row_hash, "
+        "document_date, created_at) SELECT %s, record_id, new_entry_id, %s, %s, row_hash, document_date, %s FROM rows) "
+        "SELECT new_entry_id, line, record_id, identifier, list_type_id FROM rows ORDER BY line",
+        [unit.pk, ListEntry.State.DRAFT, actor.pk, now, now, *consts, ListEntry.State.DRAFT, now,
+         unit.pk, job.pk, batch.pk, now],
     )
-    cur.execute(
-        "INSERT INTO cases_listentrystateperiod (entry_id, subject_id, state, started_at) "
-        "SELECT entry_id, subject_id, %s, %s FROM import_stage",
-        [ListEntry.State.DRAFT, now],
+    return cur.fetchall()
+
+
+ENTRY_COLUMNS = ["entry", "line", "record_id", "subject", "list_type"]
+SUBJECT_COLUMNS = ["subject", "identifier", "name", "kind"]
+
+
+def _audit_batch(*, batch, job, actor, unit, entries: list[tuple], subjects: list[tuple],
+                 list_type_codes: dict) -> None:
+    """The batch's one audit event: every entry it drafted and every subject it registered, so each
+    of them finds the start of its history here (docs/adr/0005-import-batch-audit.md)."""
+    audit_record(
+        action="import.batch", obj=batch, actor=actor, actor_unit=unit, to_state=ListEntry.State.DRAFT,
+        changes={
+            "job": [None, job.pk],
+            "lines": [None, [batch.first_line, batch.last_line]],
+            "columns": [None, {"entries": ENTRY_COLUMNS, "subjects": SUBJECT_COLUMNS}],
+            "entries": [None, [[entry_id, line, record_id, identifier, list_type_codes[lt]]
+                               for entry_id, line, record_id, identifier, lt in entries]],
+            "subjects": [None, [list(s) for s in subjects]],
+        },
+        reason=f"import job {job.pk} batch {batch.number}",
     )
-    cur.execute(
-        "INSERT INTO cases_importedrecord (unit_id, record_id, entry_id, job_id, row_hash, document_date, created_at) "
-        "SELECT %s, record_id, entry_id, %s, row_hash, document_date, %s FROM import_stage",
-        [unit.pk, job.pk, now],
-    )
-    cur.execute("SELECT entry_id, line, record_id, identifier, list_type_id FROM import_stage ORDER BY line")
-    audit_new_objects(
-        object_type="cases.listentry", actor=actor, actor_unit=unit, action="entry.draft",
-        items=[(entry_id, ListEntry.State.DRAFT,
-                {"subject": [None, ident], "list_type": [None, list_type_codes[lt]]},
-                f"import job {job.pk} line {line} record {record_id}")
-               for entry_id, line, record_id, ident, lt in cur.fetchall()],
-    )
-    return len(lines)
 
 
 def write_chunk(*, job, actor, unit, rows: list[dict], list_type_codes: dict) -> ChunkResult:
@@ -209,8 +205,15 @@ def write_chunk(*, job, actor, unit, rows: list[dict], list_type_codes: dict) ->
         # the job's later DONE behind them); the redelivered job writes them again, by record id.
         cur.execute("SET LOCAL synchronous_commit TO OFF")
         _copy_stage(cur, rows)
-        _split_known(cur, {r["line"]: r for r in rows}, job=job, actor=actor, unit=unit, result=result)
-        _insert_subjects(cur, actor=actor, unit=unit, job=job)
-        result.created = _insert_entries(cur, job=job, actor=actor, unit=unit, list_type_codes=list_type_codes)
+        known = _split_known(cur, {r["line"]: r for r in rows}, job=job, actor=actor, unit=unit, result=result)
+        if known == len(rows):
+            return result
+        subjects = _insert_subjects(cur)
+        batch = ImportBatch.objects.create(
+            job=job, number=ImportBatch.objects.filter(job=job).count() + 1, first_line=rows[0]["line"],
+            last_line=rows[-1]["line"], entries_created=len(rows) - known, subjects_created=len(subjects))
+        entries = _insert_entries(cur, job=job, actor=actor, unit=unit, batch=batch)
+        _audit_batch(batch=batch, job=job, actor=actor, unit=unit, entries=entries, subjects=subjects,
+                     list_type_codes=list_type_codes)
+        result.created = batch.entries_created
     return result
-

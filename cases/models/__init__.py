@@ -28,6 +28,6 @@ __all__ = [
     "Unit",
     "UnitListRole",
 ]
-from .imports import ApiToken, ImportedRecord, ImportJob, ImportRowError  # noqa: E402
+from .imports import ApiToken, ImportBatch, ImportedRecord, ImportJob, ImportRowError  # noqa: E402
 
-__all__ += ["ApiToken", "ImportedRecord", "ImportJob", "ImportRowError"]
+__all__ += ["ApiToken", "ImportBatch", "ImportedRecord", "ImportJob", "ImportRowError"]

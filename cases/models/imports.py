@@ -113,14 +113,43 @@ class ImportRowError(models.Model):
         indexes = [models.Index(fields=["job", "line"], name="import_error_job_line")]
 
 
+class ImportBatch(models.Model):
+    """One chunk of a job's rows written in one transaction, and the object of that chunk's single
+    audit event (``import.batch``): the event lists every entry and every new subject the chunk
+    created, so it is the first event of each of their histories (docs/adr/0005-import-batch-audit.md)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="batches")
+    number = models.PositiveIntegerField(_("batch"))  # 1, 2, … within the job (a re-run continues)
+    first_line = models.PositiveIntegerField(_("first line"))
+    last_line = models.PositiveIntegerField(_("last line"))
+    entries_created = models.PositiveIntegerField(_("entries created"), default=0)
+    subjects_created = models.PositiveIntegerField(_("subjects registered"), default=0)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "id"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="import_batch_number")]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"#{self.job_id}/{self.number} (lines {self.first_line}-{self.last_line})"
+
+
 class ImportedRecord(models.Model):
     """A unit's own record id → the entry it created. Unique per unit: re-sending a file creates
     nothing twice. ``row_hash`` tells an unchanged re-send from a changed one."""
 
-    unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (unit, record_id) index leads with it.
+    unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     record_id = models.CharField(max_length=64)
     entry = models.OneToOneField("cases.ListEntry", on_delete=models.PROTECT, related_name="import_record")
-    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="records")
+    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="records")  # the latest job that sent it
+    # The batch that created the entry, whose audit event records it (null: imported before batches
+    # were audited, when each entry got its own ``entry.draft`` event). Looked up from the record,
+    # never the other way, so no index.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, blank=True, db_index=False,
+                              related_name="+")
     row_hash = models.CharField(max_length=64)
     document_date = models.DateField(_("date of the decision document"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,6 +11,5 @@ class OpsConfig(AppConfig):
 
         from .context import bind_case_from_audit_event
 
-        # The case an audited change belongs to becomes the case id of the request or task (not
-        # for an import's set-based events: the job is the context there, not its last entry).
-        on_audit_event(bind_case_from_audit_event, bulk=False)
+        # The case an audited change belongs to becomes the case id of the request or task.
+        on_audit_event(bind_case_from_audit_event)

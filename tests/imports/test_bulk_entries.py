@@ -9,7 +9,7 @@ import pytest
 
 from cases.audit.models import AuditEvent
 from cases.audit.verify import verify
-from cases.models import ImportedRecord, ImportJob, ListEntry, Subject
+from cases.models import ImportBatch, ImportedRecord, ImportJob, ListEntry, Subject
 from cases.services import entries as entry_services
 
 from .conftest import client_for, entry_row, person, to_csv
@@ -31,9 +31,21 @@ def test_small_batch_creates_drafts_for_the_listing_unit_with_subjects_and_audit
     assert {e.data_providing_unit_id for e in entries} == {p["listing"].pk}
     assert entries[0].basis == "测试〔2026〕1号 第三条"  # the list type's standard when the row names none
     assert Subject.objects.get(identifier=person(3)).kind == "NATURAL_PERSON"
-    assert AuditEvent.objects.filter(action="entry.draft", object_id__in=[str(e.pk) for e in entries]).count() == 3
-    assert AuditEvent.objects.filter(action="subject.register", reason=f"import job {job.pk}").count() == 3
-    assert verify().ok  # the set-based events chain and hash like any other
+    # One audit event for the batch, naming every entry and every new subject (ADR 0005).
+    batch = ImportBatch.objects.get(job=job)
+    assert {r.batch_id for r in ImportedRecord.objects.filter(job=job)} == {batch.pk}
+    event = AuditEvent.objects.get(chain=f"cases.importbatch:{batch.pk}")
+    assert (event.action, event.seq, event.to_state, event.actor_unit_id) == ("import.batch", 1, "DRAFT", p["listing"].pk)
+    listed = {e[0]: e[1:] for e in event.changes["entries"][1]}
+    assert event.changes["columns"][1]["entries"] == ["entry", "line", "record_id", "subject", "list_type"]
+    for line, e in zip((2, 3, 4), entries):
+        assert listed[e.pk] == [line, e.import_record.record_id, e.subject.identifier, e.list_type.code]
+    registered = {s[1]: s for s in event.changes["subjects"][1]}
+    assert registered[person(3)] == [Subject.objects.get(identifier=person(3)).pk, person(3), "张三", "NATURAL_PERSON"]
+    assert len(registered) == 3 and (batch.entries_created, batch.subjects_created) == (3, 3)
+    assert not AuditEvent.objects.filter(action="entry.draft").exists()
+    assert not AuditEvent.objects.filter(action="subject.register", object_id__in=[str(s[0]) for s in registered.values()]).exists()
+    assert verify().ok
 
 
 def test_listing_flows_start_after_the_rows_commit(province, tokens, submit):
@@ -167,19 +179,45 @@ def test_uploaded_files_are_deleted_after_their_retention_and_the_proof_of_what_
     assert verify().ok
 
 
-def test_an_audit_listener_that_wants_bulk_events_gets_each_one_as_stored(province, tokens, submit):
+def test_audit_listeners_hear_the_batch_event_as_stored(province, tokens, submit):
     from cases.audit import services as audit_services
 
     heard = []
-    audit_services.on_audit_event(heard.append, actions={"entry.draft"})
+    audit_services.on_audit_event(heard.append, actions={"import.batch"})
     try:
         rows = [entry_row(n, province["blacklist"].code) for n in (1, 2)]
         assert submit(tokens["entries"], to_csv(rows)).status_code == 202
     finally:
         audit_services._listeners[:] = [item for item in audit_services._listeners if item[0] != heard.append]
-    assert [e.action for e in heard] == ["entry.draft", "entry.draft"]  # not subject.register
-    for event in heard:
-        stored = AuditEvent.objects.get(pk=event.pk)
-        assert (event.chain, event.hash, event.changes, event.occurred_at) == (
-            stored.chain, stored.hash, stored.changes, stored.occurred_at)
-    assert audit_services.listeners_for("entry.draft", bulk=True) == []
+    assert [e.action for e in heard] == ["import.batch"]
+    stored = AuditEvent.objects.get(pk=heard[0].pk)
+    assert (heard[0].chain, heard[0].hash, heard[0].changes) == (stored.chain, stored.hash, stored.changes)
+    assert len(stored.changes["entries"][1]) == 2
+
+
+def test_validation_runs_ahead_in_a_thread_and_its_failure_reaches_the_job():
+    import threading
+
+    from cases.imports.jobs import _ahead
+
+    def chunks():
+        yield threading.current_thread().name
+        yield "second"
+        raise ValueError("line 10001: the file ends inside a quoted cell")
+
+    got = []
+    with pytest.raises(ValueError, match="quoted cell"):
+        for item in _ahead(chunks()):
+            got.append(item)
+    assert got == ["import-validate", "second"]  # produced off the writer's thread
+
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield n
+
+    for n in _ahead(endless()):
+        if n == 3:
+            break  # the writer failed: the producer stops instead of filling memory
+    assert not [t for t in threading.enumerate() if t.name == "import-validate"]

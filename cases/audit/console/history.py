@@ -100,7 +100,10 @@ def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
         by_chain.setdefault(ev.chain, []).append(ev)
     own_type = case.obj._meta.label_lower
     own = by_chain.get(case.own_chain, [])
-    existed, state = _state_at(own_type, own, moment)
+    # An imported entry exists from its import batch's event on (ADR 0005), as a draft.
+    born = [e for info in case.chains if info.role == "import" and case.kind == "entry"
+            for e in by_chain.get(info.chain, [])]
+    existed, state = _state_at(own_type, sorted(born + own, key=lambda e: e.occurred_at), moment)
     later = [e for e in own if e.occurred_at > moment]
     fields = []
     for name in FIELDS[case.kind]:

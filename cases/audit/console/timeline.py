@@ -33,6 +33,7 @@ ACTIONS = {
     "entry.reinstate": _("Listed again (repair revoked)"),
     "entry.correct": _("Entry corrected"),
     "entry.import_update": _("Entry updated by an import"),
+    "import.batch": _("Entry drafted by a bulk import"),
     "entry.objection_filed": _("Objection filed against the entry"),
     "entry.repair_filed": _("Credit repair applied for"),
     # measure executions and restoration
@@ -151,6 +152,8 @@ def chain_label(info: ChainInfo, case: AuditCase) -> str:
         return f"{kind} {case.reference}"
     if info.role == "entry":
         return f"{gettext('List entry')} {case_ref_of(obj)}"
+    if info.role == "import":
+        return gettext("Import job %(job)s · batch %(batch)s") % {"job": obj.job_id, "batch": obj.number}
     if info.role == "execution":
         return gettext("Measure %(code)s · %(unit)s") % {"code": obj.measure.code, "unit": obj.unit.short_name}
     return gettext("Restoration · %(unit)s") % {"unit": obj.unit.short_name}
@@ -192,20 +195,48 @@ def _user_names(events) -> dict:
     return {u.pk: (u.get_full_name() or u.get_username()) for u in users}
 
 
+def batch_changes(event, entry) -> list[Change]:
+    """What an import batch's event says about one entry: its line, the unit's record id, the
+    subject and the list; and the subject's registration, if this batch registered it. The event
+    itself (every row of the batch) is what the chain proves; this is the reader's view of it."""
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    columns = (changes.get("columns") or [None, {}])[1] or {}
+    mine = [dict(zip(columns.get("entries", ()), row)) for row in (changes.get("entries") or [None, []])[1]
+            if row and row[0] == entry.pk]
+    if not mine:
+        return []
+    row = mine[0]
+    shown = [Change("line", gettext("line in the file"), None, row.get("line")),
+             Change("record_id", gettext("record id"), None, row.get("record_id")),
+             Change("subject", str(OTHER_KEYS["subject"]), None, row.get("subject")),
+             Change("list_type", str(OTHER_KEYS["list_type"]), None, row.get("list_type"))]
+    for subject in (changes.get("subjects") or [None, []])[1]:
+        data = dict(zip(columns.get("subjects", ()), subject))
+        if data.get("identifier") == row.get("subject"):
+            shown.append(Change("registered", gettext("subject registered"), None,
+                                f"{data.get('name')}（{data.get('identifier')}）"))
+    return shown
+
+
+def _changes(ev) -> list[Change]:
+    changes = ev.changes if isinstance(ev.changes, dict) else {}
+    return [Change(k, field_label(ev.object_type, k), v[0] if isinstance(v, list) and len(v) == 2 else None,
+                   v[1] if isinstance(v, list) and len(v) == 2 else v) for k, v in changes.items()]
+
+
 def rows_for(case: AuditCase, events) -> list[Row]:
     labels = {info.chain: chain_label(info, case) for info in case.chains}
+    imports = {info.chain for info in case.chains if info.role == "import"}
     names = _user_names(events)
     rows = []
     for ev in events:
-        changes = ev.changes if isinstance(ev.changes, dict) else {}
         rows.append(Row(
             event=ev,
             object_label=labels.get(ev.chain, ev.chain),
             action_label=action_label(ev.action),
             from_label=state_label(ev.object_type, ev.from_state),
-            to_label=state_label(ev.object_type, ev.to_state),
-            changes=[Change(k, field_label(ev.object_type, k), v[0] if isinstance(v, list) and len(v) == 2 else None,
-                            v[1] if isinstance(v, list) and len(v) == 2 else v) for k, v in changes.items()],
+            to_label=state_label("cases.listentry" if ev.chain in imports else ev.object_type, ev.to_state),
+            changes=batch_changes(ev, case.entry) if ev.chain in imports else _changes(ev),
             acting_for=names.get(ev.on_behalf_of_id, ""),
             unit=ev.actor_unit.name if ev.actor_unit_id else "",
         ))
