@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from cases.identifiers import USCC_CHARSET, make_resident_id, make_uscc
-from workflow.calendar import months_later
+from deadlines.calendar import months_later
 
 FULL_SCALE = {"subjects": 1_000_000, "entries": 2_000_000, "open_tasks": 200_000}
 EXECUTIONS_PER_ENTRY = 5

@@ -9,11 +9,14 @@ at (regions, units, measures) are switched off with ``is_active`` rather than de
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record
 from cases.models import (
+    ObjectionCase,
+    RepairCase,
     ListType,
     ListTypeMeasure,
     Measure,
@@ -27,6 +30,8 @@ from cases.models import (
     UnitListRole,
 )
 from cases.services.registry import unit_create
+from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
+from deadlines.tasks import recompute_later
 
 
 def is_administrator(user) -> bool:
@@ -65,6 +70,19 @@ class AdministratorAccess:
 
     def has_delete_permission(self, request, obj=None):
         return self.allow_delete and (is_administrator(request.user) or super().has_delete_permission(request, obj))
+
+
+class AdministratorReadOnly(AdministratorAccess):
+    """Administrators may look; rows change only through the services (cases, letters, deliveries)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AuditedInline(AdministratorAccess, admin.TabularInline):
@@ -246,6 +264,83 @@ class ProcedureRuleAdmin(AuditedAdmin):
     list_filter = ["case_type", "period_unit", "regime"]
     search_fields = ["step", "regime", "basis", "description"]
     allow_delete = True
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(AuditedAdmin):
+    """A year's official schedule: declaring it complete makes it official and re-dates every open
+    deadline that touched it (see docs/deadlines.md, "Publishing a year")."""
+
+    list_display = ["year", "declared_complete", "source_document"]
+    list_filter = ["declared_complete"]
+    search_fields = ["year", "source_document", "note"]
+    allow_delete = True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recompute_after_admin_change(request, [obj.year])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recompute_after_admin_change(request, [obj.year])
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(AuditedAdmin):
+    list_display = ["date", "kind", "name", "source_document"]
+    list_filter = ["kind"]
+    search_fields = ["name", "source_document"]
+    date_hierarchy = "date"
+    allow_delete = True
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("date") if change else None
+        super().save_model(request, obj, form, change)
+        _recompute_after_admin_change(request, {obj.date.year, *([before.year] if before else [])})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recompute_after_admin_change(request, [obj.date.year])
+
+
+def _recompute_after_admin_change(request, years) -> None:
+    recompute_later(years, reason=_("Holiday data changed by an administrator"))
+    messages.info(request, _("The open deadlines of %(years)s are being recomputed; the result is listed under "
+                             "deadline recomputes.") % {"years": ", ".join(str(y) for y in sorted(years))})
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(AdministratorReadOnly, admin.ModelAdmin):
+    """What each recompute moved (read-only)."""
+
+    list_display = ["started_at", "years", "reason", "examined", "moved", "held"]
+    readonly_fields = ["years", "reason", "started_at", "finished_at", "examined", "moved", "held", "moves_table"]
+    exclude = ["moves"]
+
+    @admin.display(description=_("what moved"))
+    def moves_table(self, obj):
+        return format_html_join(
+            "", "<div>{} · {}: {} → {}{}</div>",
+            ((m["case"], m["label"], m["old_due"], m["new_due"], " *" if m.get("held") else "") for m in obj.moves),
+        )
+
+
+@admin.register(ObjectionCase)
+class ObjectionCaseAdmin(AdministratorReadOnly, admin.ModelAdmin):
+    list_display = ["number", "state", "entry", "accepting_unit", "verifying_unit", "filed_at", "verification_due"]
+    list_filter = ["state", "channel"]
+    search_fields = ["number", "applicant_name", "entry__subject__name", "entry__subject__identifier"]
+    list_select_related = ["entry__subject", "entry__list_type", "accepting_unit", "verifying_unit"]
+    exclude = ["query_code_hash"]
+
+
+@admin.register(RepairCase)
+class RepairCaseAdmin(AdministratorReadOnly, admin.ModelAdmin):
+    list_display = ["number", "state", "entry", "deciding_unit", "filed_at", "decision_due"]
+    list_filter = ["state", "channel"]
+    search_fields = ["number", "applicant_name", "entry__subject__name", "entry__subject__identifier"]
+    list_select_related = ["entry__subject", "entry__list_type", "deciding_unit"]
+    exclude = ["query_code_hash"]
 
 
 class SubjectNameHistoryInline(admin.TabularInline):

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from cases.admin import AdministratorAccess
 from cases.errors import DomainError
 
 from . import services
@@ -10,7 +11,7 @@ from .models import Letter, LetterNumberCounter
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("document_number", "letter_type", "unit", "subject", "status", "issue_date", "case_ref")
     list_filter = ("status", "letter_type", "unit", "year")
     search_fields = ("document_number", "case_ref", "subject__name", "subject__identifier", "sha256")
@@ -39,7 +40,7 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterNumberCounter)
-class LetterNumberCounterAdmin(admin.ModelAdmin):
+class LetterNumberCounterAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("unit", "letter_type", "year", "last_number")
     list_filter = ("letter_type", "year")
 

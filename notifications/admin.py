@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cases.admin import AdministratorAccess
 from notifications.models import Delivery, OutboxEvent, PlatformEntryState
 from notifications.services.delivery import replay
 
@@ -20,7 +21,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("id", "kind", "subject_key", "event_id", "created_at")
     list_filter = ("kind",)
     search_fields = ("event_id", "subject_key", "source")
@@ -36,7 +37,7 @@ class OutboxEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("id", "channel", "event_kind", "subject_key", "address", "state", "attempts", "next_attempt_at",
                     "short_error")
     list_filter = ("state", "channel")
@@ -69,7 +70,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlatformEntryState)
-class PlatformEntryStateAdmin(admin.ModelAdmin):
+class PlatformEntryStateAdmin(AdministratorAccess, admin.ModelAdmin):
     list_display = ("entry", "state", "event_id", "acknowledged_at")
     list_filter = ("state",)
     readonly_fields = ("entry", "state", "event_id", "acknowledged_at")

@@ -33,8 +33,10 @@ CASE_ACTIONS = {
     "repair.approve": "repair.result",
     "repair.reject": "repair.result",
 }
+# Holiday data changed and a case's open deadlines were recomputed (deadlines.recompute).
+RECOMPUTE_ACTION = "deadline.recompute"
 # What the listener is registered for (notifications.apps): writers skip it for any other action.
-ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS)
+ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION}
 
 
 def on_audit(event) -> None:
@@ -45,6 +47,8 @@ def on_audit(event) -> None:
         _task_event(event, TASK_ACTIONS[action])
     elif action in CASE_ACTIONS:
         _case_event(event, CASE_ACTIONS[action])
+    elif action == RECOMPUTE_ACTION:
+        _recompute_event(event)
 
 
 def entry_payload(entry: ListEntry, *, kind: str, reason: str = "") -> dict:
@@ -89,6 +93,24 @@ def _task_event(event, kind: str) -> None:
                 object_type=work.object_type, object_id=work.object_id,
                 payload={"type": kind, "task": work.pk, "step": work.step, "reminder": step, **context},
                 recipients=recipients.unit_staff(units), context=context, link=f"/work/tasks/{work.pk}/")
+
+
+def _recompute_event(event) -> None:
+    """Each unit whose task moved hears of it once per recompute of the case."""
+    from workflow.models import WorkItem
+
+    changes = event.changes or {}
+    task_ids = (changes.get("tasks") or [None, []])[1] or []
+    works = WorkItem.objects.select_related("unit", "subject").filter(pk__in=task_ids).order_by("task_id")
+    for work in works:
+        was, due = (changes.get(f"due:{work.step}") or [None, None])
+        context = {"title": work.title, "unit": work.unit.name, "due": str(due or ""), "was": str(was or ""),
+                   "reason": event.reason or ""}
+        outbox_emit(kind="task.redated", source=f"audit:{event.pk}:{work.pk}",
+                    subject_key=work.subject.identifier if work.subject else "",
+                    object_type=work.object_type, object_id=work.object_id,
+                    payload={"type": "task.redated", "task": work.pk, "step": work.step, **context},
+                    recipients=recipients.unit_staff([work.unit_id]), context=context, link=f"/work/tasks/{work.pk}/")
 
 
 def _case_event(event, kind: str) -> None:

@@ -12,6 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       gettext_noop("A task was routed to %(unit)s: %(title)s. Due on %(due)s.")),
     "task.deadline_near": (gettext_noop("Deadline near: %(title)s"),
                            gettext_noop("The task %(title)s of %(unit)s is due on %(due)s.")),
+    "task.redated": (gettext_noop("Deadline moved: %(title)s"),
+                     gettext_noop("The deadline of %(title)s (%(unit)s) moved from %(was)s to %(due)s: %(reason)s.")),
     "task.escalated": (gettext_noop("Escalated: %(title)s"),
                        gettext_noop("The task %(title)s of %(unit)s was due on %(due)s and has been escalated to %(office)s.")),
     "entry.decided": (gettext_noop("Listing decided: %(subject)s"),

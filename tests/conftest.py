@@ -1,12 +1,47 @@
+import datetime as dt
+import os
+import zoneinfo
+
 import pytest
 from django.db import connection
+
+# scripts/test --clock DATE (or CREDIT_TEST_CLOCK=DATE) runs the suite as if "now" were that day
+# in Beijing: the clock is moved once for the whole session and keeps ticking from there.
+CLOCK_ENV = "CREDIT_TEST_CLOCK"
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _moved_clock() -> dt.datetime | None:
+    text = os.environ.get(CLOCK_ENV, "").strip()
+    if not text:
+        return None
+    moment = dt.datetime.fromisoformat(text if "T" in text or " " in text else f"{text}T10:00:00")
+    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+
+
+def pytest_configure(config):
+    moment = _moved_clock()
+    if moment is not None:
+        import time_machine
+
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config._credit_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_credit_clock", None)
+    if traveller is not None:
+        traveller.stop()
 
 
 def pytest_report_header(config):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} at {db.get('HOST') or db.get('NAME')}:{db.get('PORT', '')}"
+    clock = _moved_clock()
+    moved = f"; clock moved to {clock.isoformat()} ({CLOCK_ENV})" if clock else ""
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} at {db.get('HOST') or db.get('NAME')}:{db.get('PORT', '')}{moved}"
 
 
 _SERVER_VERSION: list[str] = []

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from cases.api.permissions import IsStaff
 from cases.errors import ValidationFailed
 from workflow import selectors, services
-from workflow.calendar import CalendarDataMissing, days_left
-from workflow.deadlines import current_calendar
+from deadlines.calendar import CalendarDataMissing, days_left
+from deadlines.rules import current_calendar
 
 
 class TaskSerializer(serializers.Serializer):
@@ -35,6 +35,9 @@ class TaskSerializer(serializers.Serializer):
     leader_only = serializers.BooleanField(source="work.leader_only")
     due = serializers.DateField(source="work.due", allow_null=True)
     due_unit = serializers.CharField(source="work.due_unit")
+    due_provisional = serializers.SerializerMethodField(
+        help_text="The due date was computed with a provisional holiday calendar (the year's official "
+                  "schedule is not published yet); it is recomputed automatically when it is.")
     days_left = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     paused = serializers.SerializerMethodField()
@@ -61,6 +64,9 @@ class TaskSerializer(serializers.Serializer):
             return days_left(work.due, timezone.localdate(), work.due_unit or "CALENDAR_DAYS", self.context["calendar"])
         except CalendarDataMissing:
             return (work.due - timezone.localdate()).days
+
+    def get_due_provisional(self, task) -> bool:
+        return bool((task.work.due_computation or {}).get("provisional"))
 
     def get_overdue(self, task) -> bool:
         return task.work.is_open and task.work.due is not None and timezone.localdate() > task.work.due

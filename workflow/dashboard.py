@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.errors import Forbidden
 from cases.models import ObjectionCase, RepairCase
 from cases.services.access import ACTING_ROLES
-from workflow.calendar import WORKING_DAYS, CalendarDataMissing, count_working_days
-from workflow.deadlines import current_calendar
+from deadlines.calendar import WORKING_DAYS, CalendarDataMissing, count_working_days
+from deadlines.rules import current_calendar
 from workflow.models import WorkItem
 
 LATE_FACTOR = 3

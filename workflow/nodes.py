@@ -19,7 +19,7 @@ from django.urls import reverse
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.calendar import DeadlineComputation
+from deadlines.calendar import DeadlineComputation
 
 
 def task_page(request, *args, **kwargs):

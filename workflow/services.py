@@ -22,8 +22,8 @@ from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cases.locking import for_update
 from cases.models import StaffProfile
 from cases.services.access import ACTING_ROLES, staff_of
-from workflow.calendar import CalendarDataMissing
-from workflow.deadlines import ProcedureRuleMissing, current_calendar, find_rule
+from deadlines.calendar import CalendarDataMissing
+from deadlines.rules import ProcedureRuleMissing, current_calendar, find_rule
 from workflow.models import Substitution, WorkItem
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -56,7 +56,7 @@ def reminder_dates(case_type: str, due: dt.date | None, *, regimes=("default",))
     return sorted(plan, key=lambda r: r["on"])
 
 
-def _next_reminder(work: WorkItem) -> dt.date | None:
+def next_reminder(work: WorkItem) -> dt.date | None:
     sent = {r["step"] for r in work.reminders_sent}
     pending = [r for r in reminder_dates(work.case_type, work.due) if r["step"] not in sent]
     return dt.date.fromisoformat(pending[0]["on"]) if pending else None
@@ -83,7 +83,7 @@ def work_item_open(*, node, task, case) -> WorkItem:
         due_unit=computation.unit if computation else "",
         due_computation=computation.as_dict() if computation else {},
     )
-    work.remind_on = _next_reminder(work)
+    work.remind_on = next_reminder(work)
     work.save()
     audit_record(
         action="task.open", chain=work.chain, object_type=work.object_type, object_id=work.object_id,
@@ -325,7 +325,7 @@ def case_tasks_redate(case, *, steps, computation, actor=None, reason: str = "")
         before = work.due
         work.due, work.due_unit, work.due_computation = computation.due, computation.unit, computation.as_dict()
         work.reminders_sent = [r for r in work.reminders_sent if computation.due is None]
-        work.remind_on = _next_reminder(work)
+        work.remind_on = next_reminder(work)
         work.save(update_fields=["due", "due_unit", "due_computation", "reminders_sent", "remind_on"])
         audit_record(action="task.redate", chain=work.chain, object_type=work.object_type, object_id=work.object_id,
                      actor=actor, reason=reason, changes={"task": [None, work.task_id], "due": [before, work.due]})

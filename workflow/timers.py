@@ -16,7 +16,7 @@ from cases.audit.services import audit_record
 from cases.locking import for_update
 from cases.models import Unit
 from workflow.models import WorkItem
-from workflow.services import _next_reminder
+from workflow.services import next_reminder
 
 BATCH = 500
 
@@ -52,7 +52,7 @@ def send_reminders(*, today: dt.date | None = None) -> int:
                                  changes={"task": [None, work.task_id], "reminder": [None, reminder["step"]],
                                           "due": [None, work.due], "unit": [None, work.unit_id]})
                     sent += 1
-                work.remind_on = _next_reminder(work)
+                work.remind_on = next_reminder(work)
                 work.save(update_fields=["reminders_sent", "remind_on"])
         if len(items) < BATCH:
             return sent

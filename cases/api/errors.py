@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from workflow.calendar import CalendarDataMissing
+from deadlines.calendar import CalendarDataMissing
+from deadlines.errors import DeadlinesError
 
 from cases.errors import Conflict, DomainError, InvalidTransition
 from cases.locking import is_lock_conflict
@@ -51,7 +52,7 @@ def body(code: str, message, fields: dict | None = None, **extra) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DomainError):
+    if isinstance(exc, (DomainError, DeadlinesError)):
         fields = {
             name: [{"code": c, "message": str(m)} for c, m in errors] for name, errors in exc.fields.items()
         }

@@ -52,9 +52,15 @@ def acting_for(user):
         _acting_for.reset(token)
 
 
+def audit_type(obj) -> str:
+    """The object type events name: ``app_label.model``, or the ``audit_label`` a model keeps after
+    moving to another app (the procedure rules and holiday tables), so its chain continues."""
+    return getattr(type(obj), "audit_label", None) or obj._meta.label_lower
+
+
 def chain_key(obj) -> str:
     """One chain per audited object: ``app_label.model:pk``."""
-    return f"{obj._meta.label_lower}:{obj.pk}"
+    return f"{audit_type(obj)}:{obj.pk}"
 
 
 def field_changes(before: dict, after: dict) -> dict:
@@ -89,7 +95,7 @@ def audit_record(
     """
     if obj is not None:
         chain = chain or chain_key(obj)
-        object_type = object_type or obj._meta.label_lower
+        object_type = object_type or audit_type(obj)
         object_id = obj.pk if object_id is None else object_id
     if not chain or not object_type or object_id is None:
         raise ValueError("audit_record needs obj, or chain + object_type + object_id")

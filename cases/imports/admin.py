@@ -10,8 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import AdministratorAccess
-from cases.models import ApiToken, ImportJob
+from cases.admin import AdministratorAccess, AdministratorReadOnly
+from cases.models import ApiToken, ImportBatch, ImportJob
 
 from .tokens import api_token_issue, api_token_revoke
 
@@ -70,3 +70,11 @@ class ImportJobAdmin(AdministratorAccess, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(AdministratorReadOnly, admin.ModelAdmin):
+    """The batches an import wrote, each with its one audit event (ADR 0005); read-only."""
+
+    list_display = ["job", "number", "first_line", "last_line", "entries_created", "subjects_created", "created_at"]
+    list_select_related = ["job"]

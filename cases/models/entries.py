@@ -12,6 +12,11 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 
 
 class ListEntry(ConcurrentTransitionMixin, models.Model):
+    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; and those the
+    # subject was told (a recompute never moves them earlier: deadlines.recompute).
+    DEADLINE_FIELDS = {"prior_notice_response": "statement_due", "publication": "publication_due"}
+    TOLD_DEADLINES = frozenset({"prior_notice_response"})
+
     class State(models.TextChoices):
         DRAFT = "DRAFT", _("draft")
         NOTICE_SENT = "NOTICE_SENT", _("prior notice sent")
@@ -52,7 +57,7 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     # Open objection verifications: the entry stays suspended until the last one ends.
     open_verifications = models.PositiveIntegerField(default=0)
-    # How each deadline was computed (workflow.calendar.DeadlineComputation.as_dict()).
+    # How each deadline was computed (deadlines.calendar.DeadlineComputation.as_dict()).
     deadlines = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

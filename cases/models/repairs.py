@@ -12,6 +12,11 @@ from .intake import FiledCase
 
 
 class RepairCase(ConcurrentTransitionMixin, FiledCase):
+    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; and those the
+    # subject was told (a recompute never moves them earlier: deadlines.recompute).
+    DEADLINE_FIELDS = {"acceptance": "acceptance_due", "decision": "decision_due"}
+    TOLD_DEADLINES = frozenset({"*"})
+
     class State(models.TextChoices):
         SUBMITTED = "SUBMITTED", _("submitted, acceptance check")
         NEEDS_SUPPLEMENT = "NEEDS_SUPPLEMENT", _("waiting for supplementary material")

@@ -33,6 +33,8 @@ class Countdown:
     due: dt.date
     days_left: int
     working_days: bool
+    provisional: bool = False  # computed before the year's official holiday schedule was published
+    held: bool = False  # kept at the date the applicant was told (the official one is earlier)
 
     @property
     def overdue(self) -> bool:
@@ -64,8 +66,9 @@ class CaseView:
 def _countdown(case, label, due, step, today) -> Countdown | None:
     if not due:
         return None
-    unit = (case.deadlines.get(step) or {}).get("unit", "")
-    return Countdown(label=label, due=due, days_left=(due - today).days, working_days=unit == "WORKING_DAYS")
+    stored = case.deadlines.get(step) or {}
+    return Countdown(label=label, due=due, days_left=(due - today).days, working_days=stored.get("unit") == "WORKING_DAYS",
+                     provisional=bool(stored.get("provisional")), held=bool(stored.get("held")))
 
 
 def _objection(case: ObjectionCase, today) -> CaseView:

@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import RepairCase, StaffProfile
-from workflow.calendar import CalendarDataMissing, count_working_days
-from workflow.deadlines import current_calendar
+from deadlines.calendar import CalendarDataMissing, count_working_days
+from deadlines.rules import current_calendar
 
 R = RepairCase.State
 

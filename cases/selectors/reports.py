@@ -10,7 +10,7 @@ event of the execution's audit chain (``cases.audit``), which is the append-only
 time of each step, so a past month is answered as it happened.
 
 "Late" = an execution still PUSHED or ACKNOWLEDGED (no feedback yet) whose feedback deadline, computed
-from its push date by the rule in force (``workflow.deadlines``), had passed at the cut-off: the
+from its push date by the rule in force (``deadlines.rules``), had passed at the cut-off: the
 month's last day, or today for the current month. It is counted from the executions' current state,
 so for a past month it names those still open today.
 """
@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from cases.audit.models import AuditEvent
 from cases.models import MeasureExecution, MeasureImplementer, ProcedureRule, Unit
-from workflow.calendar import CalendarDataMissing, is_overdue
-from workflow.deadlines import compute_for_rule, find_rule
+from deadlines.calendar import CalendarDataMissing, is_overdue
+from deadlines.rules import compute_for_rule, find_rule
 
 from .status import supervises, supervised_units
 

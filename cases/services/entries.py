@@ -20,8 +20,8 @@ from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import UnitListRole
 from workflow import dispatch
-from workflow.calendar import months_later
-from workflow.deadlines import compute_for_rule, find_rule
+from deadlines.calendar import months_later
+from deadlines.rules import compute_for_rule, find_rule
 
 from . import entry_letters
 from .access import require_leader, require_list_role, require_member, staff_of

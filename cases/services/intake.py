@@ -115,7 +115,7 @@ def attachments_of(case):
 def chase_up(case, *, note: str = "", today: dt.date | None = None) -> int:
     """催办: logged in the audit chain and counted; once per working day (a second one the same
     day, or on a rest day after one, is refused with 409)."""
-    from workflow.deadlines import current_calendar
+    from deadlines.rules import current_calendar
 
     today = today or timezone.localdate()
     calendar = current_calendar()

@@ -30,8 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import ListEntry, ListType, RepairCase
-from workflow.calendar import months_later
-from workflow.deadlines import ProcedureRuleMissing, find_rule, rule_ref
+from deadlines.calendar import months_later
+from deadlines.rules import ProcedureRuleMissing, find_rule, rule_ref
 
 REPAIR = "REPAIR"
 DAY = dt.timedelta(days=1)

@@ -28,8 +28,8 @@ from letters.services import letter_issue
 from letters.types import LetterType
 from workflow import dispatch
 from workflow import services as work
-from workflow.calendar import DeadlineComputation, Extension, Pause
-from workflow.deadlines import compute_for_rule, find_rule
+from deadlines.calendar import DeadlineComputation, Extension, Pause
+from deadlines.rules import compute_for_rule, find_rule
 
 from . import entries as entry_services
 from . import intake

@@ -16,6 +16,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from deadlines.status import calendar_warnings
+
 from .redis import broker_client, queue_depths
 
 
@@ -82,4 +84,15 @@ def readyz(request):
     else:
         checks["beat"] = checks["queues"] = {"ok": False, "error": "redis unavailable"}
     ok = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+    body = {"status": "ok" if ok else "unavailable", "checks": checks}
+    if ok:
+        # A warning, not a failure: deadlines still compute (provisionally) without the schedule.
+        try:
+            warnings = [{"code": "calendar_provisional", "year": w.year, "message": w.message}
+                        for w in calendar_warnings()]
+        except Exception as exc:  # noqa: BLE001  the check itself must not fail the probe
+            warnings = [{"code": "calendar_check_failed", "message": str(exc)}]
+        checks["calendar"] = {"ok": True, "provisional_years": [w["year"] for w in warnings if "year" in w]}
+        if warnings:
+            body["warnings"] = warnings
+    return JsonResponse(body, status=200 if ok else 503)

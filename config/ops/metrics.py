@@ -27,6 +27,8 @@ from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from deadlines.status import calendar_warnings
+
 logger = logging.getLogger(__name__)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -69,6 +71,13 @@ class ScrapeTimeCollector:
         for queue, n in figures["queues"].items():
             depth.add_metric([queue], n)
         yield depth
+        calendar = GaugeMetricFamily(
+            "credit_calendar_provisional_year",
+            "1 for a year deadlines reach whose official holiday schedule is not entered yet (deadlines in it "
+            "are provisional).", labels=["year"])
+        for year in figures.get("provisional_years", []):
+            calendar.add_metric([str(year)], 1)
+        yield calendar
         if figures["outbox"] is not None:
             outbox = GaugeMetricFamily("credit_outbox_backlog", "Outbox messages not yet delivered.")
             outbox.add_metric([], figures["outbox"])
@@ -96,7 +105,8 @@ def _figures() -> dict:
         queues = queue_depths() if settings.REDIS_URL else {}
     except Exception:  # the broker being down shows in /readyz; metrics still answer
         queues = {}
-    return {**counts, "queues": queues, "outbox": _outbox_backlog()}
+    provisional = [w.year for w in calendar_warnings()]
+    return {**counts, "queues": queues, "outbox": _outbox_backlog(), "provisional_years": provisional}
 
 
 def _outbox_backlog() -> int | None:

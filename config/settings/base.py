@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "viewflow",
     "viewflow.workflow",
+    "deadlines",
     "cases",
     "cases.audit",
     "workflow",
@@ -129,6 +130,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "workflow.*": {"queue": "deadlines"},
+    "deadlines.*": {"queue": "deadlines"},
     "entries.*": {"queue": "deadlines"},
     "audit.*": {"queue": "deadlines"},
     "ops.*": {"queue": "deadlines"},
@@ -218,3 +220,4 @@ for _area_beat in ("NOTIFICATIONS_BEAT_SCHEDULE", "OPS_BEAT_SCHEDULE", "IMPORTS_
 # The audit area: auditors change nothing; its middleware refuses their unsafe requests everywhere.
 from .parts.audit import *  # noqa: E402,F401,F403
 MIDDLEWARE = [*MIDDLEWARE, *AUDIT_MIDDLEWARE]  # noqa: F405
+DEADLINES_CALENDAR_WARN_FROM = env.str("DEADLINES_CALENDAR_WARN_FROM", default="11-01")

@@ -36,7 +36,7 @@ def test_readyz_is_200_with_every_check_named_when_all_pass(redis_db):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "redis", "beat", "queues"}
+    assert set(body["checks"]) == {"database", "redis", "beat", "queues", "calendar"}
     assert body["checks"]["queues"]["depths"] == {q: 0 for q in settings.OPS_QUEUES}
 
 

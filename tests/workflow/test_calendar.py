@@ -1,4 +1,4 @@
-"""The pure calendar and deadline arithmetic (workflow.calendar), against the package's real
+"""The pure calendar and deadline arithmetic (deadlines.calendar), against the package's real
 2025-2026 holiday data. No database.
 
 2026 as the package has it: New Year 01-01..03 (make-up Sunday 01-04); Spring Festival 02-15..23
@@ -12,12 +12,13 @@ import json
 import chinese_calendar
 import pytest
 
-from workflow.calendar import (
+from deadlines.calendar import (
     CALENDAR_DAYS,
     HOLIDAY,
     MONTHS,
     STATE_PAUSED,
     STATE_RUNNING,
+    PROVISIONAL,
     WEEKEND,
     WORKDAY,
     WORKING_DAYS,
@@ -36,6 +37,7 @@ from workflow.calendar import (
     days_left,
     is_overdue,
     roll_forward,
+    statutory_rest_days,
 )
 
 D = dt.date
@@ -105,20 +107,68 @@ def test_calendar_agrees_with_the_package_on_every_day_it_covers_in_2025_and_202
         assert CAL.is_working_day(day) == chinese_calendar.is_workday(day), day
 
 
-@pytest.mark.parametrize("day", [D(2027, 1, 4), D(2027, 6, 1), D(2003, 5, 1)])
-def test_year_without_package_data_raises_calendar_data_missing(day):
+@pytest.mark.parametrize("day", [D(2003, 5, 1), D(2101, 1, 3)])
+def test_year_outside_official_data_and_the_statutory_rule_raises_calendar_data_missing(day):
     with pytest.raises(CalendarDataMissing) as caught:
         CAL.is_working_day(day)
     assert caught.value.year == day.year
     assert str(day.year) in str(caught.value)
 
 
-def test_year_without_package_data_is_never_treated_as_working_days_even_with_some_overrides():
-    cal = ChinaCalendar(overrides=[DayOverride(D(2027, 1, 1), HOLIDAY, "元旦")])
-    with pytest.raises(CalendarDataMissing):
-        cal.is_working_day(D(2027, 1, 4))
-    with pytest.raises(CalendarDataMissing):
-        cal.rest_day_name(D(2027, 1, 1))
+def test_year_without_official_data_is_provisional_by_the_statutory_rule():
+    assert not CAL.is_official(2027)
+    assert CAL.year_source(2027) == PROVISIONAL
+    assert CAL.is_working_day(D(2027, 1, 4))  # an ordinary Monday
+    assert CAL.rest_day_name(D(2027, 1, 1)) == "New Year's Day"
+    # 春节 2027: 除夕 Fri 02-05 to 初三 Mon 02-08; 初一 and 初二 fall on the weekend, so Tue 02-09
+    # and Wed 02-10 are given in lieu (补假).
+    assert [CAL.rest_day_name(D(2027, 2, day)) for day in range(4, 12)] == [
+        None, *["Spring Festival"] * 6, None,
+    ]
+    # 劳动节 1-2 May 2027 are Saturday and Sunday: Monday and Tuesday in lieu.
+    assert CAL.is_rest_day(D(2027, 5, 3)) and CAL.is_rest_day(D(2027, 5, 4))
+    assert CAL.is_working_day(D(2027, 5, 5))
+    # 国庆 1-3 October 2027 (Fri-Sun): Monday 4 and Tuesday 5 in lieu.
+    assert [CAL.is_rest_day(D(2027, 10, day)) for day in range(1, 7)] == [True] * 5 + [False]
+    # No make-up working weekend is guessed.
+    assert CAL.is_rest_day(D(2027, 2, 20))
+
+
+def test_provisional_year_ignores_overrides_until_the_year_is_declared():
+    cal = ChinaCalendar(overrides=[DayOverride(D(2027, 1, 4), HOLIDAY, "元旦")])
+    assert cal.is_working_day(D(2027, 1, 4))
+    assert cal.override_for(D(2027, 1, 4)) is None
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_statutory_holidays_fall_inside_the_official_schedule(year):
+    """The holidays package's lunar and solar-term dates agree with the State Council's schedules:
+    every statutory holiday of the rule is a rest day in the official calendar."""
+    statutory = {day for day, name in statutory_rest_days(year).items()}
+    assert len(statutory) >= 13
+    for day in statutory:
+        assert not chinese_calendar.is_workday(day), day
+    # The lunar dates themselves: 除夕 and 初一 of both years, 清明, 端午 and 中秋.
+    if year == 2026:
+        for day in (D(2026, 2, 16), D(2026, 2, 17), D(2026, 4, 5), D(2026, 6, 19), D(2026, 9, 25)):
+            assert day in statutory
+    else:
+        for day in (D(2025, 1, 28), D(2025, 1, 29), D(2025, 4, 4), D(2025, 5, 31), D(2025, 10, 6)):
+            assert day in statutory
+
+
+def test_provisional_computation_names_its_source_per_year():
+    result = compute_deadline(start=D(2026, 12, 20), amount=20, unit=CALENDAR_DAYS, calendar=CAL)
+    # 2026-12-20 + 20 = 2027-01-09, a Saturday: Monday 01-11 (no make-up day is guessed).
+    assert result.due == D(2027, 1, 11)
+    assert result.provisional
+    assert result.calendar_sources == ((2026, CAL.year_source(2026)), (2027, PROVISIONAL))
+    stored = result.as_dict()
+    assert stored["provisional"] is True
+    assert stored["calendar_sources"] == {"2026": CAL.year_source(2026), "2027": "provisional"}
+    assert DeadlineComputation.from_dict(stored) == result
+    official = compute_deadline(start=D(2026, 3, 3), amount=5, unit=CALENDAR_DAYS, calendar=CAL)
+    assert not official.provisional
 
 
 def test_declared_year_uses_its_overrides_and_ordinary_weekends():
@@ -219,9 +269,8 @@ def test_roll_forward_keeps_a_working_day_and_moves_a_rest_day():
     assert roll_forward(D(2026, 2, 15), CAL) == D(2026, 2, 24)
 
 
-def test_calendar_period_running_into_an_undeclared_year_raises():
-    with pytest.raises(CalendarDataMissing):
-        add_calendar_days(D(2026, 12, 20), 20, CAL)
+def test_calendar_period_running_into_an_undeclared_year_is_provisional():
+    assert add_calendar_days(D(2026, 12, 20), 20, CAL) == D(2027, 1, 11)
 
 
 def test_calendar_period_running_into_a_declared_year_uses_its_overrides():
@@ -670,7 +719,7 @@ def test_stored_computation_uses_iso_dates_and_names_every_input():
         rule_ref="OBJECTION/verify/default: 20 CALENDAR_DAYS (x)",
     )
     stored = result.as_dict()
-    assert stored["format"] == 1
+    assert stored["format"] == 2
     assert stored["start"] == "2026-09-12"
     assert stored["pauses"] == [{"start": "2026-09-14", "end": "2026-09-15"}]
     assert stored["extension"] == {"amount": 2, "unit": WORKING_DAYS, "reason": "需要补充材料"}
@@ -681,6 +730,14 @@ def test_stored_computation_uses_iso_dates_and_names_every_input():
     assert stored["due"] == "2026-10-10"
     assert stored["shifted"] == []
     assert stored["calendar_data"].startswith("chinesecalendar ")
+    assert stored["provisional"] is False
+
+
+def test_format_1_computations_stored_before_calendar_sources_still_read():
+    stored = compute_deadline(start=D(2026, 3, 3), amount=1, unit=CALENDAR_DAYS, calendar=CAL).as_dict()
+    stored["format"] = 1
+    del stored["calendar_sources"], stored["provisional"]
+    assert DeadlineComputation.from_dict(stored).due == D(2026, 3, 4)
 
 
 def test_unknown_stored_format_is_refused():

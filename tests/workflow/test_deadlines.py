@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from cases.models import ProcedureRule
-from workflow import deadlines
-from workflow.calendar import CALENDAR_DAYS, STATE_PAUSED, CalendarDataMissing, Extension, Pause
-from workflow.deadlines import (
+from deadlines import rules as deadlines
+from deadlines.calendar import CALENDAR_DAYS, PROVISIONAL, STATE_PAUSED, CalendarDataMissing, Extension, Pause
+from deadlines.rules import (
     GENERATION_KEY,
     ProcedureRuleMissing,
     compute_for_rule,
@@ -18,7 +18,7 @@ from workflow.deadlines import (
     find_rule,
     invalidate_calendar_cache,
 )
-from workflow.models import HolidayOverride, HolidayYear
+from deadlines.models import HolidayOverride, HolidayYear
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +58,11 @@ def make_rule(**fields):
 # --- The calendar from the holiday tables -----------------------------------------------------
 
 
-def test_without_rows_the_calendar_is_the_package_and_2027_is_unknown():
+def test_without_rows_the_calendar_is_the_package_and_2027_is_provisional():
     cal = current_calendar()
     assert cal.rest_day_name(D(2026, 10, 1)) == "National Day"
-    with pytest.raises(CalendarDataMissing):
-        cal.is_working_day(D(2027, 1, 4))
+    assert cal.year_source(2027) == PROVISIONAL
+    assert cal.is_working_day(D(2027, 1, 4))
 
 
 def test_declared_year_makes_2027_computable_from_its_override_rows():
@@ -76,12 +76,13 @@ def test_declared_year_makes_2027_computable_from_its_override_rows():
     assert compute_for_rule(rule, start=D(2027, 1, 17)).due == D(2027, 2, 15)
 
 
-def test_year_with_rows_but_not_declared_complete_still_raises():
+def test_year_with_rows_but_not_declared_complete_stays_provisional():
     year = declare_2027()
     year.declared_complete = False
     year.save()
-    with pytest.raises(CalendarDataMissing):
-        current_calendar().is_working_day(D(2027, 1, 4))
+    cal = current_calendar()
+    assert cal.year_source(2027) == PROVISIONAL
+    assert cal.is_working_day(D(2027, 2, 11))  # declared as 春节, but not published yet
 
 
 def test_override_row_turns_a_package_working_day_into_a_holiday():
@@ -133,10 +134,10 @@ def test_deleting_an_override_is_seen_by_the_next_computation():
 
 
 def test_declaring_a_year_is_seen_by_the_next_computation():
-    with pytest.raises(CalendarDataMissing):
-        current_calendar().is_working_day(D(2027, 1, 4))
+    assert current_calendar().is_working_day(D(2027, 2, 11))
     declare_2027()
-    assert current_calendar().is_working_day(D(2027, 1, 4))
+    assert current_calendar().is_rest_day(D(2027, 2, 11))
+    assert current_calendar().year_source(2027) == NOTICE
 
 
 def test_change_made_by_another_process_is_noticed_through_the_shared_generation(django_assert_num_queries):
@@ -245,15 +246,15 @@ def test_both_holiday_tables_are_in_the_admin(admin_client):
     assert HolidayYear in admin.site._registry
     assert HolidayOverride in admin.site._registry
     HolidayOverride.objects.create(date=D(2026, 3, 9), kind="HOLIDAY", name="地方假日", source_document="y")
-    assert admin_client.get("/admin/workflow/holidayoverride/").status_code == 200
-    assert admin_client.get("/admin/workflow/holidayyear/").status_code == 200
+    assert admin_client.get("/admin/deadlines/holidayoverride/").status_code == 200
+    assert admin_client.get("/admin/deadlines/holidayyear/").status_code == 200
 
 
 def test_override_added_in_the_admin_changes_deadlines(admin_client):
     rule = make_rule(amount=5)
     assert compute_for_rule(rule, start=D(2026, 3, 4)).due == D(2026, 3, 9)
     response = admin_client.post(
-        "/admin/workflow/holidayoverride/add/",
+        "/admin/deadlines/holidayoverride/add/",
         {"date": "2026-03-09", "kind": "HOLIDAY", "name": "地方假日", "source_document": "藏政发〔2026〕1号"},
     )
     assert response.status_code == 302

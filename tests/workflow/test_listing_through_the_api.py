@@ -158,13 +158,16 @@ def test_draft_with_bad_input_gets_field_errors_and_writes_nothing(province, as_
     assert english["fields"]["facts"][0]["message"] == "This field is required."
 
 
-def test_a_deadline_in_a_year_without_holiday_data_is_refused_clearly_and_nothing_moves(province, as_user):
+def test_a_deadline_in_a_year_without_official_holiday_data_is_provisional_and_says_so(province, as_user):
     officer = as_user(province["officer"])
     entry = draft(officer, province)
     task = only_task(officer, "prior_notice")
-    # 5 working days from 30 December 2026 fall in 2027, which no holiday data covers yet.
+    # 5 working days from 30 December 2026 fall in 2027, whose official schedule is not known:
+    # the statutory calendar gives the date (1 January is 元旦) and the task says it is provisional.
     response = officer.post(f"/api/v1/tasks/{task['id']}/complete/", {"served_on": "2026-12-30"}, format="json")
-    assert response.status_code == 503, response.json()
-    assert response.json()["code"] == "calendar_data_missing" and response.json()["year"] == 2027
-    assert ListEntry.objects.get(pk=entry["id"]).state == E.DRAFT
-    assert only_task(officer, "prior_notice")["status"] == "NEW"
+    assert response.status_code == 200, response.json()
+    statement = only_task(officer, "statement")
+    assert statement["due"] == "2027-01-07" and statement["due_provisional"] is True
+    detail = officer.get(f"/api/v1/tasks/{statement['id']}/").json()
+    assert detail["due_computation"]["calendar_sources"]["2027"] == "provisional"
+    assert ListEntry.objects.get(pk=entry["id"]).state == E.NOTICE_SENT

@@ -2,8 +2,10 @@
 fields, through the public endpoint and at filing."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from cases.models import ListEntry, RepairCase
@@ -36,7 +38,15 @@ def list_on(province, as_user, list_type, *, decision_date, served_on=None, subj
     return ListEntry.objects.get(pk=entry["id"])
 
 
-def test_before_the_minimum_period_the_answer_is_no_with_the_earliest_date(province, recent):
+@pytest.fixture
+def in_december_2026():
+    """These tests name the dates of an entry decided on 29 September 2026 that is still within its
+    12 months: the clock is pinned to a day inside them, whatever day the suite runs."""
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
+
+
+def test_before_the_minimum_period_the_answer_is_no_with_the_earliest_date(province, in_december_2026, recent):
     response = ask(recent)
     assert response.status_code == 200
     body = response.json()
@@ -49,7 +59,8 @@ def test_before_the_minimum_period_the_answer_is_no_with_the_earliest_date(provi
     assert body["materials"], "the applicant is told what to bring"
 
 
-def test_an_application_before_the_minimum_period_is_refused_with_the_earliest_date(province, recent):
+def test_an_application_before_the_minimum_period_is_refused_with_the_earliest_date(province, in_december_2026,
+                                                                                   recent):
     response = file_repair(recent)
     assert response.status_code == 400
     body = response.json()

@@ -11,7 +11,7 @@ from viewflow.workflow import flow
 
 from cases.models import ListEntry, ProcedureRule
 from cases.services import entries as entry_services
-from workflow.calendar import DeadlineComputation
+from deadlines.calendar import DeadlineComputation
 from workflow.nodes import UnitTask
 
 from .base import CaseFlow

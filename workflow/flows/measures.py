@@ -8,7 +8,7 @@ from viewflow.workflow import flow
 
 from cases.models import MeasureExecution, ProcedureRule, RestorationTask
 from cases.services import entries as entry_services
-from workflow.deadlines import compute_for_rule, find_rule
+from deadlines.rules import compute_for_rule, find_rule
 from workflow.nodes import UnitTask
 
 from .base import CaseFlow

@@ -10,7 +10,7 @@ from viewflow.workflow import flow
 
 from cases.models import ObjectionCase, ProcedureRule
 from cases.services import objections as objection_services
-from workflow.calendar import DeadlineComputation
+from deadlines.calendar import DeadlineComputation
 from workflow.nodes import UnitTask
 
 from .base import CaseFlow

@@ -13,7 +13,7 @@ from viewflow.workflow import flow
 from cases.errors import ValidationFailed
 from cases.models import ProcedureRule, RepairCase, Unit
 from cases.services import repairs as repair_services
-from workflow.calendar import DeadlineComputation
+from deadlines.calendar import DeadlineComputation
 from workflow.nodes import UnitTask
 
 from .base import CaseFlow

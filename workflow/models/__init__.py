@@ -1,5 +1,4 @@
-from .holidays import HolidayOverride, HolidayYear
 from .substitutes import Substitution
 from .work import WorkItem
 
-__all__ = ["HolidayOverride", "HolidayYear", "Substitution", "WorkItem"]
+__all__ = ["Substitution", "WorkItem"]

@@ -26,7 +26,7 @@ class WorkItem(models.Model):
 
     due = models.DateField(_("due"), null=True, blank=True)
     due_unit = models.CharField(_("counted in"), max_length=16, blank=True)
-    # workflow.calendar.DeadlineComputation.as_dict(): the inputs and the result, kept on the task.
+    # deadlines.calendar.DeadlineComputation.as_dict(): the inputs and the result, kept on the task.
     due_computation = models.JSONField(default=dict, blank=True)
 
     is_open = models.BooleanField(default=True)

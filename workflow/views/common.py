@@ -16,8 +16,9 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from cases.errors import Conflict, DomainError, InvalidTransition
 from cases.locking import is_lock_conflict
 from cases.services.access import ACTING_ROLES
-from workflow.calendar import CalendarDataMissing, days_left
-from workflow.deadlines import current_calendar
+from deadlines.calendar import CalendarDataMissing, days_left
+from deadlines.errors import DeadlinesError
+from deadlines.rules import current_calendar
 
 
 def officer_page(view):
@@ -39,7 +40,7 @@ def officer_page(view):
 
 def error_parts(exc) -> tuple[int, str, dict]:
     """(HTTP status, message, {field: [message]}) for anything a service may raise."""
-    if isinstance(exc, DomainError):
+    if isinstance(exc, (DomainError, DeadlinesError)):
         fields = {name: [str(m) for _c, m in errors] for name, errors in exc.fields.items()}
         message = str(exc.message)
         if exc.code == "task_claimed" and exc.extra.get("owner"):
@@ -57,7 +58,7 @@ def error_parts(exc) -> tuple[int, str, dict]:
     raise exc
 
 
-PAGE_ERRORS = (DomainError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing,
+PAGE_ERRORS = (DomainError, DeadlinesError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing,
                OperationalError)  # only lock conflicts are answered; any other is raised again
 
 

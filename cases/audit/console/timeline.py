@@ -294,4 +294,11 @@ def case_facts(case: AuditCase) -> list[tuple[str, str]]:
     else:
         facts += [(gettext("Entry"), case_ref_of(entry)), (gettext("Deciding unit"), obj.deciding_unit.name),
                   (gettext("Filed at"), timezone.localtime(obj.filed_at).strftime("%Y-%m-%d %H:%M"))]
+    provisional = sorted(step for step, stored in (getattr(obj, "deadlines", None) or {}).items()
+                         if isinstance(stored, dict) and stored.get("provisional") and stored.get("due"))
+    for step in provisional:
+        stored = obj.deadlines[step]
+        facts.append((gettext("Provisional deadline"),
+                      gettext("%(date)s (computed with the statutory holidays; updated automatically once the "
+                              "State Council publishes the schedule)") % {"date": stored["due"]}))
     return facts

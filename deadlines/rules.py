@@ -1,6 +1,6 @@
 """The Django side of deadlines: the calendar built from the holiday tables, and procedure rules.
 
-The arithmetic lives in workflow.calendar (pure); this module only feeds it data.
+The arithmetic lives in deadlines.calendar (pure); this module only feeds it data.
 """
 
 from __future__ import annotations
@@ -14,24 +14,25 @@ from collections.abc import Iterable, Sequence
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import DomainError
-from cases.models import ProcedureRule
-from workflow.calendar import ChinaCalendar, DeadlineComputation, Extension, Pause, compute_deadline
-from workflow.models import HolidayOverride, HolidayYear
+from deadlines.calendar import ChinaCalendar, DeadlineComputation, Extension, Pause, compute_deadline
+from deadlines.errors import DeadlinesError
+from deadlines.models import HolidayOverride, HolidayYear, ProcedureRule
 
 logger = logging.getLogger(__name__)
 
 # A token in the shared cache (Redis in production) that changes whenever holiday data changes, so
 # that every process (web workers, Celery) drops its copy, not only the one that saved.
-GENERATION_KEY = "workflow:calendar-generation"
+GENERATION_KEY = "deadlines:calendar-generation"
 
 _lock = threading.Lock()
 _cached: tuple[str | None, ChinaCalendar] | None = None
 
 
-class ProcedureRuleMissing(DomainError):
+class ProcedureRuleMissing(DeadlinesError):
     """No procedure rule row applies: the administrator has to add one (a configuration gap)."""
 
     status = 500
@@ -61,7 +62,7 @@ def _bump_shared_generation() -> None:
 def invalidate_calendar_cache() -> None:
     """Drop this process's calendar and tell the other processes to drop theirs.
 
-    Called by the post_save/post_delete signals of HolidayYear and HolidayOverride (workflow.models).
+    Called by the post_save/post_delete signals of HolidayYear and HolidayOverride (below).
     The shared token is bumped again after commit, so a process that rebuilt its calendar while the
     change was still uncommitted does not keep the old data.
     """
@@ -72,11 +73,18 @@ def invalidate_calendar_cache() -> None:
     transaction.on_commit(_bump_shared_generation)
 
 
+@receiver([post_save, post_delete], sender=HolidayYear, dispatch_uid="deadlines_holiday_year_changed")
+@receiver([post_save, post_delete], sender=HolidayOverride, dispatch_uid="deadlines_holiday_override_changed")
+def _holiday_data_changed(sender, **kwargs):
+    # Every process that can write holiday data also invalidates every other process's calendar.
+    invalidate_calendar_cache()
+
+
 def build_calendar() -> ChinaCalendar:
     """A ChinaCalendar from the override table and the years declared complete (no caching)."""
     overrides = [row.as_day_override() for row in HolidayOverride.objects.all()]
-    declared = HolidayYear.objects.filter(declared_complete=True).values_list("year", flat=True)
-    return ChinaCalendar(overrides=overrides, declared_years=declared)
+    declared = dict(HolidayYear.objects.filter(declared_complete=True).values_list("year", "source_document"))
+    return ChinaCalendar(overrides=overrides, declared_years=declared, year_sources=declared)
 
 
 def current_calendar() -> ChinaCalendar:

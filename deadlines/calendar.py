@@ -10,10 +10,20 @@ The rules, from the Civil Code (民法典):
   (A period whose last day is a rest day ends on the day after the rest days; a make-up
   working day (调休) is a working day, so it ends a period and is never skipped.)
 
-Holiday data comes from the ``chinesecalendar`` package (import ``chinese_calendar``); an
-administrator can correct it or declare a year the package does not cover yet with ``DayOverride``
-rows and ``declared_years``. A date in a year covered by neither raises ``CalendarDataMissing``:
-an unknown day is never guessed to be a working day.
+Holiday data, per year, in this order:
+
+1. **Official**: the ``chinesecalendar`` package (import ``chinese_calendar``) for the years it
+   covers, or a year an administrator published from the State Council's notice (``DayOverride``
+   rows plus ``declared_years``, with the notice's document number in ``year_sources``). An
+   override also corrects a package year.
+2. **Provisional** for any other year: Saturdays and Sundays rest, plus the statutory holidays of
+   《全国年节及纪念日放假办法》 as revised in 2024 (in force 2025-01-01: 元旦 1 day, 春节 除夕-初三,
+   清明, 劳动节 1-2 May, 端午, 中秋, 国庆 1-3 Oct) and, when one falls on a Saturday or Sunday, the
+   weekday given in lieu (补假) on the next working day after it. The lunar and solar-term dates
+   come from the ``holidays`` package's China calendar. The State Council's yearly 调休 swaps
+   (make-up working weekends, bridging days) are not guessed, and overrides entered for a year not
+   yet declared complete wait until it is. Every computation records which source each year it
+   touched came from, and is marked provisional when any of them is.
 
 The pause, extension and JSON rules are described in docs/deadlines.md.
 """
@@ -26,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import chinese_calendar
+import holidays as _holidays_package
 
 # Period units; the values match cases.models.ProcedureRule.PeriodUnit.
 CALENDAR_DAYS = "CALENDAR_DAYS"
@@ -45,26 +56,85 @@ WEEKEND = "weekend"
 STATE_RUNNING = "running"
 STATE_PAUSED = "paused"
 
-# Bumped when the JSON shape of DeadlineComputation.as_dict() changes.
-COMPUTATION_FORMAT = 1
+# Bumped when the JSON shape of DeadlineComputation.as_dict() changes; from_dict reads every
+# format listed in READABLE_FORMATS (format 1 had no per-year calendar sources).
+COMPUTATION_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 
 _PACKAGE_HOLIDAYS: dict[dt.date, str] = chinese_calendar.holidays
 _PACKAGE_WORKDAYS: dict[dt.date, str] = chinese_calendar.workdays
 # The package raises NotImplementedError outside [first year, last year] of its holiday table.
 PACKAGE_YEARS = range(min(_PACKAGE_HOLIDAYS).year, max(_PACKAGE_HOLIDAYS).year + 1)
 CALENDAR_DATA = f"chinesecalendar {chinese_calendar.__version__}"
+# The source recorded for a year computed by the statutory rule alone.
+PROVISIONAL = "provisional"
+# The provisional rule is the 2024 revision of the holiday regulation (in force 2025-01-01); the
+# lunar tables of the holidays package reach 2100.
+PROVISIONAL_YEARS = range(2025, 2101)
+STATUTORY_RULE = f"《全国年节及纪念日放假办法》(2024) via holidays {_holidays_package.__version__}"
+
+# The holidays package names days in Chinese; computations use the chinesecalendar package's names
+# so that official and provisional periods read alike.
+_STATUTORY_NAMES = {
+    "元旦": "New Year's Day",
+    "农历除夕": "Spring Festival",
+    "春节": "Spring Festival",
+    "清明节": "Tomb-sweeping Day",
+    "劳动节": "Labour Day",
+    "端午节": "Dragon Boat Festival",
+    "中秋节": "Mid-autumn Festival",
+    "国庆节": "National Day",
+}
+
+
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory holidays of ``year`` themselves (no day in lieu), in Chinese: what every
+    official schedule of the year must give as rest days."""
+    if year not in PROVISIONAL_YEARS:
+        raise CalendarDataMissing(year)
+    table = _holidays_package.China(years=year, observed=False, language="zh_CN")
+    days = {}
+    for day, label in table.items():
+        names = [part.strip() for part in label.split(";")]
+        statutory = [name for name in names if name in _STATUTORY_NAMES]
+        if statutory:
+            days[day] = "、".join(statutory)
+    return days
 
 
 class CalendarDataMissing(Exception):
-    """The holidays of a date's year are known neither from the package nor from a declared year."""
+    """A year outside both the official data and the provisional rule's range (before 2025 without
+    official data, or after 2100): no day of it is guessed."""
 
     def __init__(self, year: int):
         self.year = year
         super().__init__(
             f"No holiday data for {year}: the chinesecalendar package covers "
-            f"{PACKAGE_YEARS.start}-{PACKAGE_YEARS.stop - 1}. An administrator must enter {year}'s "
-            f"holidays and make-up working days as overrides and declare the year complete."
+            f"{PACKAGE_YEARS.start}-{PACKAGE_YEARS.stop - 1} and the provisional statutory rule "
+            f"{PROVISIONAL_YEARS.start}-{PROVISIONAL_YEARS.stop - 1}."
         )
+
+
+_provisional_cache: dict[int, dict[dt.date, str]] = {}
+
+
+def statutory_rest_days(year: int) -> dict[dt.date, str]:
+    """The provisional rest days of ``year`` other than ordinary weekends: the statutory holidays
+    of the 2024 regulation and the weekdays given in lieu of those that fall on a weekend (补假,
+    the next working days after the holiday), named as the chinesecalendar package names them."""
+    if year not in PROVISIONAL_YEARS:
+        raise CalendarDataMissing(year)
+    days = _provisional_cache.get(year)
+    if days is None:
+        table = _holidays_package.China(years=year, observed=True, language="zh_CN")
+        days = {}
+        for day, label in table.items():
+            # One day can carry two holidays ("中秋节; 国庆节"); the first names it.
+            first = label.split(";")[0].strip()
+            base = first.replace("（补假）", "").replace("（推定）", "").replace("（补假，推定）", "")
+            days[day] = _STATUTORY_NAMES.get(base, base)
+        _provisional_cache[year] = days
+    return days
 
 
 class DeadlineInputError(ValueError):
@@ -101,13 +171,19 @@ class ChinaCalendar:
     applies only in a year the package covers or the administrator declared complete.
     """
 
-    def __init__(self, overrides: Iterable[DayOverride] = (), declared_years: Iterable[int] = ()):
+    def __init__(
+        self,
+        overrides: Iterable[DayOverride] = (),
+        declared_years: Iterable[int] = (),
+        year_sources: dict[int, str] | None = None,
+    ):
         self._overrides: dict[dt.date, DayOverride] = {}
         for override in overrides:
             if override.date in self._overrides:
                 raise ValueError(f"Two overrides for {override.date.isoformat()}")
             self._overrides[override.date] = override
         self.declared_years = frozenset(int(year) for year in declared_years)
+        self._year_sources = {int(year): str(source) for year, source in (year_sources or {}).items()}
 
     def __repr__(self) -> str:
         return f"ChinaCalendar(overrides={len(self._overrides)}, declared_years={sorted(self.declared_years)})"
@@ -116,17 +192,43 @@ class ChinaCalendar:
     def overrides(self) -> tuple[DayOverride, ...]:
         return tuple(sorted(self._overrides.values(), key=lambda o: o.date))
 
+    def is_official(self, year: int) -> bool:
+        """True when the year's holidays come from the State Council's schedule (package or published)."""
+        return year in self.declared_years or year in PACKAGE_YEARS
+
     def covers(self, year: int) -> bool:
-        return year in PACKAGE_YEARS or year in self.declared_years
+        """Whether any day of ``year`` can be classified (officially or provisionally)."""
+        return self.is_official(year) or year in PROVISIONAL_YEARS
+
+    def year_source(self, year: int) -> str:
+        """Where ``year``'s holidays come from: the notice's document number, the package and its
+        version, or ``"provisional"``."""
+        if year in self.declared_years:
+            return self._year_sources.get(year) or "declared"
+        if year in PACKAGE_YEARS:
+            return CALENDAR_DATA
+        if year in PROVISIONAL_YEARS:
+            return PROVISIONAL
+        raise CalendarDataMissing(year)
 
     def _classify(self, day: dt.date) -> str | None:
         """Return None for a working day, else the rest day's name (holiday name or WEEKEND)."""
         _require_date(day, "day")
-        if not self.covers(day.year):
-            raise CalendarDataMissing(day.year)
+        if not self.is_official(day.year):
+            # Provisional: the statutory rule only; overrides wait for the year to be declared.
+            if day.year not in PROVISIONAL_YEARS:
+                raise CalendarDataMissing(day.year)
+            name = statutory_rest_days(day.year).get(day)
+            if name:
+                return name
+            return WEEKEND if day.weekday() >= 5 else None
         override = self._overrides.get(day)
         if override is not None:
             return (override.name or "holiday") if override.kind == HOLIDAY else None
+        if day.year in self.declared_years:
+            # A published year is exactly its schedule (overrides) and the weekend rule; it wins
+            # over the package's data for the same year.
+            return WEEKEND if day.weekday() >= 5 else None
         if day in _PACKAGE_WORKDAYS:
             return None
         name = _PACKAGE_HOLIDAYS.get(day)
@@ -151,6 +253,9 @@ class ChinaCalendar:
         return None if name in (None, WEEKEND) else name
 
     def override_for(self, day: dt.date) -> DayOverride | None:
+        """The override that decides ``day``, if any (none in a provisional year: they wait)."""
+        if not self.is_official(day.year):
+            return None
         return self._overrides.get(day)
 
 
@@ -311,10 +416,27 @@ class DeadlineComputation:
     overrides_applied: tuple[DayOverride, ...] = ()
     calendar_data: str = CALENDAR_DATA
     format_version: int = COMPUTATION_FORMAT
+    # (year, source) for every year the computation looked at: a document number, the package and
+    # its version, or "provisional".
+    calendar_sources: tuple[tuple[int, str], ...] = ()
+    # The date the subject was told, when a recompute may not move the deadline earlier than it.
+    not_before: dt.date | None = None
+
+    # True when the calendar alone gives an earlier date and ``not_before`` kept the told one.
+    held: bool = False
 
     @property
     def is_paused(self) -> bool:
         return self.state == STATE_PAUSED
+
+    @property
+    def provisional(self) -> bool:
+        """True when a year the computation touched has no official schedule yet."""
+        return any(source == PROVISIONAL for _, source in self.calendar_sources)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(year for year, _ in self.calendar_sources)
 
     def as_dict(self) -> dict:
         """A JSON-serialisable dict with ISO dates (the shape is in docs/deadlines.md)."""
@@ -338,13 +460,18 @@ class DeadlineComputation:
                 {"date": _iso(o.date), "kind": o.kind, "name": o.name} for o in self.overrides_applied
             ],
             "calendar_data": self.calendar_data,
+            "calendar_sources": {str(year): source for year, source in self.calendar_sources},
+            "provisional": self.provisional,
+            "not_before": _iso(self.not_before),
+            "held": self.held,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> DeadlineComputation:
-        if data.get("format") != COMPUTATION_FORMAT:
+        if data.get("format") not in READABLE_FORMATS:
             raise ValueError(f"Unknown deadline computation format {data.get('format')!r}")
         ext = data["extension"]
+        sources = tuple(sorted((int(year), source) for year, source in (data.get("calendar_sources") or {}).items()))
         return cls(
             start=_date(data["start"]),
             amount=data["amount"],
@@ -362,6 +489,9 @@ class DeadlineComputation:
                 DayOverride(_date(o["date"]), o["kind"], o["name"]) for o in data["overrides_applied"]
             ),
             calendar_data=data["calendar_data"],
+            calendar_sources=sources,
+            not_before=_date(data.get("not_before")),
+            held=bool(data.get("held", False)),
         )
 
 
@@ -392,6 +522,7 @@ def compute_deadline(
     pauses: Iterable[Pause] = (),
     extension: Extension | None = None,
     rule_ref: str = "",
+    not_before: dt.date | None = None,
 ) -> DeadlineComputation:
     """The deadline of a period of ``amount`` ``unit`` triggered on ``start`` (民法典 arts. 201-203).
 
@@ -402,6 +533,8 @@ def compute_deadline(
        starts after the counting end is refused (the period had already run). An open pause leaves
        the deadline undetermined (state "paused").
     4. Art. 203: a counting end on a rest day moves to the next working day.
+    5. ``not_before`` (a date the subject was already told): the deadline is never earlier than
+       it; when it holds the date, ``held`` is True.
     """
     _require_date(start, "start")
     if unit not in UNITS:
@@ -442,11 +575,20 @@ def compute_deadline(
         "pauses": ordered,
         "paused_days": paused_days,
         "extension": extension,
+        "not_before": not_before,
     }
     if open_pause is not None:
-        return DeadlineComputation(**common, state=STATE_PAUSED, raw_due=None, due=None)
+        last = max([end, open_pause.start, *(p.end for p in ordered if p.end is not None)])
+        return DeadlineComputation(
+            **common, state=STATE_PAUSED, raw_due=None, due=None, **_sources(calendar, start, last)
+        )
 
     due, shifted = _roll_forward(end, calendar)
+    held = False
+    if not_before is not None:
+        _require_date(not_before, "not_before")
+        if due < not_before:
+            due, held = not_before, True
     holidays_crossed = []
     overrides_applied = []
     for day in _days(start, due):
@@ -462,7 +604,20 @@ def compute_deadline(
         shifted=tuple(shifted),
         holidays_crossed=tuple(holidays_crossed),
         overrides_applied=tuple(overrides_applied),
+        held=held,
+        **_sources(calendar, start, due),
     )
+
+
+def _sources(calendar: ChinaCalendar, first: dt.date, last: dt.date) -> dict:
+    """The calendar_sources and calendar_data of a computation that looked at days first..last."""
+    sources = tuple((year, calendar.year_source(year)) for year in range(first.year, last.year + 1))
+    distinct = {source for _, source in sources}
+    if len(distinct) == 1:
+        data = next(iter(distinct))
+    else:
+        data = "; ".join(f"{year}: {source}" for year, source in sources)
+    return {"calendar_sources": sources, "calendar_data": data}
 
 
 def days_left(due: dt.date | None, today: dt.date, unit: str, cal: ChinaCalendar) -> int | None:

@@ -1,0 +1,37 @@
+"""The import rules of docs/architecture.md, read from the code itself (no import is executed)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUR_APPS = ("cases", "workflow", "letters", "notifications", "config", "deadlines", "bench", "tests")
+
+
+def imported_modules(package: str):
+    """(file, line, module) for every import in a top-level package, including function-local ones."""
+    for path in sorted((ROOT / package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield path.relative_to(ROOT), node.lineno, alias.name
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                yield path.relative_to(ROOT), node.lineno, node.module
+
+
+@pytest.mark.parametrize("package", ["deadlines"])
+def test_deadlines_imports_nothing_of_the_other_apps(package):
+    """The calendar, the rules, the holiday data and the recompute stand alone: the other apps call
+    them, and hear of moved dates through the holder registry (deadlines.recompute)."""
+    others = tuple(app for app in OUR_APPS if app != package)
+    offending = [f"{path}:{line} imports {module}" for path, line, module in imported_modules(package)
+                 if module.split(".")[0] in others]
+    assert not offending, "\n".join(offending)
+
+
+def test_the_pure_calendar_imports_no_django():
+    offending = [f"{path}:{line} imports {module}" for path, line, module in imported_modules("deadlines")
+                 if str(path) == "deadlines/calendar.py" and module.split(".")[0] == "django"]
+    assert not offending, "\n".join(offending)
