@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.errors import DeadlinesError
 
-class DomainError(Exception):
+
+class DomainError(DeadlinesError):
+    """The domain's errors share the shape of the deadlines app's (status, code, message, fields,
+    extra), so the one error map renders both."""
+
     status = 400
     code = "domain_error"
     default_message = _("The request cannot be carried out.")
-
-    def __init__(self, message=None, *, code: str | None = None, fields: dict | None = None, extra: dict | None = None):
-        self.message = message or self.default_message
-        if code:
-            self.code = code
-        self.fields = fields or {}
-        self.extra = extra or {}
-        super().__init__(str(self.message))
 
 
 class ValidationFailed(DomainError):

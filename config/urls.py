@@ -22,3 +22,9 @@ urlpatterns = [
     path("", include("config.ops_urls")),
     path("", case_views.home, name="home"),
 ]
+
+# Our error pages (config/errors.py): the site's layout in both languages; JSON under /api/.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -162,9 +162,8 @@ def audit_anchor() -> AuditAnchor | None:
     anchoring never blocks case work.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(hashtext('audit_anchor'))")
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('audit_anchor'))")
         heads = list(
             for_update(AuditChainHead.objects, skip_locked=True)
             .filter(seq__gt=F("anchored_seq"))

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record
-from cases.errors import DomainError, Forbidden, NotFound
+from cases.errors import Forbidden, NotFound
 from cases.locking import for_update
 from cases.models import ApiToken, ImportJob, ImportRowError
 
@@ -40,12 +40,6 @@ CHUNK = 5000
 Kind = ImportJob.Kind
 SCOPE_OF = {Kind.ENTRIES: ApiToken.Scope.ENTRIES_SUBMIT, Kind.FEEDBACK: ApiToken.Scope.FEEDBACK_SUBMIT}
 REQUIRED = {Kind.ENTRIES: ENTRY_REQUIRED, Kind.FEEDBACK: FEEDBACK_REQUIRED}
-
-
-class ImportsUnavailable(DomainError):
-    status = 503
-    code = "imports_need_postgresql"
-    default_message = _("Bulk import needs the PostgreSQL database of a production installation.")
 
 
 def require_scope(token: ApiToken, kind: str) -> None:
@@ -71,9 +65,6 @@ def import_submit(*, token: ApiToken, kind: str, data: bytes, file_name: str = "
     """Check the file's shape (a malformed file is refused here, with a 400), store it, and queue
     the job after commit. The token's unit is the providing (or implementing) unit."""
     require_scope(token, kind)
-    if connection.vendor != "postgresql":
-        # The writer uses COPY, temporary tables and advisory locks (docs/adr/0004-bulk-import.md).
-        raise ImportsUnavailable()
     fmt = (file_format or parsing.guess_format(file_name, content_type) or "").lower()
     if fmt not in parsing.READERS:
         raise parsing.FileRefused("file_format", _("Send CSV, JSON or XLSX (name the file .csv, .json or .xlsx)."))

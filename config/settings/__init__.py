@@ -1,6 +1,7 @@
 """Settings modules.
 
-- ``embedded``: the default; SQLite, Celery tasks run in-process, demo friendly.
+- ``embedded``: the default (``scripts/run``): a private PostgreSQL and Redis under ``var/``, one
+  Celery worker with the periodic jobs, demo friendly.
 - ``production``: refuses to start without PostgreSQL, Redis and a real secret key.
 - ``test``: PostgreSQL + Redis provisioned by ``scripts/test``.
 """

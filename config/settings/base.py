@@ -11,7 +11,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 
-# Where the embedded default keeps its SQLite file, media, letters and demo keys.
+# Where the embedded default keeps its PostgreSQL cluster, Redis data, media, letters and demo keys.
 VAR_DIR = Path(env.str("CREDIT_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -76,7 +76,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# PostgreSQL everywhere (the embedded default runs a private cluster: scripts/run). Without a URL,
+# the local server's default socket: a clear connection error rather than another database engine.
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///credit")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Optional streaming replica for the status check and the public search (docs/scaling.md).
 if env.str("DATABASE_REPLICA_URL", default=""):

@@ -10,10 +10,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-# The suite runs on PostgreSQL; only the embedded smoke test (a subprocess) uses SQLite.
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env.bool(
-    "ALLOW_NON_POSTGRES_TESTS", default=False
-):
+# The suite runs on PostgreSQL, like every other settings module.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Tests run on PostgreSQL: use scripts/test, which provisions one.")
 
 # Tasks run in-process by default (the real task code, synchronously after commit); tests of

@@ -35,3 +35,15 @@ def test_the_pure_calendar_imports_no_django():
     offending = [f"{path}:{line} imports {module}" for path, line, module in imported_modules("deadlines")
                  if str(path) == "deadlines/calendar.py" and module.split(".")[0] == "django"]
     assert not offending, "\n".join(offending)
+
+
+def test_no_code_asks_which_database_it_runs_on():
+    """PostgreSQL everywhere, the embedded default included: no dialect branch anywhere in the code
+    (migrations included), so a feature is never built twice or missing once."""
+    offending = []
+    for package in ("cases", "deadlines", "workflow", "letters", "notifications", "config"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if ".vendor" in line and "connection" in line:
+                    offending.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offending, "\n".join(offending)

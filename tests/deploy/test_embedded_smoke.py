@@ -1,17 +1,22 @@
-"""The README's run command works on the embedded default (SQLite, tasks in-process).
+"""The README's run command works on the embedded default: a private PostgreSQL cluster and Redis
+under var/, the web server and one Celery worker with the periodic jobs.
 
-This is the one test that uses SQLite: it runs ``scripts/run`` exactly as a newcomer would, with
-no database or Redis configured, and checks that it serves the login page and the OpenAPI schema
-and that a printed demo login signs in.
+It runs ``scripts/run`` exactly as a newcomer would, with no database or Redis configured, and
+checks that it serves the login page and the OpenAPI schema, that a printed demo login signs in,
+that the periodic jobs run (beat's heartbeat in /readyz), that the status check answers (single
+and batch: the raw SQL that once failed on SQLite), and that a restart keeps the data.
 """
 
 import json
 import os
+import tempfile
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -28,45 +33,62 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def embedded_server(tmp_path):
+def _start(var_dir: Path, log_path: Path):
     port = _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY")
     }
-    env.update({"PORT": str(port), "CREDIT_VAR_DIR": str(tmp_path / "var")})
-    log = open(tmp_path / "run.log", "w+")
+    # The production schedule, but the deadline sweep every few seconds so the test sees it run.
+    env.update({"PORT": str(port), "CREDIT_VAR_DIR": str(var_dir), "DEADLINE_SWEEP_SECONDS": "5"})
+    log = open(log_path, "w+")
     proc = subprocess.Popen(
         ["bash", "scripts/run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    base = f"http://127.0.0.1:{port}"
+    return proc, log, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc, log):
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C: scripts/run stops what it started
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"scripts/run exited with {proc.returncode}:\n{log.read()[-4000:]}")
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("scripts/run did not serve within 240 s")
+        proc.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    log.close()
+
+
+def _new_var_dir():
+    # PostgreSQL runs as the postgres user, which must reach the cluster: not under pytest's 0700 tmp.
+    path = Path(tempfile.mkdtemp(prefix="credit-embedded-", dir="/tmp"))
+    path.chmod(0o755)
+    return path / "var"
+
+
+@pytest.fixture(scope="module")
+def var_dir():
+    path = _new_var_dir()
+    yield path
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def embedded_server(var_dir):
+    proc, log, base = _start(var_dir, var_dir.parent / "run.log")
+    try:
+        _wait_ready(proc, log, base)
         log.seek(0)
         yield base, log.read()
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-        log.close()
+        _stop(proc, log)
 
 
 def test_run_command_serves_login_page_schema_and_demo_logins(embedded_server):
     base, output = embedded_server
     assert "open http://127.0.0.1:" in output
-    assert "db.sqlite3" in output  # the embedded default, not PostgreSQL
+    assert "starting PostgreSQL on 127.0.0.1" in output and "starting Redis" in output
+    assert "periodic jobs" in output
     assert urllib.request.urlopen(base + "/api/schema/").status == 200
     page = urllib.request.urlopen(base + "/accounts/login/").read().decode()
     assert "登录" in page  # Chinese first
@@ -97,3 +119,178 @@ def test_run_command_serves_login_page_schema_and_demo_logins(embedded_server):
     tasks = json.loads(urllib.request.urlopen(urllib.request.Request(
         base + "/api/v1/tasks/", headers={"Authorization": f"Token {token}"})).read())
     assert {t["step"] for t in tasks["results"]} >= {"prior_notice", "decision"}
+
+    # The status check, single and batch, answers on the embedded database.
+    auth = {"Authorization": f"Token {token}"}
+    subjects = json.loads(urllib.request.urlopen(urllib.request.Request(
+        base + "/api/v1/subjects/", headers=auth)).read())
+    code = subjects["results"][0]["identifier"]
+    single = urllib.request.urlopen(urllib.request.Request(base + f"/api/v1/status/{code}/", headers=auth))
+    assert single.status == 200
+    batch = urllib.request.urlopen(urllib.request.Request(
+        base + "/api/v1/status/batch/", data=json.dumps({"identifiers": [code]}).encode(),
+        headers={**auth, "Content-Type": "application/json"}))
+    assert batch.status == 200 and code in batch.read().decode()
+
+    # The periodic jobs run: beat's heartbeat reaches /readyz within its period.
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            ready = json.loads(urllib.request.urlopen(base + "/readyz", timeout=5).read())
+        except urllib.error.HTTPError as exc:
+            ready = json.loads(exc.read())
+        if ready["checks"].get("beat", {}).get("ok") or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert ready["status"] == "ok", ready
+
+    # An unknown page is ours, not Django's debug page (DEBUG is off).
+    try:
+        urllib.request.urlopen(base + "/no/such/page/")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404 and "URLconf" not in exc.read().decode()
+
+
+def test_fifty_letters_at_once_get_consecutive_numbers_and_are_all_signed_within_a_minute(embedded_server, var_dir):
+    """Issued at once on the embedded PostgreSQL, produced by its worker as production does."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY")}
+    env["CREDIT_VAR_DIR"] = str(var_dir)
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "tests" / "deploy" / "embedded_fifty_letters.py")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["errors"] == []
+    numbers = outcome["numbers"]
+    assert len(numbers) == 50 and numbers == list(range(numbers[0], numbers[0] + 50)), numbers
+    assert outcome["statuses"] == ["ISSUED"], outcome
+    assert outcome["signed_after"] is not None and outcome["signed_after"] < 60, outcome
+
+
+def test_a_restart_keeps_the_data_and_a_second_run_is_refused():
+    var_dir = _new_var_dir()
+    proc, log, base = _start(var_dir, var_dir.parent / "first.log")
+    try:
+        _wait_ready(proc, log, base)
+        second = subprocess.run(["bash", "scripts/run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "CREDIT_VAR_DIR": str(var_dir), "PORT": str(_free_port())})
+        assert second.returncode != 0 and "already running" in second.stderr
+    finally:
+        _stop(proc, log)
+    proc, log, base = _start(var_dir, var_dir.parent / "second.log")
+    try:
+        _wait_ready(proc, log, base)
+        log.seek(0)
+        assert "demo cases already loaded" in log.read()
+    finally:
+        _stop(proc, log)
+        shutil.rmtree(var_dir.parent, ignore_errors=True)
+
+
+def _wait_ready(proc, log, base):
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"scripts/run exited with {proc.returncode}:\n{log.read()[-4000:]}")
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+            log.seek(0)
+            if "open http://127.0.0.1:" in log.read():  # the script has printed where to go
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail("scripts/run did not serve within 240 s")
+
+
+def _embedded_python(var_dir, code: str) -> dict:
+    """Run ``code`` (which prints one JSON line) with Django set up on the embedded default."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY")}
+    env.update({"CREDIT_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "config.settings.embedded"})
+    prelude = "import django, json; django.setup()\n"
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", prelude + code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_an_objection_and_a_bulk_import_run_end_to_end_on_the_embedded_default(embedded_server, var_dir, tmp_path):
+    """Filing to result over HTTP: a periodic job (the deadline sweep) reminds the unit of a task
+    near its deadline, the worker signs the letters and delivers the notifications; a bulk import
+    (COPY, advisory locks) runs as in production."""
+    import requests
+
+    from cases.identifiers import make_uscc
+    from tests.deploy.test_stack import EVIDENCE, Api, _list_entry, _until
+
+    base, _output = embedded_server
+    officer = Api(base, "ls-amr-officer")
+    identifier = make_uscc("91", "540102", "EMB00001")
+    officer.post("/api/v1/subjects/", {"identifier": identifier, "name": "拉萨嵌入测试建筑有限公司", "kind": "LEGAL_PERSON",
+                                        "legal_representative": "测试", "address": "拉萨市城关区"}, expect=(201,))
+    entry = _list_entry(base, identifier)
+    filed = requests.post(f"{base}/api/v1/public/objections/", data={
+        "subject": identifier, "entry": entry["id"], "grounds": "资质撤销决定已被复议机关变更，申请更正。",
+        "applicant_name": "拉萨嵌入测试建筑有限公司", "applicant_contact": "13800000000",
+    }, files={"attachments": ("复议决定书.pdf", EVIDENCE, "application/pdf")}, timeout=60)
+    assert filed.status_code == 201, filed.text[:500]
+    number = filed.json()["number"]
+    Api(base, "ls-platform-officer").complete("acceptance", identifier, {"accept": True}, case_type="OBJECTION")
+
+    # The verification task is made due tomorrow: the periodic deadline sweep reminds the unit.
+    _embedded_python(var_dir, (
+        "import datetime as dt\nfrom django.utils import timezone\nfrom workflow.models import WorkItem\n"
+        "today = timezone.localdate()\n"
+        f"n = WorkItem.objects.filter(is_open=True, step='verification', subject__identifier={identifier!r})"
+        ".update(due=today + dt.timedelta(days=1), remind_on=today, reminders_sent=[])\n"
+        "print(json.dumps({'n': n}))"))
+    _until(lambda: _embedded_python(var_dir, (
+        "from cases.audit.models import AuditEvent\nfrom workflow.models import WorkItem\n"
+        f"work = WorkItem.objects.get(is_open=True, step='verification', subject__identifier={identifier!r})\n"
+        "print(json.dumps({'n': AuditEvent.objects.filter(action='task.remind', object_type=work.object_type, "
+        "object_id=str(work.object_id)).count()}))"))["n"] or None, 90, "the periodic sweep's reminder", interval=2)
+
+    officer.complete("verification", identifier, {"outcome": "UPHELD", "findings": "经核查，认定信息准确。"},
+                     case_type="OBJECTION")
+    Api(base, "ls-amr-leader").complete("approval", identifier, {"approve": True}, case_type="OBJECTION")
+
+    code = filed.json()["query_code"]
+
+    def signed_letters():  # what the applicant sees, with a download link once signed
+        case = requests.get(f"{base}/api/v1/public/objections/{number}/", params={"code": code}, timeout=30).json()
+        issued = {r["type"] for r in case.get("letters", []) if r["status"] == "ISSUED" and r.get("pdf")}
+        return case if {"OBJECTION_ACCEPTED", "OBJECTION_RESULT"} <= issued else None
+
+    case = _until(signed_letters, 120, "the objection's letters, signed by the worker", interval=2)
+    result = [r for r in case["letters"] if r["type"] == "OBJECTION_RESULT"][0]
+    pdf = requests.get(base + result["pdf"], timeout=30)
+    pdf_path = tmp_path / "result.pdf"
+    pdf_path.write_bytes(pdf.content)
+    check = subprocess.run(["pdfsig", str(pdf_path)], capture_output=True, text=True)
+    assert "Signature is Valid" in check.stdout, check.stdout
+    _until(lambda: (d := _embedded_python(var_dir, (
+        "from notifications.models import Delivery\n"
+        f"rows = Delivery.objects.filter(event__payload__case_number={number!r})\n"
+        "print(json.dumps({'total': rows.count(), 'sent': rows.filter(state='DELIVERED').count()}))"
+    ))) and d["total"] and d["sent"] == d["total"], 120, "the applicant's notifications, delivered", interval=2)
+
+    # A bulk import, through a unit token, as a unit's system sends it.
+    issued = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "api_token", "issue", "--unit",
+                             "ls-amr", "--name", "embedded-test", "--scope", "entries:submit"], cwd=ROOT,
+                            env={**{k: v for k, v in os.environ.items() if k not in (
+                                "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY")},
+                                 "CREDIT_VAR_DIR": str(var_dir)}, capture_output=True, text=True, timeout=120)
+    assert issued.returncode == 0, issued.stderr
+    raw = issued.stdout.strip().splitlines()[-1]
+    rows = "record_id,list_type,identifier,subject_name,facts,reasons\n" + "".join(
+        f"EMB-{i},amr-serious,{make_uscc('91', '540102', f'EMBT{i:04d}')},拉萨导入测试{i}有限公司,提交虚假材料,情节严重\n"
+        for i in range(20))
+    job = requests.post(f"{base}/api/v1/imports/entries/", files={"file": ("batch.csv", rows.encode(), "text/csv")},
+                        headers={"Authorization": f"Bearer {raw}"}, timeout=60)
+    assert job.status_code == 202, job.text[:500]
+    done = _until(lambda: (j := requests.get(f"{base}/api/v1/imports/{job.json()['id']}/",
+                                             headers={"Authorization": f"Bearer {raw}"}, timeout=30).json())
+                  and j["state"] in ("DONE", "FAILED") and j, 120, "the import job", interval=1)
+    assert done["state"] == "DONE" and done["created_count"] == 20 and done["error_count"] == 0, done

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -107,6 +108,9 @@ class Stack:
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+# The subjects `load_demo_cases` lists (scripts/stack up --demo loads them).
+DEMO_CASE_SUBJECTS = set(re.findall(r'_subject\("([^"]+)"\)', (ROOT / "cases" / "demo_cases.py").read_text()))
+
 _CURRENT: list = []  # the stack under test, so that a failed request can show the server's errors
 
 
@@ -192,7 +196,8 @@ def _list_entry(base, identifier):
 def test_an_objection_runs_end_to_end_through_nginx_while_processes_die(stack):
     base = stack.base
     officer = Api(base, "ls-amr-officer")
-    subjects = officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
+    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
+                if s["name"] not in DEMO_CASE_SUBJECTS]  # the demo cases' subjects have entries already
     random.shuffle(subjects)  # a reused development stack already has entries for some
     identifier = subjects[0]["identifier"]
     entry = _list_entry(base, identifier)
@@ -367,3 +372,31 @@ def test_readyz_turns_503_when_a_dependency_stops_and_200_when_it_is_back(stack,
     finally:
         stack.run("start", component)
     _until(lambda: _readyz(stack)[0] == 200, 90, f"readyz 200 after restarting {component}", interval=1)
+
+
+def test_the_demo_stack_prints_logins_loads_cases_and_a_browser_signs_in_on_localhost(stack):
+    """A newcomer's `scripts/stack up --demo`: the logins are printed, the queues have work, and
+    signing in through nginx works at http://localhost:PORT/ as at http://127.0.0.1:PORT/."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    logins = (stack.dir / "demo-logins.txt").read_text()
+    assert "ls-tax-officer" in logins and "demo-pass-2026" in logins
+    tasks = Api(stack.base, "ls-tax-officer").get("/api/v1/tasks/")["results"]
+    assert tasks, "the demo cases put work in the tax office's queue"
+    port = stack.base.rsplit(":", 1)[1]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for host in ("localhost", "127.0.0.1"):
+                page = browser.new_page()
+                page.goto(f"http://{host}:{port}/accounts/login/")
+                page.fill("input[name=username]", "ls-tax-officer")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit], input[type=submit]")
+                page.wait_for_url(f"http://{host}:{port}/work/**", timeout=30_000)
+                assert "ls-tax-officer" in page.content() or "税务" in page.content()
+                page.close()
+        finally:
+            browser.close()
