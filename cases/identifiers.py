@@ -13,7 +13,11 @@ API can name it in a field error.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
+
+# "Today" is the Beijing date (a birth date later than that is refused), whatever the server's zone.
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -114,7 +118,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> str:
         born = resident_id_birth_date(code)
     except ValueError:
         raise IdentifierError("resident_id_birth_date", position=7, found=code[6:14]) from None
-    if born < dt.date(1850, 1, 1) or born > (today or dt.date.today()):
+    if born < dt.date(1850, 1, 1) or born > (today or dt.datetime.now(BEIJING).date()):
         raise IdentifierError("resident_id_birth_date", position=7, found=code[6:14])
     expected = resident_id_check_character(code[:17])
     if code[17] != expected:
@@ -139,11 +143,53 @@ def make_resident_id(region: str, birth: dt.date, sequence: str) -> str:
     return first17 + resident_id_check_character(first17)
 
 
-def looks_like_resident_id(value: str) -> bool:
-    """Tell the two 18-character identifiers apart before validating: an ID number is 17 digits,
-    a final digit or X, and a plausible century in positions 7-8; a USCC almost never is."""
+RESIDENT_ID = "resident_id"
+USCC = "uscc"
+
+
+@dataclass(frozen=True)
+class NeitherIdentifier(IdentifierError):
+    """An 18-character code that passes neither standard; both refusals are kept so the message can
+    say why it is neither (``as_resident_id`` is None when the shape cannot be an ID number)."""
+
+    as_uscc: IdentifierError | None = None
+    as_resident_id: IdentifierError | None = None
+
+
+def _id_shaped(code: str) -> bool:
+    return len(code) == 18 and code[:17].isdigit() and (code[17].isdigit() or code[17] == "X")
+
+
+def classify(value: str, *, today: dt.date | None = None) -> tuple[str, str]:
+    """(RESIDENT_ID or USCC, normalised code) by which standard's checks the code passes.
+
+    Both identifiers are 18 characters and an all-digit USCC (e.g. 11…, 12…, 51… of 机构编制 and 民政)
+    looks like an ID number from Beijing, Tianjin or Sichuan, so no prefix rule can tell them apart:
+    a resident ID is one whose GB 11643 check character and birth date hold, a USCC one whose GB
+    32100 and GB 11714 check characters hold. Should both hold (about 1 code in 340 of those that
+    pass one), the ID number wins: natural persons are the many. Neither: NeitherIdentifier."""
     code = normalise(value)
-    return (
-        len(code) == 18 and code[:17].isdigit() and (code[17].isdigit() or code[17] == "X")
-        and code[6:8] in ("18", "19", "20") and code[:2] not in ("91", "92", "93", "51", "52", "53", "11", "12")
-    )
+    as_id = None
+    if _id_shaped(code):
+        try:
+            return RESIDENT_ID, validate_resident_id(code, today=today)
+        except IdentifierError as err:
+            as_id = err
+    try:
+        return USCC, validate_uscc(code)
+    except IdentifierError as as_uscc:
+        if as_id is None:
+            raise
+        raise NeitherIdentifier("identifier_neither", as_uscc=as_uscc, as_resident_id=as_id) from None
+
+
+def looks_like_resident_id(value: str) -> bool:
+    """Whether a code is read as a resident ID number: it passes GB 11643 (check character and a
+    real birth date), or it is ID-shaped and passes neither standard (the ID refusal is then the
+    more useful one to show)."""
+    try:
+        return classify(value)[0] == RESIDENT_ID
+    except NeitherIdentifier:
+        return True
+    except IdentifierError:
+        return False

@@ -106,7 +106,18 @@ class QueryForm(serializers.Serializer):
     paused = serializers.BooleanField(required=False, allow_null=True, default=None)
     assignee = serializers.CharField(required=False, allow_blank=True)
     search = serializers.CharField(required=False, allow_blank=True)
+    case = serializers.CharField(required=False, allow_blank=True, max_length=64,
+                                 help_text="objection:12, entry:7, repair:3, execution:9 or a case number")
     ordering = serializers.ChoiceField(choices=list(selectors.ORDERINGS), required=False, default="due")
+
+    def validate_case(self, value):
+        if not value:
+            return None
+        ref = selectors.parse_case_ref(value)
+        if ref is None:
+            raise serializers.ValidationError(_("Name a case as objection:12, entry:7, repair:3, execution:9 or "
+                                                "by its case number."), code="unknown_case")
+        return ref
 
 
 class TaskQueue(generics.GenericAPIView):

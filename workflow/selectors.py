@@ -47,10 +47,12 @@ def task_queue(
     paused: bool | None = None,
     assignee: str = "",
     search: str = "",
+    case: tuple[str, int] | None = None,
     ordering: str = "due",
     today: dt.date | None = None,
 ) -> QuerySet[Task]:
-    """The open tasks of the user's unit. ``assignee`` is ``me``, ``none`` or a username."""
+    """The open tasks of the user's unit. ``assignee`` is ``me``, ``none`` or a username; ``case``
+    is (object type, id) as ``parse_case_ref`` reads it."""
     staff = _staff(user)
     if staff is None or staff.role not in (Role.OFFICER, Role.LEADER):
         return Task.objects.none()
@@ -66,6 +68,8 @@ def task_queue(
         qs = qs.filter(work__case_type=case_type)
     if step:
         qs = qs.filter(work__step=step)
+    if case is not None:
+        qs = qs.filter(work__object_type=case[0], work__object_id=case[1])
     if due_before:
         qs = qs.filter(work__due__lte=due_before)
     if due_after:
@@ -99,6 +103,23 @@ def task_queue(
 
         return qs.order_by(F("work__due").asc(nulls_last=True), "created")
     return qs.order_by(*order)
+
+
+CASE_KINDS = {"entry": "cases.listentry", "objection": "cases.objectioncase", "repair": "cases.repaircase",
+              "execution": "cases.measureexecution"}
+
+
+def parse_case_ref(text: str) -> tuple[str, int] | None:
+    """``objection:12``, ``cases.objectioncase:12`` or a case number (YY-2026-000123) → (object type,
+    id); None when it names no case."""
+    text = (text or "").strip()
+    kind, sep, pk = text.partition(":")
+    if sep:
+        object_type = CASE_KINDS.get(kind.lower(), kind.lower())
+        if object_type in CASE_KINDS.values() and pk.isdigit():
+            return object_type, int(pk)
+        return None
+    return _case_by_number(text)
 
 
 def _case_by_number(text: str) -> tuple[str, int] | None:

@@ -22,7 +22,9 @@ from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cases.locking import for_update
 from cases.models import StaffProfile
 from cases.services.access import ACTING_ROLES, staff_of
-from deadlines.calendar import CalendarDataMissing
+from deadlines.calendar import (
+    CalendarDataMissing, DeadlineComputation, DeadlineInputError, Pause, compute_deadline,
+)
 from deadlines.rules import ProcedureRuleMissing, current_calendar, find_rule
 from workflow.models import Substitution, WorkItem
 
@@ -280,10 +282,29 @@ def case_tasks_pause(case, *, actor=None, reason: str = "") -> int:
 
 
 def case_tasks_resume(case, *, actor=None, reason: str = "") -> int:
+    """The case goes on: its paused tasks resume with the time they had left. The pause (from the
+    day the clock stopped to today, 民法典 art. 201) joins the task's stored computation, so the due
+    date moves by the paused days in the deadline's own unit, as the objection's own clock does.
+    A task already past its deadline when it was paused keeps its date (a run period is not paused)."""
     count = 0
+    today = timezone.localdate()
     for work in _open_items(case).filter(paused_at__isnull=False):
+        before = work.due
+        stored = work.due_computation or {}
+        if stored.get("start") and work.due is not None:
+            old = DeadlineComputation.from_dict(stored)
+            try:
+                new = compute_deadline(start=old.start, amount=old.amount, unit=old.unit, calendar=current_calendar(),
+                                       pauses=(*old.pauses, Pause(timezone.localdate(work.paused_at), today)),
+                                       extension=old.extension, rule_ref=old.rule_ref, not_before=old.not_before)
+                work.due, work.due_computation = new.due, new.as_dict()
+                if new.due != before:
+                    work.reminders_sent = []
+                    work.remind_on = next_reminder(work)
+            except DeadlineInputError:
+                pass
         work.paused_at = None
-        work.save(update_fields=["paused_at"])
+        work.save(update_fields=["paused_at", "due", "due_computation", "reminders_sent", "remind_on"])
         count += 1
     if count:
         audit_record(action="task.resume", obj=case, actor=actor, reason=reason, changes={"tasks": [None, count]})

@@ -3,6 +3,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from cases import public_views
 
+from . import deadlines as deadline_views
 from . import entries as entry_views
 from . import exports as export_views
 from . import imports as import_views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("subjects/", views.SubjectListCreate.as_view(), name="subject-list"),
     path("subjects/<str:identifier>/", views.SubjectDetail.as_view(), name="subject-detail"),
     path("units/", views.UnitList.as_view(), name="unit-list"),
+    path("deadlines/", deadline_views.DeadlinePlan.as_view(), name="deadline-plan"),
     path("list-types/", views.ListTypeList.as_view(), name="list-type-list"),
     path("measures/", views.MeasureList.as_view(), name="measure-list"),
     path("letters/", include("letters.api")),

@@ -53,7 +53,8 @@ def _text(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):  # XLSX dates
-        return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else value.isoformat()
+        # A spreadsheet's datetime is naive local time: its own date is the one the unit wrote.
+        return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else value.isoformat()  # naive
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden, ValidationFailed
-from cases.identifiers import looks_like_resident_id, normalise
+from cases.identifiers import IdentifierError, classify
 from cases.models import ListEntry, ListEntryStatePeriod, ListType, ListTypeMeasure, StaffProfile, Subject, Unit
-from cases.services.subjects import validate_identifier
+from cases.services.subjects import identifier_refused
 
 BATCH_LIMIT = 1000
 LISTED = ListEntry.LISTED
@@ -44,9 +44,12 @@ def _moment(as_of) -> dt.datetime:
 def parse_identifier(raw: str) -> str:
     """The normalised code, or ValidationFailed on ``identifier`` (the subject registry's messages).
 
-    An ID number and a USCC are told apart by shape before the check character is verified."""
-    kind = Subject.Kind.NATURAL_PERSON if looks_like_resident_id(raw) else Subject.Kind.LEGAL_PERSON
-    return validate_identifier(kind, normalise(raw))[1]
+    An ID number and a USCC are told apart by which standard's checks the code passes
+    (``cases.identifiers.classify``); when neither does, the message says why for both."""
+    try:
+        return classify(raw)[1]
+    except IdentifierError as err:
+        raise identifier_refused(err) from None
 
 
 def supervises(staff: StaffProfile) -> bool:

@@ -125,9 +125,23 @@ def entry_close_statement_window(*, actor, entry: ListEntry, today: dt.date) -> 
 
 @transaction.atomic
 def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = None, reason: str = "") -> ListEntry:
-    """The listing unit's leader decides; publication is due within 7 working days (rule row)."""
+    """The listing unit's leader decides; publication is due within 7 working days (rule row).
+
+    The decision date is a fact of the file, not a free choice: never after today (Beijing), and
+    never before the prior notice was served (the subject's statement window precedes the decision;
+    domain.md §1 认定 → 事前告知 → 陈述申辩 → 决定)."""
     require_leader(actor, entry.listing_unit)
-    entry.decision_date = decision_date or timezone.localdate()
+    today = timezone.localdate()
+    decision_date = decision_date or today
+    served = (entry.deadlines.get("prior_notice_response") or {}).get("start")
+    if decision_date > today:
+        raise ValidationFailed(fields={"decision_date": [(
+            "decision_date_future", _("A decision cannot be dated after today (%(today)s).") % {"today": today})]})
+    if served and decision_date < dt.date.fromisoformat(served):
+        raise ValidationFailed(fields={"decision_date": [(
+            "decision_date_before_notice",
+            _("A decision cannot be dated before the prior notice was served (%(served)s).") % {"served": served})]})
+    entry.decision_date = decision_date
     entry.publication_due = _deadline(entry, "publication", entry.decision_date)
     _move(entry, "decide", actor=actor, reason=reason,
           changes={"decision_date": [None, entry.decision_date], "publication_due": [None, entry.publication_due]})
@@ -312,19 +326,33 @@ def entry_withdraw(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     return entry
 
 
+# Fields whose change alters the entry's legal effect: only the listing unit's leader corrects them.
+LEGAL_EFFECT_FIELDS = frozenset({"valid_until"})
+
+
 @transaction.atomic
 def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntry:
-    """A correction keeps the entry and records each changed field old → new."""
+    """A correction keeps the entry and records each changed field old → new.
+
+    Plain corrections (a typo in the facts) stay with the officers of the listing or data-providing
+    unit. A field with legal effect (the validity) is the listing unit's leader's, and its date can
+    never be moved into the past: ending an entry's effect early is a removal, not a correction."""
     if entry.listing_unit_id != getattr(staff_of(actor).unit, "pk", None):
         require_member(actor, entry.data_providing_unit)
     else:
         require_member(actor, entry.listing_unit)
+    if LEGAL_EFFECT_FIELDS & set(fields):
+        require_leader(actor, entry.listing_unit)
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
     allowed = {"facts", "reasons", "basis", "valid_until"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
+    if fields.get("valid_until") is not None and fields["valid_until"] <= timezone.localdate():
+        raise ValidationFailed(fields={"valid_until": [(
+            "valid_until_not_future",
+            _("The validity can only end after today; to end the entry's effect now, remove it."))]})
     entry = for_update(ListEntry.objects).get(pk=entry.pk)
     if entry.state not in ListEntry.LISTED:
         raise InvalidTransition(extra={"state": entry.state, "transition": "correct"})

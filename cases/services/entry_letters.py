@@ -8,6 +8,8 @@ expiry sweep over thousands of entries must not queue thousands of renderings.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from cases.audit.services import chain_key
 from cases.models import ListEntry, Measure
 from letters.models import Letter
@@ -93,5 +95,5 @@ def issue_removal_decision(entry: ListEntry, actor, *, basis: str = "") -> Lette
         "decision_number": decision_number(entry),
         "removal_reason": REMOVAL_TEXT[entry.removal_reason],
         "removal_basis": basis or entry.basis,
-        "removal_date": entry.removed_at.date(),
+        "removal_date": timezone.localdate(entry.removed_at),
     })

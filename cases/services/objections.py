@@ -78,7 +78,7 @@ def accepting_unit_for(entry: ListEntry) -> Unit:
 def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: dict, addressee: str = ""):
     staff = getattr(actor, "staff", None) if actor is not None else None
     issuer = actor if staff is not None and staff.unit_id == unit.pk else None
-    base = {"objection_ref": case.number, "filed_on": case.filed_at.date(), "objection_summary": case.grounds}
+    base = {"objection_ref": case.number, "filed_on": timezone.localdate(case.filed_at), "objection_summary": case.grounds}
     return letter_issue(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
                         case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
                         addressee=addressee or case.applicant_name)
@@ -220,7 +220,7 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     today = today or timezone.localdate()
     case.supplement_received_on = today
     case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
-    computation = _compute(case, "acceptance", case.filed_at.date(), pauses=_pauses(case))
+    computation = _compute(case, "acceptance", timezone.localdate(case.filed_at), pauses=_pauses(case))
     before = case.acceptance_due
     case.acceptance_due = computation.due
     _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],

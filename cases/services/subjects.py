@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.services import audit_record, field_changes
 from cases.errors import Conflict, ValidationFailed
-from cases.identifiers import IdentifierError, validate_resident_id, validate_uscc
+from cases.identifiers import IdentifierError, NeitherIdentifier, validate_resident_id, validate_uscc
 from cases.locking import for_update
 from cases.models import Subject, SubjectNameHistory
 
@@ -32,7 +32,16 @@ IDENTIFIER_MESSAGES = {
 
 
 def identifier_error_message(err: IdentifierError) -> str:
+    if isinstance(err, NeitherIdentifier):
+        return _("Neither a valid unified social credit code (%(uscc)s) nor a valid resident ID number (%(id)s).") % {
+            "uscc": identifier_error_message(err.as_uscc).rstrip("。."),
+            "id": identifier_error_message(err.as_resident_id).rstrip("。.")}
     return str(IDENTIFIER_MESSAGES[err.code]) % {"position": err.position, "found": err.found, "expected": err.expected}
+
+
+def identifier_refused(err: IdentifierError) -> ValidationFailed:
+    return ValidationFailed(fields={"identifier": [(err.code, identifier_error_message(err))]},
+                            extra={"expected": err.expected} if err.expected else None)
 
 
 def validate_identifier(kind: str, identifier: str) -> tuple[str, str]:
@@ -47,10 +56,7 @@ def validate_identifier(kind: str, identifier: str) -> tuple[str, str]:
             )
         return Subject.IdentifierType.USCC, code
     except IdentifierError as err:
-        raise ValidationFailed(
-            fields={"identifier": [(err.code, identifier_error_message(err))]},
-            extra={"expected": err.expected} if err.expected else None,
-        ) from None
+        raise identifier_refused(err) from None
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -13,7 +14,8 @@ _CN_DIGITS = "〇一二三四五六七八九"
 
 def _as_date(value):
     if isinstance(value, dt.datetime):
-        return value.date()
+        # A timestamp's date is the Beijing date, never the UTC one.
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):

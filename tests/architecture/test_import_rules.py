@@ -47,3 +47,22 @@ def test_no_code_asks_which_database_it_runs_on():
                 if ".vendor" in line and "connection" in line:
                     offending.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not offending, "\n".join(offending)
+
+
+def test_no_date_is_taken_from_a_timestamp_in_utc():
+    """A date derived from a timestamp is the Beijing date: ``timezone.localdate(ts)``, never
+    ``ts.date()`` (the UTC date of an aware datetime) nor the server's ``date.today()``. A line
+    that takes the date of a naive value on purpose says ``# naive``."""
+    import re
+
+    wrong = re.compile(r"\.date\(\)|date\.today\(\)|datetime\.now\(\)\.|utcnow\(")
+    allowed = ("localtime(", "strptime(", "is_aware", "# naive", "now(BEIJING)")
+    offending = []
+    for package in ("cases", "deadlines", "workflow", "letters", "notifications", "config"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if wrong.search(line) and not any(mark in line for mark in allowed):
+                    offending.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offending, "take timezone.localdate(value) instead:\n" + "\n".join(offending)

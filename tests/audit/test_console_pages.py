@@ -155,7 +155,19 @@ def test_the_verification_page_says_ok_with_anchored_and_pending_chains(history)
     entry_chain = next(c for c in result.chains if c.chain == f"cases.listentry:{history['entry'].pk}")
     assert entry_chain.anchor_id == history["anchor"].id and entry_chain.anchored_seq > 0
     assert [f.ok for f in result.files] == [True]
-    assert 'data-ok="true"' in response.content.decode()
+    page = response.content.decode()
+    assert 'data-ok="true"' in page and 'id="verdict-unanchored"' not in page
+
+
+def test_the_verdict_says_exactly_what_was_proven_when_no_anchor_covers_the_case(history):
+    from tests.api.status_fixtures import listed
+
+    fresh = listed(history, facts="新列入、尚未锚定的名单信息", decision_date=dt.date(2026, 5, 6))
+    response = client_for(history["city_auditor"]).get(f"/audit/entry/{fresh.pk}/verify/")
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["result"].ok and not response.context["result"].anchors
+    assert 'id="verdict-unanchored"' in page and "尚无锚点" in page
+    assert "锚点和文件均一致" not in page
 
 
 def test_verification_names_an_altered_event(history):

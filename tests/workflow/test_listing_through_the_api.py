@@ -171,3 +171,22 @@ def test_a_deadline_in_a_year_without_official_holiday_data_is_provisional_and_s
     detail = officer.get(f"/api/v1/tasks/{statement['id']}/").json()
     assert detail["due_computation"]["calendar_sources"]["2027"] == "provisional"
     assert ListEntry.objects.get(pk=entry["id"]).state == E.NOTICE_SENT
+
+
+def test_a_decision_cannot_be_dated_in_the_future_or_before_the_prior_notice(province, as_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    officer, leader = as_user(province["officer"]), as_user(province["leader"])
+    entry = draft(officer, province)
+    complete(officer, only_task(officer, "prior_notice")["id"], {"served_on": "2026-09-01"})
+    complete(officer, only_task(officer, "statement")["id"], {"statement": "无异议"})
+    task = only_task(leader, "decision")["id"]
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    future = complete(leader, task, {"approve": True, "decision_date": tomorrow}, expect=400)
+    assert future["fields"]["decision_date"][0]["code"] == "decision_date_future"
+    early = complete(leader, task, {"approve": True, "decision_date": "2026-08-31"}, expect=400)
+    assert early["fields"]["decision_date"][0]["code"] == "decision_date_before_notice"
+    assert ListEntry.objects.get(pk=entry["id"]).decision_date is None  # nothing was written
+    complete(leader, task, {"approve": True, "decision_date": "2026-09-29"})

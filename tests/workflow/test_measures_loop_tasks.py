@@ -122,3 +122,50 @@ def test_implementing_unit_sees_only_its_own_executions(province, as_user, activ
     listing = as_user(province["officer"]).get(f"/api/v1/entries/{active.pk}/").json()
     assert len(listing["executions"]) == 3
     assert {e["unit"] for e in a.get("/api/v1/executions/").json()["results"]} == {province["impl_a"].code}
+
+
+def test_measure_tasks_resume_with_the_time_they_had_left(province, as_user):
+    """A suspension stops the measure tasks' clocks; on resumption each is due later by the days
+    it was stopped (the feedback rule counts months, so calendar days), like the objection's own."""
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    from cases.models import ListEntry
+    from tests.workflow.test_listing_through_the_api import list_through_api
+    from workflow.models import WorkItem
+
+    beijing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(dt.datetime(2026, 10, 12, 10, 0, tzinfo=beijing), tick=False) as clock:
+        entry = ListEntry.objects.get(pk=list_through_api(province, as_user)["id"])
+        feedback = WorkItem.objects.filter(case_type="MEASURE", step="respond", is_open=True)
+        # Pushed on 12 October: feedback within a month, Thursday 12 November.
+        assert {w.due for w in feedback} == {dt.date(2026, 11, 12)}
+        clock.move_to(dt.datetime(2026, 10, 20, 10, 0, tzinfo=beijing))
+        svc.entry_suspend(actor=None, entry=entry, reason="异议核查中")
+        clock.move_to(dt.datetime(2026, 10, 30, 10, 0, tzinfo=beijing))
+        svc.entry_resume(actor=None, entry=ListEntry.objects.get(pk=entry.pk), reason="核查维持")
+    # Stopped from 20 to 30 October: 10 days more, 22 November is a Sunday, so Monday 23 November.
+    resumed = WorkItem.objects.filter(case_type="MEASURE", step="respond", is_open=True)
+    assert {w.due for w in resumed} == {dt.date(2026, 11, 23)}
+    assert all(w.paused_at is None and w.due_computation["paused_days"] == 10 for w in resumed)
+
+
+def test_the_validity_is_corrected_only_by_the_leader_and_never_into_the_past(province, as_user, active):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    officer = as_user(province["officer"]).post(f"/api/v1/entries/{active.pk}/correct/",
+                                                {"valid_until": today.isoformat(), "reason": "提前结束"}, format="json")
+    assert officer.status_code == 403 and officer.json()["code"] == "leader_required"
+    leader = as_user(province["leader"])
+    past = leader.post(f"/api/v1/entries/{active.pk}/correct/",
+                       {"valid_until": today.isoformat(), "reason": "提前结束"}, format="json")
+    assert past.status_code == 400 and past.json()["fields"]["valid_until"][0]["code"] == "valid_until_not_future"
+    later = (today + dt.timedelta(days=400)).isoformat()
+    fine = leader.post(f"/api/v1/entries/{active.pk}/correct/", {"valid_until": later, "reason": "依复议决定更正"},
+                       format="json")
+    assert fine.status_code == 200 and fine.json()["valid_until"] == later

@@ -98,3 +98,20 @@ def test_queue_filters_by_step_case_type_due_and_overdue(province, as_user):
     response = officer.get("/api/v1/tasks/", {"due_before": "not-a-date"})
     assert response.status_code == 400 and "due_before" in response.json()["fields"]
     assert queue(leader, step="statement")
+
+
+def test_a_cases_tasks_are_found_by_its_reference_or_number(province, as_user):
+    from cases.models import ListEntry, ObjectionCase
+    from tests.workflow.test_listing_through_the_api import list_through_api, queue
+    from tests.workflow.test_objections import file_on_portal
+
+    entry = ListEntry.objects.get(pk=list_through_api(province, as_user)["id"])
+    number = file_on_portal(province, entry).json()["number"]
+    case = ObjectionCase.objects.get(number=number)
+    officer = as_user(province["officer"])
+    for ref in (f"objection:{case.pk}", f"cases.objectioncase:{case.pk}", number):
+        tasks = queue(officer, case=ref)
+        assert [t["step"] for t in tasks] == ["acceptance"] and tasks[0]["case"]["id"] == case.pk, ref
+    assert queue(officer, case=f"entry:{entry.pk}") == []  # the listing flow is done: no open task
+    refused = officer.get("/api/v1/tasks/", {"case": "nonsense:1"})
+    assert refused.status_code == 400 and refused.json()["fields"]["case"][0]["code"] == "unknown_case"

@@ -2,6 +2,7 @@
 (acknowledge → applied / not applied with feedback); after removal, a task to confirm the lift;
 after a revocation or correction, a restoration task (恢复信誉、消除不良影响)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
@@ -25,7 +26,7 @@ def _execution(activation) -> MeasureExecution:
 
 def feedback_due(execution):
     """Feedback is due within the MEASURE/feedback rule (monthly at the latest) of the push."""
-    start = execution.created_at.date()
+    start = timezone.localdate(execution.created_at)
     rule = find_rule(MEASURE, "feedback", regime_candidates=(execution.entry.list_type.code, "default"), on_date=start)
     return compute_for_rule(rule, start=start)
 

@@ -119,7 +119,7 @@ def case_as_of_page(request, kind: str, pk: int):
         if form.is_valid():
             moment = form.cleaned_data["at"]
             if len(request.GET.get("at", "")) == 10:  # a date alone: as it stood at the end of that day
-                moment = timezone.make_aware(dt.datetime.combine(moment.date(), dt.time.max))
+                moment = timezone.make_aware(dt.datetime.combine(timezone.localdate(moment), dt.time.max))
             events = selectors.case_events(case)
             state = case_as_of(case, moment, events)
             state.rows = rows_for(case, state.events)
