@@ -108,6 +108,7 @@ class Gunicorn:
             os.environ,
             DJANGO_SETTINGS_MODULE=settings,
             DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+            LETTERS_P12_PASSPHRASE=os.environ.get("LETTERS_P12_PASSPHRASE") or secrets.token_urlsafe(24),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             LOG_LEVEL="WARNING",
         )

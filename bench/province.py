@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 # like gunicorn does: above all DEBUG off, so Django does not keep and format every query it runs.
 os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(64))
+os.environ.setdefault("LETTERS_P12_PASSPHRASE", secrets.token_urlsafe(24))  # no letter is signed by the bench
 
 import django  # noqa: E402
 

@@ -7,6 +7,7 @@ Messages are in Chinese by default and in English with ``Accept-Language: en``.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -19,6 +20,7 @@ from deadlines.calendar import CalendarDataMissing
 from deadlines.errors import DeadlinesError
 
 from cases.errors import Conflict, DomainError, InvalidTransition
+from config.input_guard import nul_refused
 from cases.locking import is_lock_conflict
 
 
@@ -69,6 +71,9 @@ def exception_handler(exc, context):
         # Another action on the same case held the flow lock for the whole retry window.
         exc = Conflict()
         return Response(body("case_busy", exc.message), status=409)
+    if isinstance(exc, DataError) and "NUL" in str(exc):
+        # PostgreSQL refuses NUL in text: the input's fault, nothing was written.
+        return Response(nul_refused(["non_field_errors"]), status=400)
     if is_lock_conflict(exc):
         # PostgreSQL cancelled this transaction to break a lock conflict: nothing was written.
         return Response(body("busy_retry", _("The case was busy and nothing was changed: please try again.")),

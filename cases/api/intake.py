@@ -7,11 +7,12 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from cases.api.parsers import ObjectJSONParser
 from cases.audit.services import chain_key
 from cases.errors import NotFound
 from cases.services import intake
@@ -66,7 +67,7 @@ class PublicCaseView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     def _case(self, request, number):
         code = request.query_params.get("code") or request.data.get("code", "")

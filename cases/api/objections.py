@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.parsers import ObjectJSONParser
 from cases.errors import NotFound
 from cases.identifiers import normalise
 from cases.models import ListEntry, ObjectionCase
@@ -150,7 +151,7 @@ class PublicObjectionFile(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(request=PublicFileForm, responses={201: FiledSerializer})
     def post(self, request):
@@ -201,7 +202,7 @@ class ObjectionListCreate(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = ObjectionSerializer
     queryset = ObjectionCase.objects.none()
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(operation_id="objections_list", responses=ObjectionSerializer(many=True))
     def get(self, request):

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.parsers import ObjectJSONParser
 from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
 from cases.models import ListEntry, RepairCase
@@ -188,7 +189,7 @@ class PublicRepairFile(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(request=RepairPublicFileForm, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -240,7 +241,7 @@ class RepairListCreate(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = RepairSerializer
     queryset = RepairCase.objects.none()
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(operation_id="v1_repairs_list")
     def get(self, request):

@@ -1,13 +1,60 @@
-"""Production settings: refuse to start without PostgreSQL, Redis and a real secret key."""
+"""Production settings: refuse to start without PostgreSQL, Redis and real secrets.
+
+Each weak value is refused with one clear line: a missing, short, low-entropy or published secret
+key (the embedded default's and the test suite's fallbacks are public), ``*`` in the allowed hosts,
+a platform webhook without its signing secret, metrics opened beyond loopback without a token,
+and a letters signing-key passphrase that is missing or the published demo one.
+"""
+
+import ipaddress
+import math
+from collections import Counter
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import BASE_DIR, DATABASES, LOG_LEVEL, REDIS_URL, SECRET_KEY, build_logging, env
+from .base import ALLOWED_HOSTS, BASE_DIR, DATABASES, LOG_LEVEL, REDIS_URL, SECRET_KEY, build_logging, env
+from .parts.ops import OPS_METRICS_ALLOW, OPS_METRICS_TOKEN
+
+# Secrets published in this repository: never acceptable in production.
+PUBLISHED_SECRETS = {
+    "embedded-insecure-development-key-not-for-production-use-0123456789",
+    "test-secret-key-for-the-test-suite-only-0123456789abcdef",
+    "demo-letters-passphrase",
+}
+
+
+def _entropy_bits(value: str) -> float:
+    """Shannon entropy of the string's own characters, times its length: 50 × "a" has 0 bits."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values()) * len(value) if value else 0.0
+
+
+def _loopback(network: str) -> bool:
+    try:
+        return ipaddress.ip_network(network, strict=False).is_loopback
+    except ValueError:
+        return False
+
 
 _problems = []
 if not SECRET_KEY or len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     _problems.append("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters")
+elif SECRET_KEY in PUBLISHED_SECRETS:
+    _problems.append("DJANGO_SECRET_KEY is a value published in the repository: generate a new random one")
+elif _entropy_bits(SECRET_KEY) < 200:
+    _problems.append("DJANGO_SECRET_KEY is too predictable (repeated characters): generate a random one, "
+                     "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))'")
+if "*" in ALLOWED_HOSTS:
+    _problems.append("DJANGO_ALLOWED_HOSTS must name the site's host names, not *")
+if env.str("PLATFORM_WEBHOOK_URL", default="") and len(env.str("PLATFORM_WEBHOOK_SECRET", default="")) < 32:
+    _problems.append("PLATFORM_WEBHOOK_SECRET must be set (at least 32 random characters) when PLATFORM_WEBHOOK_URL is")
+if not OPS_METRICS_TOKEN and not all(_loopback(net) for net in OPS_METRICS_ALLOW):
+    _problems.append("OPS_METRICS_TOKEN must be set when OPS_METRICS_ALLOW opens /metrics beyond loopback")
+_passphrase = env.str("LETTERS_P12_PASSPHRASE", default="")
+if not _passphrase or _passphrase in PUBLISHED_SECRETS or len(_passphrase) < 16:
+    _problems.append("LETTERS_P12_PASSPHRASE must be set to the signing keys' own passphrase (at least 16 characters, "
+                     "not the demo one)")
 if not env.str("DATABASE_URL", default=""):
     _problems.append("DATABASE_URL must be set (postgres://user:password@host:port/name)")
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

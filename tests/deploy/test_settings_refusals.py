@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args, **env_overrides):
     # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process, never to a deployment.
-    dropped = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "LETTERS_P12_PASSPHRASE",
+               "PLATFORM_WEBHOOK_URL", "PLATFORM_WEBHOOK_SECRET", "OPS_METRICS_TOKEN", "OPS_METRICS_ALLOW")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     env.update(env_overrides)
@@ -29,6 +30,7 @@ def production_env():
         "REDIS_URL": os.environ["REDIS_URL"],
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "credit.example.gov.cn",
+        "LETTERS_P12_PASSPHRASE": secrets.token_urlsafe(24),
     }
 
 
@@ -61,3 +63,21 @@ def test_a_weak_secret_or_a_non_postgresql_database_is_refused(production_env):
     assert "DJANGO_SECRET_KEY must be set to a random value" in result.stderr
     result = manage("check", **{**production_env, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
     assert "DATABASE_URL must point to PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"DJANGO_SECRET_KEY": "embedded-insecure-development-key-not-for-production-use-0123456789"},
+     "DJANGO_SECRET_KEY is a value published in the repository"),
+    ({"DJANGO_SECRET_KEY": "a" * 50}, "DJANGO_SECRET_KEY is too predictable"),
+    ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS must name the site's host names, not *"),
+    ({"PLATFORM_WEBHOOK_URL": "https://platform.example.gov.cn/events", "PLATFORM_WEBHOOK_SECRET": ""},
+     "PLATFORM_WEBHOOK_SECRET must be set"),
+    ({"OPS_METRICS_ALLOW": "10.0.0.0/8", "OPS_METRICS_TOKEN": ""}, "OPS_METRICS_TOKEN must be set"),
+    ({"LETTERS_P12_PASSPHRASE": ""}, "LETTERS_P12_PASSPHRASE must be set"),
+    ({"LETTERS_P12_PASSPHRASE": "demo-letters-passphrase"}, "LETTERS_P12_PASSPHRASE must be set"),
+])
+def test_each_weak_value_is_refused_with_one_clear_line(production_env, overrides, message):
+    result = manage("check", **{**production_env, **overrides})
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("configuration error: Production settings refuse to start:")
+    assert message in result.stderr and "Traceback" not in result.stderr
