@@ -61,7 +61,7 @@ def test_a_missing_setting_stops_start_up_with_a_clear_message(production_env, m
 def test_a_weak_secret_or_a_non_postgresql_database_is_refused(production_env):
     result = manage("check", **{**production_env, "DJANGO_SECRET_KEY": "short"})
     assert "DJANGO_SECRET_KEY must be set to a random value" in result.stderr
-    result = manage("check", **{**production_env, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    result = manage("check", **{**production_env, "DATABASE_URL": "mysql://credit:credit@127.0.0.1:3306/credit"})
     assert "DATABASE_URL must point to PostgreSQL" in result.stderr
 
 

@@ -2,8 +2,10 @@
 by the listing unit's staff only (domain.md §1)."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 
 from cases.audit.models import AuditEvent
 from cases.models import ListEntry, MeasureExecution
@@ -173,17 +175,14 @@ def test_a_deadline_in_a_year_without_official_holiday_data_is_provisional_and_s
     assert ListEntry.objects.get(pk=entry["id"]).state == E.NOTICE_SENT
 
 
+@time_machine.travel(dt.datetime(2026, 10, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=True)
 def test_a_decision_cannot_be_dated_in_the_future_or_before_the_prior_notice(province, as_user):
-    import datetime as dt
-
-    from django.utils import timezone
-
     officer, leader = as_user(province["officer"]), as_user(province["leader"])
     entry = draft(officer, province)
     complete(officer, only_task(officer, "prior_notice")["id"], {"served_on": "2026-09-01"})
     complete(officer, only_task(officer, "statement")["id"], {"statement": "无异议"})
     task = only_task(leader, "decision")["id"]
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    tomorrow = "2026-10-11"  # the clock is pinned to 10 October 2026
     future = complete(leader, task, {"approve": True, "decision_date": tomorrow}, expect=400)
     assert future["fields"]["decision_date"][0]["code"] == "decision_date_future"
     early = complete(leader, task, {"approve": True, "decision_date": "2026-08-31"}, expect=400)

@@ -154,10 +154,18 @@ def test_measure_tasks_resume_with_the_time_they_had_left(province, as_user):
 
 def test_the_validity_is_corrected_only_by_the_leader_and_never_into_the_past(province, as_user, active):
     import datetime as dt
+    import zoneinfo
 
-    from django.utils import timezone
+    import time_machine
 
-    today = timezone.localdate()
+    today = dt.date(2026, 12, 4)
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=True):
+        _correct_validity(province, as_user, active, today)
+
+
+def _correct_validity(province, as_user, active, today):
+    import datetime as dt
+
     officer = as_user(province["officer"]).post(f"/api/v1/entries/{active.pk}/correct/",
                                                 {"valid_until": today.isoformat(), "reason": "提前结束"}, format="json")
     assert officer.status_code == 403 and officer.json()["code"] == "leader_required"
