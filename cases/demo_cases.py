@@ -83,7 +83,8 @@ def load_demo_cases() -> int:
         )
         _step(listed, "prior_notice", amr_officer, {"served_on": today - dt.timedelta(days=30)})
         _step(listed, "statement", amr_officer, {"statement": "对处罚决定无异议。"})
-        _step(listed, "decision", amr_leader, {"approve": True, "decision_date": today - dt.timedelta(days=14)})
+        _step(listed, "decision", amr_leader, {"approve": True, "decision_date": today - dt.timedelta(days=14),
+                                          "dating_reason": "演示：纸质决定书补录"})
         _step(listed, "publication", amr_officer)
         objections_svc.objection_file(  # filed on the portal by the company's portal account
             actor=_user("portal-company"), channel="PORTAL", entry=ListEntry.objects.get(pk=listed.pk),

@@ -1,7 +1,7 @@
 """Public disclosure (公示): the unauthenticated search, as a page (/public/) and an API
 (/api/v1/public/entries/). Thin: parse, call the disclosure selector, render.
 
-Both are throttled per client address (DRF's AnonRateThrottle; rate ``PUBLIC_DISCLOSURE_RATE``,
+Both are throttled per client address (config.throttling.AnonThrottle; rate ``PUBLIC_DISCLOSURE_RATE``,
 default 60 searches a minute). Behind a reverse proxy set DRF's ``NUM_PROXIES`` so that the
 client's address, not the proxy's, is counted.
 """
@@ -19,16 +19,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cases.errors import ValidationFailed
 from cases.identifiers import looks_like_resident_id
 from cases.models import ListType
 from cases.selectors import disclosure as selectors
+from config.throttling import AnonThrottle
 
 
-class PublicDisclosureThrottle(AnonRateThrottle):
+class PublicDisclosureThrottle(AnonThrottle):
     scope = "public_disclosure"
 
     def get_rate(self):

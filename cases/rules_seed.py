@@ -33,6 +33,11 @@ RULES = [
         "事先告知书送达后，当事人陈述申辩的期限",
     ),
     _rule(
+        LIST_ENTRY, "decision_recording", 3, WORKING_DAYS,
+        "domain.md §1：决定日期是文书事实；决定作出后超过该期限才录入的，须说明理由（记入审计，可配置）",
+        "列入决定作出后无须说明理由即可录入的期限",
+    ),
+    _rule(
         LIST_ENTRY, "publication", 7, WORKING_DAYS,
         "domain.md §1：作出列入决定之日起7个工作日内公开",
         "列入名单决定作出后公开的期限",
@@ -77,8 +82,8 @@ RULES = [
     ),
     _rule(
         OBJECTION, "supplement_window", 10, WORKING_DAYS,
-        "domain.md §3：补正（一次性告知需补正的材料）；补正期限由各地规定（可配置）",
-        "申请人补正异议材料的期限",
+        "domain.md §3：补正（一次性告知需补正的材料）；补正期限由各地规定（可配置）；逾期未补正的，视为撤回申请",
+        "申请人补正异议材料的期限；逾期未补正的，视为撤回申请",
     ),
     _rule(
         OBJECTION, "verification", 20, CALENDAR_DAYS,
@@ -148,8 +153,8 @@ RULES = [
     ),
     _rule(
         REPAIR, "supplement_window", 10, WORKING_DAYS,
-        "domain.md §4-§5：补正（一次性告知需补正的材料），补正期间暂停计时；补正期限由各地规定（可配置）",
-        "申请人补正信用修复材料的期限",
+        "domain.md §4-§5：补正（一次性告知需补正的材料），补正期间暂停计时；补正期限由各地规定（可配置）；逾期未补正的，视为撤回申请",
+        "申请人补正信用修复材料的期限；逾期未补正的，视为撤回申请",
     ),
     # The bar after repeated offences (domain.md §4: "repeated offences bar repair for some years").
     # Both rows must be in force for the bar to apply; per list type, add rows of that regime.

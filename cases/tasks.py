@@ -9,6 +9,16 @@ def expire_entries():
     return entries_expire()
 
 
+@shared_task(name="cases.supplements_lapse", acks_late=True)
+def lapse_supplements():
+    """逾期未补正的，视为撤回申请: objections and repairs whose supplement window ended without
+    material are deemed withdrawn (idempotent)."""
+    from cases.services.objections import objections_supplements_lapse
+    from cases.services.repairs import repairs_supplements_lapse
+
+    return {"objections": objections_supplements_lapse(), "repairs": repairs_supplements_lapse()}
+
+
 @shared_task(name="imports.run", acks_late=True)
 def run_import(job_id: int):
     """Run one import job (issue 8 item 4); idempotent, see cases.imports.jobs."""

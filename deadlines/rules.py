@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 
@@ -40,7 +41,25 @@ class ProcedureRuleMissing(DeadlinesError):
     default_message = _("No procedure rule applies to this step.")
 
 
+# While the shared cache (Redis) fails, it is left alone for a few seconds: a hung Redis then costs
+# one timeout every few seconds, not one per computation, and the log gets one line a minute.
+_CACHE_RETRY_SECONDS = 5.0
+_cache_down_until = 0.0
+_cache_warned_at = 0.0
+
+
+def _cache_failed(message: str) -> None:
+    global _cache_down_until, _cache_warned_at
+    now = time.monotonic()
+    _cache_down_until = now + _CACHE_RETRY_SECONDS
+    if now - _cache_warned_at >= 60:
+        _cache_warned_at = now
+        logger.warning(message, exc_info=True)
+
+
 def _shared_generation() -> str | None:
+    if time.monotonic() < _cache_down_until:
+        return None
     try:
         token = cache.get(GENERATION_KEY)
         if token is None:
@@ -48,7 +67,7 @@ def _shared_generation() -> str | None:
             token = cache.get(GENERATION_KEY)
         return token
     except Exception:  # the cache being down must not stop deadline computation
-        logger.warning("calendar cache generation unavailable; rebuilding the calendar", exc_info=True)
+        _cache_failed("calendar cache generation unavailable; rebuilding the calendar")
         return None
 
 
@@ -56,7 +75,7 @@ def _bump_shared_generation() -> None:
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
-        logger.warning("could not invalidate the shared calendar generation", exc_info=True)
+        _cache_failed("could not invalidate the shared calendar generation")
 
 
 def invalidate_calendar_cache() -> None:

@@ -44,6 +44,9 @@ class Letter(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     failure_reason = models.TextField(_("failure reason"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("rendering attempts"), default=0)
+    # Set when the production task could not be handed to the broker at commit (Redis down): the
+    # beat sweep enqueues such a letter at its next run instead of after the grace period.
+    enqueue_failed_at = models.DateTimeField(_("production enqueue failed at"), null=True, blank=True)
 
     public_token = models.CharField(_("verification token"), max_length=32, unique=True, default=new_public_token)
     pdf = models.FileField(_("PDF"), upload_to="letters/", blank=True)

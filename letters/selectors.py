@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from django.db.models import CharField, Count, Min, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+
 from cases.models import StaffProfile
+from cases.selectors.entries import entries_visible_to
+from cases.selectors.objections import objections_visible_to
+from cases.selectors.repairs import repairs_visible_to
+from cases.selectors.scope import units_supervised_by
 
 from .models import Letter
+
+# The cases letters belong to, each with the selector that says who may see it.
+CASES_VISIBLE_TO = (entries_visible_to, objections_visible_to, repairs_visible_to)
 
 
 def letters_visible_to(user):
     """Letters a staff member may read and download.
 
-    Officers and leaders: their own unit's letters. Auditors: the letters of every unit in their
-    scope region and below (their unit's region when no scope is set). Everyone else: none — the
-    subject's own access comes with the portal.
+    Officers and leaders: their own unit's letters, and every letter of a case they may see (a unit
+    that lists, provides the data, accepts, verifies or decides works the case from the same
+    letters, whichever unit issued them). Auditors: the letters of every unit they supervise
+    (``cases.selectors.scope``: their scope region and below; their own unit when none is set). Everyone else: none — the subject's own
+    access comes with the portal.
     """
     base = Letter.objects.select_related("unit", "subject")
     if user is None or not user.is_authenticated:
@@ -21,13 +33,32 @@ def letters_visible_to(user):
     if staff is None:
         return base.none()
     if staff.role in (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER):
-        return base.filter(unit_id=staff.unit_id)
+        of_my_cases = Q()
+        for visible in CASES_VISIBLE_TO:
+            of_my_cases |= Q(case_chain__in=_chains(visible(user=user)))
+        return base.filter(Q(unit_id=staff.unit_id) | of_my_cases)
     if staff.role == StaffProfile.Role.AUDITOR:
-        region = staff.scope_region or staff.unit.region
-        return base.filter(unit__region__code__startswith=region.descendant_codes_prefix())
+        return base.filter(unit__in=units_supervised_by(staff))
     return base.none()
+
+
+def _chains(cases: QuerySet) -> QuerySet:
+    """The cases' audit chains (``cases.objectioncase:12``, as ``chain_key`` names them), which is
+    what a letter keeps of its case."""
+    prefix = Value(f"{cases.model._meta.label_lower}:")
+    return (cases.order_by().annotate(chain=Concat(prefix, Cast("pk", CharField()), output_field=CharField()))
+            .values("chain"))
 
 
 def letters_of_case(case_chain: str):
     """Every letter of one case, newest first, superseded ones included."""
     return Letter.objects.filter(case_chain=case_chain).select_related("unit", "subject", "supersedes")
+
+
+def letters_waiting(*, numbered_before) -> dict:
+    """PENDING letters numbered before ``numbered_before``, and those whose enqueue failed (Redis
+    down): what ``/readyz`` names as waiting. PENDING rows only (index letter_pending_by_created)."""
+    return Letter.objects.filter(status=Letter.Status.PENDING).filter(
+        Q(created_at__lt=numbered_before) | Q(enqueue_failed_at__isnull=False)
+    ).aggregate(count=Count("pk"), not_enqueued=Count("pk", filter=Q(enqueue_failed_at__isnull=False)),
+                oldest=Min("created_at"))

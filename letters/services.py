@@ -18,8 +18,10 @@ import time
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 from cases.audit.services import audit_record
 from cases.errors import Conflict, Forbidden, ValidationFailed
@@ -97,11 +99,31 @@ def _validate(*, unit, letter_type, subject, case_chain, case_ref, context, addr
 
 
 def _schedule_production(letter: Letter) -> None:
-    from .tasks import letter_produce_task
-
     letter_id = letter.pk
     # robust: a broker outage at commit must not turn the committed decision into an error.
-    transaction.on_commit(lambda: letter_produce_task.delay(letter_id), robust=True)
+    transaction.on_commit(lambda: letter_enqueue_production(letter_ids=[letter_id]), robust=True)
+
+
+def letter_enqueue_production(*, letter_ids: list[int]) -> int:
+    """Hand letters to the letters queue; returns how many were handed over.
+
+    When the broker refuses (Redis down), the letter is marked ``enqueue_failed_at`` and the beat
+    sweep enqueues it at its next run after Redis is back (``letters_stale_pending``); a letter the
+    sweep hands over is unmarked. The rest of the batch waits for the next run too.
+    """
+    from .tasks import letter_produce_task
+
+    for done, letter_id in enumerate(letter_ids):
+        try:
+            letter_produce_task.delay(letter_id)
+        except OperationalError as exc:
+            Letter.objects.filter(pk__in=letter_ids[done:], status=Letter.Status.PENDING,
+                                  enqueue_failed_at__isnull=True).update(enqueue_failed_at=timezone.now())
+            logger.warning("letters: production of %s letter(s) not enqueued (%s); the sweep will enqueue it",
+                           len(letter_ids) - done, exc)
+            return done
+    Letter.objects.filter(pk__in=letter_ids, enqueue_failed_at__isnull=False).update(enqueue_failed_at=None)
+    return len(letter_ids)
 
 
 # --- issue, reissue, retry ------------------------------------------------------------------------
@@ -235,12 +257,15 @@ def letter_retry(*, actor, letter: Letter) -> Letter:
 
 
 def letters_stale_pending(*, older_than: dt.timedelta, limit: int = 500) -> list[int]:
-    """Letters still PENDING long after they were numbered: their production task was lost (the
-    broker was down at commit, or a queue was purged). The beat sweep enqueues them again;
-    ``letter_produce`` is idempotent, so a letter that was merely waiting is produced once."""
+    """Letters still PENDING whose production task was lost: long after they were numbered (a queue
+    was purged, Redis lost its data), or at once when the enqueue itself failed (Redis was down at
+    commit, ``enqueue_failed_at``). The beat sweep enqueues them again; ``letter_produce`` is
+    idempotent, so a letter that was merely waiting is produced once."""
     cutoff = timezone.now() - older_than
+    # Both arms are PENDING rows only: the partial index letter_pending_by_created serves the query.
     return list(
-        Letter.objects.filter(status=Letter.Status.PENDING, created_at__lt=cutoff)
+        Letter.objects.filter(status=Letter.Status.PENDING)
+        .filter(Q(created_at__lt=cutoff) | Q(enqueue_failed_at__isnull=False))
         .order_by("created_at").values_list("pk", flat=True)[:limit]
     )
 

@@ -19,6 +19,4 @@ def letters_sweep_pending_task() -> int:
     from django.conf import settings
 
     ids = services.letters_stale_pending(older_than=timedelta(seconds=settings.LETTERS_SWEEP_GRACE_SECONDS))
-    for letter_id in ids:
-        letter_produce_task.delay(letter_id)
-    return len(ids)
+    return services.letter_enqueue_production(letter_ids=ids)

@@ -25,12 +25,14 @@ class LetterType(models.TextChoices):
     OBJECTION_SUPPLEMENT = "OBJECTION_SUPPLEMENT", _("objection supplement request")
     VERIFICATION_NOTICE = "VERIFICATION_NOTICE", _("verification notice")
     OBJECTION_RESULT = "OBJECTION_RESULT", _("objection result notice")
+    OBJECTION_LAPSED = "OBJECTION_LAPSED", _("objection deemed withdrawn notice")
     # Credit repair (信用修复)
     REPAIR_ACCEPTED = "REPAIR_ACCEPTED", _("repair acceptance notice")
     REPAIR_NOT_ACCEPTED = "REPAIR_NOT_ACCEPTED", _("repair non-acceptance notice")
     REPAIR_SUPPLEMENT = "REPAIR_SUPPLEMENT", _("repair supplement request")
     REPAIR_APPROVED = "REPAIR_APPROVED", _("repair decision (approved)")
     REPAIR_REJECTED = "REPAIR_REJECTED", _("repair decision (rejected)")
+    REPAIR_LAPSED = "REPAIR_LAPSED", _("repair application deemed withdrawn notice")
     # The subject's own form
     COMMITMENT = "COMMITMENT", _("credit commitment letter")
 
@@ -67,6 +69,9 @@ class LetterSpec:
 
 
 _ENTRY = ("list_name", "record_summary")  # what every listing-side letter names
+# What every objection and repair letter names besides the case: the entry's list and the 文号 of
+# its listing decision (the subject comes from the letter itself; the applicant where different).
+_CASE_ENTRY = ("list_name", "entry_number")
 
 SPECS: dict[str, LetterSpec] = {
     s.code: s
@@ -96,60 +101,73 @@ SPECS: dict[str, LetterSpec] = {
         ),
         LetterSpec(
             LetterType.OBJECTION_ACCEPTED, "异议申请受理通知书", "异受", "letters/objection_accepted.html",
-            required=("objection_ref", "filed_on", "objection_summary", "verifying_unit", "verification_days",
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "objection_summary", "verifying_unit", "verification_days",
                       "result_deadline"),
+            optional=("applicant",),
         ),
         LetterSpec(
             LetterType.OBJECTION_NOT_ACCEPTED, "异议申请不予受理通知书", "异不受",
             "letters/objection_not_accepted.html",
-            required=("objection_ref", "filed_on", "objection_summary", "reasons", "basis"),
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "objection_summary", "reasons", "basis"),
             adverse=True,
-            optional=("reconsideration_body", "court"),
+            optional=("applicant", "reconsideration_body", "court"),
         ),
         LetterSpec(
             LetterType.OBJECTION_SUPPLEMENT, "异议申请补正通知书", "异补", "letters/objection_supplement.html",
-            required=("objection_ref", "filed_on", "missing_materials", "supplement_deadline"),
-            optional=("contact",),
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "missing_materials", "supplement_deadline"),
+            optional=("applicant", "contact",),
         ),
         LetterSpec(
             LetterType.VERIFICATION_NOTICE, "异议信息核查通知书", "核", "letters/verification_notice.html",
-            required=("objection_ref", "filed_on", "record", "objection_summary", "evidence", "reply_days",
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "record", "objection_summary", "evidence", "reply_days",
                       "reply_deadline"),
-            optional=("contact",),
+            optional=("applicant", "contact",),
         ),
         LetterSpec(
             LetterType.OBJECTION_RESULT, "异议处理结果告知书", "异结", "letters/objection_result.html",
-            required=("objection_ref", "filed_on", "objection_summary", "outcome", "findings", "basis"),
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "objection_summary", "outcome", "findings", "basis"),
             favourable_when=("outcome", ("REVOKED",)),
-            optional=("corrections", "reconsideration_body", "court"),
+            optional=("applicant", "corrections", "reconsideration_body", "court"),
+        ),
+        LetterSpec(
+            LetterType.OBJECTION_LAPSED, "异议申请视为撤回通知书", "异撤", "letters/supplement_lapsed.html",
+            required=(*_CASE_ENTRY, "objection_ref", "filed_on", "missing_materials", "supplement_deadline",
+                      "basis"),
+            optional=("applicant", "contact"),
         ),
         LetterSpec(
             LetterType.REPAIR_ACCEPTED, "信用修复申请受理通知书", "修受", "letters/repair_accepted.html",
-            required=("repair_ref", "filed_on", "list_name", "record_summary", "result_deadline"),
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "record_summary", "result_deadline"),
+            optional=("applicant",),
         ),
         LetterSpec(
             LetterType.REPAIR_NOT_ACCEPTED, "信用修复申请不予受理通知书", "修不受",
             "letters/repair_not_accepted.html",
-            required=("repair_ref", "filed_on", "list_name", "record_summary", "reasons", "basis"),
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "record_summary", "reasons", "basis"),
             adverse=True,
-            optional=("earliest_repair_date", "reconsideration_body", "court"),
+            optional=("applicant", "earliest_repair_date", "reconsideration_body", "court"),
         ),
         LetterSpec(
             LetterType.REPAIR_SUPPLEMENT, "信用修复申请补正通知书", "修补", "letters/repair_supplement.html",
-            required=("repair_ref", "filed_on", "missing_materials", "supplement_deadline"),
-            optional=("contact",),
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "missing_materials", "supplement_deadline"),
+            optional=("applicant", "contact",),
         ),
         LetterSpec(
             LetterType.REPAIR_APPROVED, "信用修复决定书", "修准", "letters/repair_approved.html",
-            required=("repair_ref", "filed_on", "list_name", "record_summary", "findings", "basis",
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "record_summary", "findings", "basis",
                       "effect", "effective_date"),
-            optional=("cc",),
+            optional=("applicant", "cc",),
         ),
         LetterSpec(
             LetterType.REPAIR_REJECTED, "不予信用修复决定书", "修驳", "letters/repair_rejected.html",
-            required=("repair_ref", "filed_on", "list_name", "record_summary", "reasons", "basis"),
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "record_summary", "reasons", "basis"),
             adverse=True,
-            optional=("earliest_repair_date", "reconsideration_body", "court"),
+            optional=("applicant", "earliest_repair_date", "reconsideration_body", "court"),
+        ),
+        LetterSpec(
+            LetterType.REPAIR_LAPSED, "信用修复申请视为撤回通知书", "修撤", "letters/supplement_lapsed.html",
+            required=(*_CASE_ENTRY, "repair_ref", "filed_on", "missing_materials", "supplement_deadline", "basis"),
+            optional=("applicant", "contact"),
         ),
         LetterSpec(
             LetterType.COMMITMENT, "信用承诺书", None, "letters/commitment.html",

@@ -83,7 +83,7 @@ def verify_any(request):
 @require_GET
 @login_required
 def letter_pdf(request, pk: int):
-    """Officers and leaders of the issuing unit and auditors in scope download; others get 404."""
+    """Whoever may read the letter (``letters_visible_to``) downloads it; others get 404."""
     letter = get_object_or_404(letters_visible_to(request.user), pk=pk)
     if not letter.pdf:
         raise Http404("the letter has not been rendered")

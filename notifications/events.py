@@ -7,7 +7,10 @@ listener costs nothing on the many writes that tell nobody.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from cases.models import ListEntry
+from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
 from notifications.services.outbox import outbox_emit
 
@@ -27,11 +30,13 @@ CASE_ACTIONS = {
     "objection.request_supplement": "objection.supplement_requested",
     "objection.refuse": "objection.not_accepted",
     "objection.close": "objection.result",
+    "objection.supplement_lapse": "objection.deemed_withdrawn",
     "repair.accept": "repair.accepted",
     "repair.request_supplement": "repair.supplement_requested",
     "repair.refuse": "repair.not_accepted",
     "repair.approve": "repair.result",
     "repair.reject": "repair.result",
+    "repair.supplement_lapse": "repair.deemed_withdrawn",
 }
 # Holiday data changed and a case's open deadlines were recomputed (deadlines.recompute).
 RECOMPUTE_ACTION = "deadline.recompute"
@@ -88,6 +93,10 @@ def _task_event(event, kind: str) -> None:
     units = [work.unit_id] + ([work.escalated_to_id] if kind == "task.escalated" and work.escalated_to_id else [])
     context = {"title": work.title, "unit": work.unit.name, "due": work.due.isoformat() if work.due else "",
                "office": work.escalated_to.name if work.escalated_to else ""}
+    # The time left as of the event, kept as data and worded in the reader's language when shown.
+    countdown = work.countdown(CountdownClock(timezone.localdate(event.occurred_at)))
+    if countdown.shown:
+        context["countdown"] = countdown_json(countdown)
     step = (event.changes or {}).get("reminder", [None, ""])[1] or ""
     outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=work.subject.identifier if work.subject else "",
                 object_type=work.object_type, object_id=work.object_id,
@@ -123,7 +132,9 @@ def _case_event(event, kind: str) -> None:
     due = getattr(case, "verification_due", None) or getattr(case, "decision_due", None)
     materials = (event.changes or {}).get("materials", [None, []])[1] or []
     context = {"number": case.number or "", "outcome": outcome, "subject": entry.subject.name,
-               "due": due.isoformat() if due else "", "materials": "；".join(materials)}
+               "due": due.isoformat() if due else "", "materials": "；".join(materials),
+               # Whether acceptance suspended the entry: an entry no longer in force is not.
+               "suspension": "SUSPENDED" if getattr(case, "suspended_entry", False) else "NOT_IN_FORCE"}
     payload = {"type": kind, "case_number": case.number, "outcome": outcome, "state": case.state,
                "entry_id": entry.pk, "list_type": entry.list_type.code,
                "subject": {"identifier": entry.subject.identifier, "name": entry.subject.name},

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from deadlines.countdown import countdown_from_dict, countdown_label
+
 # kind → (title, body). Bodies use %(name)s placeholders filled from the notification's context.
 MESSAGES: dict[str, tuple[str, str]] = {
     "task.assigned": (gettext_noop("New task: %(title)s"),
@@ -27,13 +29,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          gettext_noop("The entry of %(subject)s on %(list_type)s is in force again (repair revoked).")),
     "entry.corrected": (gettext_noop("Corrected: %(subject)s"), gettext_noop("The entry of %(subject)s on %(list_type)s was corrected.")),
     "objection.accepted": (gettext_noop("Objection %(number)s accepted"),
-                           gettext_noop("Your objection %(number)s was accepted. The entry is suspended while it is verified; the verification is due by %(due)s.")),
+                           gettext_noop("Your objection %(number)s was accepted and is being verified by %(due)s. %(suspension)s")),
     "objection.supplement_requested": (gettext_noop("Objection %(number)s: material needed"),
                                        gettext_noop("Your objection %(number)s needs more material before it can be accepted: %(materials)s. Add it on the case page.")),
     "objection.not_accepted": (gettext_noop("Objection %(number)s not accepted"),
                                gettext_noop("Your objection %(number)s was not accepted. The letter gives the reasons and your remedies.")),
     "objection.result": (gettext_noop("Objection %(number)s concluded"),
                          gettext_noop("Your objection %(number)s has been concluded: %(outcome)s. The result letter gives the details and your remedies.")),
+    "objection.deemed_withdrawn": (gettext_noop("Objection %(number)s deemed withdrawn"),
+                                   gettext_noop("No material arrived for your objection %(number)s within the supplement window: it is deemed withdrawn. The letter says how to apply again.")),
     "repair.accepted": (gettext_noop("Credit repair %(number)s accepted"),
                         gettext_noop("Your credit repair application %(number)s was accepted. The decision is due by %(due)s.")),
     "repair.supplement_requested": (gettext_noop("Credit repair %(number)s: material needed"),
@@ -42,6 +46,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             gettext_noop("Your credit repair application %(number)s was not accepted. The letter gives the reasons.")),
     "repair.result": (gettext_noop("Credit repair %(number)s decided"),
                       gettext_noop("Your credit repair application %(number)s was decided: %(outcome)s.")),
+    "repair.deemed_withdrawn": (gettext_noop("Credit repair %(number)s deemed withdrawn"),
+                                gettext_noop("No material arrived for your credit repair application %(number)s within the supplement window: it is deemed withdrawn. The letter says how to apply again.")),
     "digest.daily": (gettext_noop("Daily digest: %(due_soon)s due soon, %(overdue)s overdue"),
                      gettext_noop("%(unit)s has %(due_soon)s open tasks due within %(days)s days and %(overdue)s overdue tasks.")),
 }
@@ -49,6 +55,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Values that are themselves msgids (outcomes), translated with the rest.
 VALUE_MSGIDS = {
     "UPHELD": gettext_noop("the entry is upheld"), "CORRECTED": gettext_noop("the entry is corrected"),
+    "SUSPENDED": gettext_noop("The entry is suspended meanwhile."),
+    "NOT_IN_FORCE": gettext_noop("The entry is no longer in force: nothing is suspended."),
     "REVOKED": gettext_noop("the entry is revoked"), "APPROVED": gettext_noop("approved"), "REJECTED": gettext_noop("rejected"),
 }
 
@@ -56,6 +64,8 @@ VALUE_MSGIDS = {
 def _values(context: dict) -> dict:
     out = {}
     for key, value in context.items():
+        if key == "countdown" and isinstance(value, dict):
+            out["left"] = countdown_label(countdown_from_dict(value))
         if isinstance(value, str) and value in VALUE_MSGIDS:
             value = _(VALUE_MSGIDS[value])
         out[key] = "" if value is None else value
@@ -74,10 +84,20 @@ def render_title(kind: str, context: dict) -> str:
 
 # A task without a legal deadline (e.g. delivering a letter) says so by omission.
 NO_DUE = {"task.assigned": gettext_noop("A task was routed to %(unit)s: %(title)s.")}
+# With the time left when the event happened (deadlines.countdown), worded in the reader's language;
+# a notification written before countdowns were kept reads as before.
+WITH_COUNTDOWN = {
+    "task.assigned": gettext_noop("A task was routed to %(unit)s: %(title)s. Due on %(due)s (%(left)s)."),
+    "task.deadline_near": gettext_noop("The task %(title)s of %(unit)s is due on %(due)s (%(left)s)."),
+    "task.escalated": gettext_noop("The task %(title)s of %(unit)s was due on %(due)s (%(left)s) and has been "
+                                   "escalated to %(office)s."),
+}
 
 
 def render_body(kind: str, context: dict) -> str:
     _title, body = MESSAGES.get(kind, ("", kind))
     if kind in NO_DUE and not context.get("due"):
         body = NO_DUE[kind]
+    elif kind in WITH_COUNTDOWN and context.get("countdown"):
+        body = WITH_COUNTDOWN[kind]
     return _(body) % _Default(_values(context))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from notifications.models import Notification, NotificationPreference
+from django.db.models import Count, Min
+
+from notifications.models import Delivery, Notification, NotificationPreference
 
 
 def unread_count(user) -> int:
@@ -30,3 +32,11 @@ def dead_deliveries() -> int:
     from notifications.models import Delivery
 
     return Delivery.objects.filter(state=Delivery.State.DEAD).count()
+
+
+def deliveries_waiting(*, due_before) -> dict:
+    """Deliveries due before ``due_before`` and still not delivered (their enqueue was lost, e.g.
+    Redis was down, or no worker takes them): what ``/readyz`` names as waiting. Index delivery_due."""
+    return Delivery.objects.filter(
+        state__in=[Delivery.State.PENDING, Delivery.State.SENDING], next_attempt_at__lt=due_before,
+    ).aggregate(count=Count("pk"), oldest=Min("next_attempt_at"))

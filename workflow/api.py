@@ -7,19 +7,18 @@ another unit's task is 403, a task someone else completed or claimed first is 40
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from viewflow.workflow.models import Task
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.permissions import IsStaff
 from cases.errors import ValidationFailed
+from deadlines.countdown import CountdownClock
 from workflow import selectors, services
-from deadlines.calendar import CalendarDataMissing, days_left
-from deadlines.rules import current_calendar
 
 
 class TaskSerializer(serializers.Serializer):
@@ -38,7 +37,9 @@ class TaskSerializer(serializers.Serializer):
     due_provisional = serializers.SerializerMethodField(
         help_text="The due date was computed with a provisional holiday calendar (the year's official "
                   "schedule is not published yet); it is recomputed automatically when it is.")
-    days_left = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(
+        help_text="countdown.days_left: in working days for a working-day rule; null once the task is done.")
+    countdown = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     paused = serializers.SerializerMethodField()
     escalated_at = serializers.DateTimeField(source="work.escalated_at", allow_null=True)
@@ -54,25 +55,31 @@ class TaskSerializer(serializers.Serializer):
         subject = task.work.subject
         return {"name": subject.name, "identifier": subject.identifier} if subject else None
 
+    def _countdown(self, task):
+        # Today and the calendar once per page, not once per row.
+        return task.work.countdown(self.context.setdefault("countdown_clock", CountdownClock()))
+
     def get_days_left(self, task) -> int | None:
-        work = task.work
-        if work.due is None:
-            return None
-        if "calendar" not in self.context:  # once per page, not once per row
-            self.context["calendar"] = current_calendar()
-        try:
-            return days_left(work.due, timezone.localdate(), work.due_unit or "CALENDAR_DAYS", self.context["calendar"])
-        except CalendarDataMissing:
-            return (work.due - timezone.localdate()).days
+        return self._countdown(task).days_left
+
+    @extend_schema_field(CountdownSerializer)
+    def get_countdown(self, task) -> dict:
+        return countdown_data(self._countdown(task))
 
     def get_due_provisional(self, task) -> bool:
         return bool((task.work.due_computation or {}).get("provisional"))
 
     def get_overdue(self, task) -> bool:
-        return task.work.is_open and task.work.due is not None and timezone.localdate() > task.work.due
+        return self._countdown(task).overdue
 
     def get_paused(self, task) -> bool:
         return task.work.paused_at is not None
+
+
+def open_task_rows(*, user, entry) -> list[dict]:
+    """An entry's open tasks the user may read, each as the queue shows it (the entry detail asks
+    through ``cases.selectors.case_tasks``)."""
+    return TaskSerializer(selectors.open_tasks_of_entry(user=user, entry=entry), many=True).data
 
 
 class TaskDetailSerializer(TaskSerializer):

@@ -7,7 +7,10 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflow and deadlines")
 
     def ready(self):
+        from cases.selectors.case_tasks import register_entry_tasks_reader
         from deadlines.recompute import register_holder
+        from workflow.api import open_task_rows
         from workflow.recompute import OpenTasks
 
         register_holder(OpenTasks())
+        register_entry_tasks_reader(open_task_rows)

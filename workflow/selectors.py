@@ -5,22 +5,23 @@
   open or closed, of their unit.
 - The credit lead office (牵头部门) sees the tasks escalated to it.
 - Auditors read any task of a unit within their scope region; they have no queue of their own.
-Everyone else gets nothing: another unit's task is ``Forbidden`` when asked for by id.
+Everyone else gets nothing: another unit's task is ``Forbidden`` when asked for by id. The same
+rule (``_readable``) picks the open tasks an entry's detail lists (``open_tasks_of_entry``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
 
 from cases.errors import Forbidden, NotFound
 from cases.identifiers import normalise
-from cases.models import StaffProfile
-from workflow.models import WorkItem
+from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask, StaffProfile
+from cases.selectors.scope import units_supervised_by
 from workflow.services import OPEN
 
 Role = StaffProfile.Role
@@ -74,10 +75,11 @@ def task_queue(
         qs = qs.filter(work__due__lte=due_before)
     if due_after:
         qs = qs.filter(work__due__gte=due_after)
+    # Overdue as the countdown says it (deadlines.countdown): past the due date with the clock running.
     if overdue is True:
-        qs = qs.filter(work__due__lt=today)
+        qs = qs.filter(work__due__lt=today, work__paused_at__isnull=True)
     elif overdue is False:
-        qs = qs.filter(Q(work__due__gte=today) | Q(work__due__isnull=True))
+        qs = qs.filter(Q(work__due__gte=today) | Q(work__due__isnull=True) | Q(work__paused_at__isnull=False))
     if paused is not None:
         qs = qs.filter(work__paused_at__isnull=not paused)
     if assignee == "me":
@@ -99,8 +101,6 @@ def task_queue(
         qs = qs.filter(match)
     order = ORDERINGS.get(ordering, ORDERINGS["due"])
     if order[0] == "work__due":
-        from django.db.models import F
-
         return qs.order_by(F("work__due").asc(nulls_last=True), "created")
     return qs.order_by(*order)
 
@@ -124,8 +124,6 @@ def parse_case_ref(text: str) -> tuple[str, int] | None:
 
 def _case_by_number(text: str) -> tuple[str, int] | None:
     """An objection's or repair's case number (unique) → (object type, id)."""
-    from cases.models import ObjectionCase, RepairCase
-
     number = text.strip().upper()
     if len(number) < 6 or len(number) > 24:
         return None
@@ -157,27 +155,53 @@ def escalated_tasks(*, user) -> QuerySet[Task]:
     )
 
 
+def _readable(staff) -> Q:
+    """Who may read a task, the one rule of this module's reads by id or by case: an officer or
+    leader the tasks routed to their unit, any staff of the unit a task was escalated to, an auditor
+    the tasks of every unit they supervise (``cases.selectors.scope``: their scope region and below;
+    their own unit when no scope region is set)."""
+    readable = Q(work__escalated_to=staff.unit)
+    if staff.role in (Role.OFFICER, Role.LEADER):
+        readable |= Q(work__unit=staff.unit)
+    if staff.role == Role.AUDITOR:
+        readable |= Q(work__unit__in=units_supervised_by(staff))
+    return readable
+
+
 def task_for(*, user, task_id: int) -> Task:
-    task = (
-        Task.objects.select_related("work", "work__subject", "work__unit", "work__unit__region",
-                                    "work__escalated_to", "owner")
-        .filter(pk=task_id, work__isnull=False)
-        .first()
-    )
+    staff = _staff(user)
+    qs = Task.objects.select_related("work", "work__subject", "work__unit", "work__unit__region",
+                                     "work__escalated_to", "owner").filter(pk=task_id, work__isnull=False)
+    if staff is not None:  # the rule is asked in the same query as the task
+        qs = qs.annotate(readable=ExpressionWrapper(_readable(staff), output_field=BooleanField()))
+    task = qs.first()
     if task is None:
         raise NotFound(_("No such task."), code="task_not_found")
-    staff = _staff(user)
-    work: WorkItem = task.work
-    if staff is not None:
-        if staff.unit_id == work.unit_id and staff.role in (Role.OFFICER, Role.LEADER):
-            return task
-        if work.escalated_to_id == staff.unit_id:
-            return task
-        if staff.role == Role.AUDITOR:
-            region = staff.scope_region or staff.unit.region
-            if work.unit.region.code.startswith(region.descendant_codes_prefix()):
-                return task
+    if staff is not None and task.readable:
+        return task
     raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+
+
+# What hangs off an entry and has tasks of its own (the measures loop, restorations, the cases on it).
+ENTRY_PARTS = (MeasureExecution, RestorationTask, ObjectionCase, RepairCase)
+
+
+def open_tasks_of_entry(*, user, entry: ListEntry) -> QuerySet[Task]:
+    """The open tasks the user may read about one entry: its own listing steps, its measure
+    executions (respond, feedback, lift), its restoration tasks and the objections and repairs
+    filed on it; soonest due first."""
+    staff = _staff(user)
+    if staff is None:
+        return Task.objects.none()
+    about = Q(work__object_type=ListEntry._meta.label_lower, work__object_id=entry.pk)
+    for model in ENTRY_PARTS:  # each a lookup on the work_by_case index
+        about |= Q(work__object_type=model._meta.label_lower,
+                   work__object_id__in=model.objects.filter(entry=entry).values("pk"))
+    return (
+        Task.objects.filter(about, _readable(staff), work__is_open=True)
+        .select_related("work", "work__subject", "work__unit", "work__escalated_to", "owner")
+        .order_by(F("work__due").asc(nulls_last=True), "created")
+    )
 
 
 def tasks_of_case(*, case) -> QuerySet[Task]:

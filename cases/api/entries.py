@@ -6,16 +6,18 @@ executions in the caller's scope, and carry the decisions that are not a queue s
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
-from cases.models import ListEntry, ListType, MeasureExecution, Subject, Unit
+from cases.models import ListEntry, ListType, MeasureExecution, RestorationTask, Subject, Unit
 from cases.selectors import entries as selectors
+from cases.selectors.case_tasks import open_tasks_of_entry
 from cases.services import entries as services
 
+from .countdown import CountdownSerializer
 from .permissions import IsStaff
 
 
@@ -24,12 +26,60 @@ class ExecutionSerializer(serializers.ModelSerializer):
     measure_title = serializers.CharField(source="measure.title")
     mandatory = serializers.BooleanField(source="measure.mandatory")
     unit = serializers.CharField(source="unit.code")
+    lift_requested_at = serializers.SerializerMethodField(
+        help_text="When the lift was asked for (the entry's removal); set while LIFT_PENDING and once LIFTED.")
 
     class Meta:
         model = MeasureExecution
         fields = ["id", "entry", "measure", "measure_title", "mandatory", "unit", "state", "acknowledged_at",
                   "applied_at", "applied_note", "not_applied_reason", "first_applied_at", "feedback_reported_at",
-                  "lifted_at", "created_at"]
+                  "lift_requested_at", "lifted_at", "created_at"]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_lift_requested_at(self, execution) -> str | None:
+        # Every execution goes LIFT_PENDING in the removal's transaction, and a reinstatement takes
+        # them all back: the lift of each one in a lift state was asked at the entry's removal.
+        if execution.state in (MeasureExecution.State.LIFT_PENDING, MeasureExecution.State.LIFTED):
+            return serializers.DateTimeField().to_representation(execution.entry.removed_at)
+        return None
+
+
+class RestorationSerializer(serializers.ModelSerializer):
+    """恢复信誉、消除不良影响: a unit that applied a measure during a wrongful listing restores."""
+
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = RestorationTask
+        fields = ["id", "unit", "unit_name", "reason", "state", "note", "created_at", "done_at"]
+
+
+class TaskCaseSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="cases.listentry, cases.measureexecution, cases.restorationtask, "
+                                           "cases.objectioncase or cases.repaircase")
+    id = serializers.IntegerField()
+
+
+class EntryTaskSerializer(serializers.Serializer):
+    """An open task as /api/v1/tasks/ shows it (the workflow renders it; this declares its shape)."""
+
+    id = serializers.IntegerField()
+    case_type = serializers.CharField()
+    step = serializers.CharField()
+    title = serializers.CharField()
+    case = TaskCaseSerializer()
+    unit = serializers.CharField()
+    status = serializers.CharField()
+    owner = serializers.CharField(allow_null=True)
+    leader_only = serializers.BooleanField()
+    due = serializers.DateField(allow_null=True)
+    due_unit = serializers.CharField()
+    days_left = serializers.IntegerField(allow_null=True)
+    countdown = CountdownSerializer()
+    overdue = serializers.BooleanField()
+    paused = serializers.BooleanField()
+    escalated_to = serializers.CharField(allow_null=True)
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -52,14 +102,29 @@ class EntrySerializer(serializers.ModelSerializer):
 
 class EntryDetailSerializer(EntrySerializer):
     executions = serializers.SerializerMethodField()
+    restorations = serializers.SerializerMethodField()
+    open_tasks = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
 
     class Meta(EntrySerializer.Meta):
-        fields = [*EntrySerializer.Meta.fields, "deadlines", "executions", "tasks"]
+        fields = [*EntrySerializer.Meta.fields, "deadlines", "executions", "restorations", "open_tasks", "tasks"]
 
+    @extend_schema_field(ExecutionSerializer(many=True))
     def get_executions(self, entry) -> list:
         user = self.context["request"].user
         return ExecutionSerializer(selectors.executions_visible_to(user=user, entry=entry).order_by("id"), many=True).data
+
+    @extend_schema_field(RestorationSerializer(many=True))
+    def get_restorations(self, entry) -> list:
+        user = self.context["request"].user
+        return RestorationSerializer(selectors.restorations_visible_to(user=user, entry=entry).order_by("id"),
+                                     many=True).data
+
+    @extend_schema_field(EntryTaskSerializer(many=True))
+    def get_open_tasks(self, entry) -> list:
+        """Every open task about the entry, its executions and restorations and the objections and
+        repairs filed on it, that the user may read."""
+        return EntryTaskSerializer(open_tasks_of_entry(user=self.context["request"].user, entry=entry), many=True).data
 
     def get_tasks(self, entry) -> list:
         from workflow.selectors import tasks_of_case

@@ -9,18 +9,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cases.api.parsers import ObjectJSONParser
 from cases.audit.services import chain_key
 from cases.errors import NotFound
 from cases.services import intake
+from config.throttling import AnonThrottle
 from letters.models import Letter
 from letters.selectors import letters_of_case
 
 
-class PublicCaseThrottle(AnonRateThrottle):
+class PublicCaseThrottle(AnonThrottle):
     """Per client address: following a case, filing, and guessing query codes."""
 
     scope = "public_case"
@@ -41,6 +41,21 @@ class AttachmentSerializer(serializers.Serializer):
 
 class SupplementRequestForm(serializers.Serializer):
     materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+
+# The officers' lists of objections and repairs: by state, and by case number (exactly one case).
+CASE_LIST_PARAMETERS = [
+    OpenApiParameter("state", str, description="The case's state, e.g. VERIFYING."),
+    OpenApiParameter("number", str, description="A case number (YY-2026-000123): the case itself, if in scope."),
+]
+
+
+def filter_case_list(qs, params):
+    if state := params.get("state"):
+        qs = qs.filter(state=state)
+    if number := (params.get("number") or "").strip():
+        qs = qs.filter(number=number.upper())
+    return qs
 
 
 def uploaded(request, name: str = "attachments") -> list:

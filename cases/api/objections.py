@@ -5,27 +5,29 @@ steps are tasks (/api/v1/tasks/)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
+from cases.countdowns import case_countdown
 from cases.errors import NotFound
 from cases.identifiers import normalise
 from cases.models import ListEntry, ObjectionCase
 from cases.selectors.objections import objections_visible_to
 from cases.services import intake
 from cases.services import objections as services
+from deadlines.countdown import CountdownClock
 
 from .intake import (
-    AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView, SupplementRequestForm, case_letters,
-    uploaded,
+    CASE_LIST_PARAMETERS, AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView,
+    SupplementRequestForm, case_letters, filter_case_list, uploaded,
 )
 from .permissions import IsStaff
 
@@ -81,20 +83,27 @@ class PublicObjectionSerializer(serializers.ModelSerializer):
 
     status_text = serializers.SerializerMethodField()
     letters = serializers.SerializerMethodField()
-    days_left = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(
+        help_text="The running deadline's countdown.days_left (working days for a working-day rule).")
+    countdown = serializers.SerializerMethodField()
 
     class Meta:
         model = ObjectionCase
         fields = ["number", "state", "status_text", "target", "filed_at", "acceptance_due", "supplement_request",
-                  "verification_due", "days_left", "outcome", "chase_up_count", "closed_at", "letters"]
+                  "verification_due", "days_left", "countdown", "outcome", "chase_up_count", "closed_at", "letters"]
 
     def get_status_text(self, case) -> str:
         return str(PLAIN_STATUS[case.state])
 
+    def _countdown(self, case):
+        return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))
+
     def get_days_left(self, case) -> int | None:
-        due = case.verification_due if case.state in (ObjectionCase.State.VERIFYING, ObjectionCase.State.CONCLUDED) \
-            else case.acceptance_due if case.state == ObjectionCase.State.SUBMITTED else None
-        return (due - timezone.localdate()).days if due else None
+        return self._countdown(case).days_left
+
+    @extend_schema_field(CountdownSerializer)
+    def get_countdown(self, case) -> dict:
+        return countdown_data(self._countdown(case))
 
     def get_letters(self, case) -> list:
         return case_letters(case, public_path=f"/api/v1/public/objections/{case.number}", code=self.context.get("code"))
@@ -204,12 +213,10 @@ class ObjectionListCreate(generics.GenericAPIView):
     queryset = ObjectionCase.objects.none()
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
-    @extend_schema(operation_id="objections_list", responses=ObjectionSerializer(many=True))
+    @extend_schema(operation_id="objections_list", parameters=CASE_LIST_PARAMETERS,
+                   responses=ObjectionSerializer(many=True))
     def get(self, request):
-        qs = objections_visible_to(user=request.user).order_by("-id")
-        state = request.query_params.get("state")
-        if state:
-            qs = qs.filter(state=state)
+        qs = filter_case_list(objections_visible_to(user=request.user).order_by("-id"), request.query_params)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -5,17 +5,18 @@ The acceptance, review, verification of performance and decision steps are tasks
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
+from cases.countdowns import case_countdown
 from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
 from cases.models import ListEntry, RepairCase
@@ -23,10 +24,11 @@ from cases.selectors.repairs import repair_figures, repairs_visible_to
 from cases.services import intake
 from cases.services import repairs as services
 from cases.services.repair_eligibility import repair_eligibility
+from deadlines.countdown import CountdownClock
 
 from .intake import (
-    AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView, SupplementRequestForm, case_letters,
-    uploaded,
+    CASE_LIST_PARAMETERS, AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView,
+    SupplementRequestForm, case_letters, filter_case_list, uploaded,
 )
 from .permissions import IsStaff
 
@@ -105,22 +107,29 @@ class PublicRepairSerializer(serializers.ModelSerializer):
     outcome = serializers.CharField(read_only=True)
     status_text = serializers.SerializerMethodField()
     letters = serializers.SerializerMethodField()
-    days_left = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(
+        help_text="The running deadline's countdown.days_left (working days for a working-day rule).")
+    countdown = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = RepairCase
         fields = ["number", "state", "status_text", "filed_at", "acceptance_due", "supplement_request",
-                  "decision_due", "extension_reason", "days_left", "outcome", "decision_reasons",
+                  "decision_due", "extension_reason", "days_left", "countdown", "outcome", "decision_reasons",
                   "earliest_reapply_on", "chase_up_count", "closed_at", "attachments", "letters"]
 
     def get_status_text(self, case) -> str:
         return str(PLAIN_STATUS[case.state])
 
+    def _countdown(self, case):
+        return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))
+
     def get_days_left(self, case) -> int | None:
-        due = case.acceptance_due if case.state == R.SUBMITTED else \
-            case.decision_due if case.state in (R.ACCEPTED, R.REVIEWING) else None
-        return (due - timezone.localdate()).days if due else None
+        return self._countdown(case).days_left
+
+    @extend_schema_field(CountdownSerializer)
+    def get_countdown(self, case) -> dict:
+        return countdown_data(self._countdown(case))
 
     def get_attachments(self, case) -> list:
         return [{"name": a.original_name, "kind": a.kind, "sha256": a.sha256} for a in intake.attachments_of(case)]
@@ -243,12 +252,9 @@ class RepairListCreate(generics.GenericAPIView):
     queryset = RepairCase.objects.none()
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
-    @extend_schema(operation_id="v1_repairs_list")
+    @extend_schema(operation_id="v1_repairs_list", parameters=CASE_LIST_PARAMETERS)
     def get(self, request):
-        qs = repairs_visible_to(user=request.user).order_by("-id")
-        state = request.query_params.get("state")
-        if state:
-            qs = qs.filter(state=state)
+        qs = filter_case_list(repairs_visible_to(user=request.user).order_by("-id"), request.query_params)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -90,10 +90,11 @@ class XLSXRenderer(BaseRenderer):
 
         late = book.create_sheet(gettext("Late")[:31])
         late.append([gettext("Unit"), gettext("Subject"), gettext("Code"), gettext("List type"), gettext("Measure"), gettext("Title"),
-                     gettext("State"), gettext("Pushed on"), gettext("Feedback due")])
+                     gettext("State"), gettext("Pushed on"), gettext("Feedback due"), gettext("Overdue by")])
         for x in data["late"]:
             late.append([x["unit_name"], x["subject"]["name"], x["subject"]["identifier"], x["list_type"],
-                         x["measure"], x["title"], x["state"], x["pushed_on"], x["feedback_due"]])
+                         x["measure"], x["title"], x["state"], x["pushed_on"], x["feedback_due"],
+                         x["countdown"]["label"]])
 
         for sheet in book.worksheets:
             header = 4 if sheet is summary else 1

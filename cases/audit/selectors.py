@@ -1,12 +1,11 @@
 """Reads of the auditors' console (审计): which cases an auditor may see, finding them, and every
 audit chain a case consists of. Nothing here writes.
 
-Scope (domain.md §2, "auditors read everything in their scope and change nothing"): an auditor with
-a scope region sees the cases of every unit in that region and below; without one, the cases of
-their own unit. A case is in scope when a unit responsible for it is: an entry's listing or
-data-providing unit, an objection's accepting or verifying unit or its entry's listing unit, a
-repair's deciding unit or the unit asked to verify performance. Anything else is "not found" (404),
-never "forbidden", so the console does not reveal that a case exists.
+Scope (domain.md §2, "auditors read everything in their scope and change nothing") is the one rule
+of ``cases.selectors.scope``, which the API follows too: an auditor with a scope region sees the
+cases of every unit in that region and below; without one, the cases of their own unit. A case is
+in scope when a unit responsible for it is (``scope.responsible``). Anything else is "not found"
+(404), never "forbidden", so the console does not reveal that a case exists.
 
 A case is several chains: its own (``cases.objectioncase:7``; tasks and letters of the case are
 recorded on it too) and those of the objects it moved: the list entry (for objections and repairs),
@@ -28,6 +27,7 @@ from cases.models import (
     ImportBatch, ImportedRecord, ListEntry, ListType, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
     StaffProfile, Subject, Unit,
 )
+from cases.selectors.scope import responsible, units_supervised_by
 from cases.services.entry_letters import case_ref
 
 from .models import AuditAnchor, AuditChainHead, AuditEvent
@@ -54,24 +54,13 @@ def auditor_profile(user) -> StaffProfile:
 
 
 def scope_units(*, user) -> QuerySet[Unit]:
-    staff = auditor_profile(user)
-    if staff.scope_region_id is None:
-        return Unit.objects.filter(pk=staff.unit_id)
-    return Unit.objects.filter(region__code__startswith=staff.scope_region.descendant_codes_prefix())
-
-
-def _responsible(kind: str, units) -> Q:
-    """Cases of ``units`` (a queryset, or one unit in a list)."""
-    if kind == "entry":
-        return Q(listing_unit__in=units) | Q(data_providing_unit__in=units)
-    if kind == "objection":
-        return Q(entry__listing_unit__in=units) | Q(verifying_unit__in=units) | Q(accepting_unit__in=units)
-    return Q(deciding_unit__in=units) | Q(verification_unit__in=units)
+    """The units whose cases the auditor reads: the one rule the API follows too (``scope``)."""
+    return units_supervised_by(auditor_profile(user))
 
 
 def cases_in_scope(*, user, kind: str) -> QuerySet:
     units = scope_units(user=user).values("pk")
-    return MODELS[kind].objects.filter(_responsible(kind, units))
+    return MODELS[kind].objects.filter(responsible(kind, units))
 
 
 # --- finding cases -----------------------------------------------------------------------------------
@@ -116,9 +105,9 @@ def _branch(kind: str, query: FinderQuery, units, subject_ids) -> QuerySet | Non
     at = "created_at" if kind == "entry" else "filed_at"
     unit_field = {"entry": "listing_unit_id", "objection": "verifying_unit_id", "repair": "deciding_unit_id"}[kind]
     list_type_field = "list_type_id" if kind == "entry" else "entry__list_type_id"
-    qs = model.objects.filter(_responsible(kind, units))
+    qs = model.objects.filter(responsible(kind, units))
     if query.unit is not None:
-        qs = qs.filter(_responsible(kind, [query.unit]))
+        qs = qs.filter(responsible(kind, [query.unit]))
     if query.list_type is not None:
         qs = qs.filter(**{list_type_field: query.list_type.pk})
     if query.date_from:

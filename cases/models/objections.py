@@ -57,6 +57,9 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     verification_received_on = models.DateField(_("verification notice received on"), null=True, blank=True)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
+    # Whether acceptance suspended the entry (it was in force then). An objection on an entry no
+    # longer in force (removed, e.g. after a repair) suspends nothing and so resumes nothing.
+    suspended_entry = models.BooleanField(_("entry suspended during verification"), default=False)
     extension_reason = models.TextField(_("reason for extension"), blank=True)
 
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
@@ -115,4 +118,9 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
 
     @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING], target=S.WITHDRAWN)
     def withdraw(self):
+        pass
+
+    # 逾期未补正的，视为撤回申请: the supplement window lapsed without material (a sweep, not a person).
+    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.WITHDRAWN)
+    def supplement_lapse(self):
         pass

@@ -159,3 +159,8 @@ class RepairCase(ConcurrentTransitionMixin, FiledCase):
     @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.WITHDRAWN)
     def withdraw(self):
         pass
+
+    # 逾期未补正的，视为撤回申请: the supplement window lapsed without material (a sweep, not a person).
+    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.WITHDRAWN)
+    def supplement_lapse(self):
+        pass

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
-from rest_framework.throttling import AnonRateThrottle
 
 from cases.models import ObjectionCase, RepairCase
 from cases.services import intake
+from config.throttling import AnonThrottle
 
 SESSION_KEY = "portal_cases"
 MAX_UNLOCKED = 20
 MODELS = {"YY": ObjectionCase, "XF": RepairCase}  # case number prefixes (services.*.NUMBER_PREFIX)
 
 
-class PortalThrottle(AnonRateThrottle):
+class PortalThrottle(AnonThrottle):
     """The public API's budget (scope ``public_case``, 60 a minute per address), shared with it and
     counted for signed-in accounts too: following, filing and guessing query codes."""
 

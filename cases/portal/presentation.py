@@ -11,7 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.api.objections import PLAIN_STATUS as OBJECTION_STATUS
 from cases.api.repairs import PLAIN_STATUS as REPAIR_STATUS
+from cases.countdowns import case_countdown, running_deadline
 from cases.models import ObjectionCase, RepairCase
+from deadlines.calendar import WORKING_DAYS
+from deadlines.countdown import Countdown as TimeLeft
+from deadlines.countdown import CountdownClock
 
 O, R = ObjectionCase.State, RepairCase.State
 
@@ -29,20 +33,26 @@ OUTCOME_TEXT = {
 
 @dataclass
 class Countdown:
+    """The deadline that runs now as the applicant reads it: which one, its date and the time left on
+    it (``left``: deadlines.countdown, the same value the officer's queue and the API show)."""
+
     label: str
-    due: dt.date
-    days_left: int
-    working_days: bool
+    due: dt.date | None
+    left: TimeLeft
     provisional: bool = False  # computed before the year's official holiday schedule was published
     held: bool = False  # kept at the date the applicant was told (the official one is earlier)
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0
+        return self.left.overdue
 
     @property
-    def days_overdue(self) -> int:
-        return -self.days_left
+    def days_left(self) -> int | None:
+        return self.left.days_left
+
+    @property
+    def working_days(self) -> bool:
+        return self.left.rule_unit == WORKING_DAYS
 
 
 @dataclass
@@ -63,20 +73,27 @@ class CaseView:
     steps: list = field(default_factory=list)
 
 
-def _countdown(case, label, due, step, today) -> Countdown | None:
-    if not due:
+STEP_LABELS = {
+    "acceptance": _("Acceptance decision due"),
+    "verification": _("Verification result due"),
+    "decision": _("Repair decision due"),
+}
+
+
+def _countdown(case, clock: CountdownClock) -> Countdown | None:
+    step = running_deadline(case)
+    if step is None:
+        return None
+    left = case_countdown(case, clock)
+    if left.due is None and not left.paused:
         return None
     stored = case.deadlines.get(step) or {}
-    return Countdown(label=label, due=due, days_left=(due - today).days, working_days=stored.get("unit") == "WORKING_DAYS",
-                     provisional=bool(stored.get("provisional")), held=bool(stored.get("held")))
+    return Countdown(label=STEP_LABELS[step], due=left.due, left=left, provisional=bool(stored.get("provisional")),
+                     held=bool(stored.get("held")))
 
 
-def _objection(case: ObjectionCase, today) -> CaseView:
-    countdown = None
-    if case.state == O.SUBMITTED:
-        countdown = _countdown(case, _("Acceptance decision due"), case.acceptance_due, "acceptance", today)
-    elif case.state in (O.VERIFYING, O.CONCLUDED):
-        countdown = _countdown(case, _("Verification result due"), case.verification_due, "verification", today)
+def _objection(case: ObjectionCase, clock: CountdownClock) -> CaseView:
+    countdown = _countdown(case, clock)
     steps = [
         (_("Filed"), timezone.localdate(case.filed_at)),
         (_("Accepted; verification notice received by the data-providing unit"), case.accepted_on),
@@ -93,12 +110,8 @@ def _objection(case: ObjectionCase, today) -> CaseView:
     )
 
 
-def _repair(case: RepairCase, today) -> CaseView:
-    countdown = None
-    if case.state == R.SUBMITTED:
-        countdown = _countdown(case, _("Acceptance decision due"), case.acceptance_due, "acceptance", today)
-    elif case.state in (R.ACCEPTED, R.REVIEWING):
-        countdown = _countdown(case, _("Repair decision due"), case.decision_due, "decision", today)
+def _repair(case: RepairCase, clock: CountdownClock) -> CaseView:
+    countdown = _countdown(case, clock)
     steps = [
         (_("Filed"), timezone.localdate(case.filed_at)),
         (_("Accepted"), case.accepted_on),
@@ -118,8 +131,8 @@ def _repair(case: RepairCase, today) -> CaseView:
     )
 
 
-def case_view(case, today: dt.date | None = None) -> CaseView:
-    today = today or timezone.localdate()
-    view = _objection(case, today) if isinstance(case, ObjectionCase) else _repair(case, today)
+def case_view(case, today: dt.date | None = None, *, clock: CountdownClock | None = None) -> CaseView:
+    clock = clock or CountdownClock(today)
+    view = _objection(case, clock) if isinstance(case, ObjectionCase) else _repair(case, clock)
     view.outcome_text = OUTCOME_TEXT.get(case.outcome, "") if case.outcome else ""
     return view

@@ -1,6 +1,6 @@
 """Reads of credit repair cases, scoped: the deciding (listing) unit and a unit asked to verify
-performance see their cases; the credit lead office and auditors see every case of units in their
-region. Also the oversight figures per unit and month (issue 5 item 6)."""
+performance see their cases; the credit lead office and auditors see every case of the units they
+supervise (``scope``: the one rule). Also the oversight figures per unit and month (issue 5 item 6)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.models import RepairCase, StaffProfile
+from cases.models import RepairCase
 from deadlines.calendar import CalendarDataMissing, count_working_days
 from deadlines.rules import current_calendar
+
+from .scope import responsible, supervises, units_supervised_by
 
 R = RepairCase.State
 
@@ -24,9 +26,8 @@ def repairs_visible_to(*, user) -> QuerySet[RepairCase]:
                                              "verification_unit")
     if staff is None:
         return base.none()
-    if staff.role == StaffProfile.Role.AUDITOR or staff.unit.is_credit_lead_office:
-        region = (staff.scope_region if staff.role == StaffProfile.Role.AUDITOR else None) or staff.unit.region
-        return base.filter(deciding_unit__region__code__startswith=region.descendant_codes_prefix())
+    if supervises(staff):
+        return base.filter(responsible("repair", units_supervised_by(staff)))
     unit = staff.unit
     return base.filter(Q(deciding_unit=unit) | Q(verification_unit=unit))
 

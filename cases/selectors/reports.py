@@ -28,9 +28,10 @@ from django.utils import timezone
 from cases.audit.models import AuditEvent
 from cases.models import MeasureExecution, MeasureImplementer, ProcedureRule, Unit
 from deadlines.calendar import CalendarDataMissing, is_overdue
+from deadlines.countdown import CountdownClock
 from deadlines.rules import compute_for_rule, find_rule
 
-from .status import supervises, supervised_units
+from .scope import supervises, supervised_units
 
 X = MeasureExecution.State
 EXECUTION_TYPE = "cases.measureexecution"
@@ -74,9 +75,11 @@ class _FeedbackDue:
                                          on_date=on)
         return self._rules[key]
 
-    def is_late(self, list_type: str, region: str, pushed_on: dt.date, cutoff: dt.date) -> tuple[bool, dt.date | None]:
+    def is_late(self, list_type: str, region: str, pushed_on: dt.date,
+                cutoff: dt.date) -> tuple[bool, dt.date | None, str]:
+        """(late at the cut-off, the feedback deadline, the unit of the rule's period)."""
         if pushed_on >= cutoff:
-            return False, None  # a deadline never falls before its trigger day
+            return False, None, ""  # a deadline never falls before its trigger day
         rule = self.rule(list_type, region, pushed_on)
         key = (rule.pk, pushed_on)
         if key not in self._dues:
@@ -89,7 +92,7 @@ class _FeedbackDue:
                     raise
                 self._dues[key] = None
         due = self._dues[key]
-        return (due is not None and is_overdue(due, cutoff)), due
+        return (due is not None and is_overdue(due, cutoff)), due, rule.period_unit
 
 
 def _report_units(user) -> list[Unit]:
@@ -166,6 +169,7 @@ def feedback_report(*, user, month: dt.date, today: dt.date | None = None) -> di
 
     # Who is late: executions without feedback past the feedback deadline at the cut-off.
     dues = _FeedbackDue()
+    clock = CountdownClock(cutoff)  # how late, as of the cut-off
     late = []
     open_rows = (
         MeasureExecution.objects.filter(unit_id__in=unit_ids, state__in=[X.PUSHED, X.ACKNOWLEDGED], created_at__lt=end)
@@ -177,11 +181,12 @@ def feedback_report(*, user, month: dt.date, today: dt.date | None = None) -> di
         unit = unit_by_id[d["unit_id"]]
         rows[unit.pk]["open"] += 1
         pushed_on = timezone.localdate(d["created_at"])
-        is_late, due = dues.is_late(d["entry__list_type__code"], unit.region.code, pushed_on, cutoff)
+        is_late, due, period_unit = dues.is_late(d["entry__list_type__code"], unit.region.code, pushed_on, cutoff)
         if not is_late:
             continue
         counts[unit.pk] += 1
-        late.append({**_detail(d, unit_by_id), "state": d["state"], "pushed_on": pushed_on, "feedback_due": due})
+        late.append({**_detail(d, unit_by_id), "state": d["state"], "pushed_on": pushed_on, "feedback_due": due,
+                     "countdown": clock(due=due, unit=period_unit).as_dict()})
     for unit_id, n in counts.items():
         rows[unit_id]["late"] = n
 

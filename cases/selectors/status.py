@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,8 @@ from cases.errors import Forbidden, ValidationFailed
 from cases.identifiers import IdentifierError, classify
 from cases.models import ListEntry, ListEntryStatePeriod, ListType, ListTypeMeasure, StaffProfile, Subject, Unit
 from cases.services.subjects import identifier_refused
+
+from .scope import supervised_units
 
 BATCH_LIMIT = 1000
 LISTED = ListEntry.LISTED
@@ -50,20 +52,6 @@ def parse_identifier(raw: str) -> str:
         return classify(raw)[1]
     except IdentifierError as err:
         raise identifier_refused(err) from None
-
-
-def supervises(staff: StaffProfile) -> bool:
-    return staff.role == StaffProfile.Role.AUDITOR or staff.unit.is_credit_lead_office
-
-
-def supervised_units(*, user) -> QuerySet[Unit]:
-    """The units whose work this staff member may read: auditors their scope region and below, the
-    credit lead office (社会信用体系建设牵头部门) its region and below, everybody else their own unit."""
-    staff: StaffProfile = user.staff
-    if not supervises(staff):
-        return Unit.objects.filter(pk=staff.unit_id)
-    region = (staff.scope_region if staff.role == StaffProfile.Role.AUDITOR else None) or staff.unit.region
-    return Unit.objects.filter(region__code__startswith=region.descendant_codes_prefix())
 
 
 def status_unit(*, user, unit_code: str | None = None) -> Unit:

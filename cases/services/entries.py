@@ -21,7 +21,7 @@ from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, Meas
 from cases.models import UnitListRole
 from workflow import dispatch
 from deadlines.calendar import months_later
-from deadlines.rules import compute_for_rule, find_rule
+from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
 from .access import require_leader, require_list_role, require_member, staff_of
@@ -124,15 +124,20 @@ def entry_close_statement_window(*, actor, entry: ListEntry, today: dt.date) -> 
 
 
 @transaction.atomic
-def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = None, reason: str = "") -> ListEntry:
+def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = None, reason: str = "",
+                 dating_reason: str = "") -> ListEntry:
     """The listing unit's leader decides; publication is due within 7 working days (rule row).
 
-    The decision date is a fact of the file, not a free choice: never after today (Beijing), and
-    never before the prior notice was served (the subject's statement window precedes the decision;
-    domain.md §1 认定 → 事前告知 → 陈述申辩 → 决定)."""
+    The decision date is a fact of the file, not a free choice: never after today (Beijing), never
+    before the prior notice was served (the subject's statement window precedes the decision;
+    domain.md §1 认定 → 事前告知 → 陈述申辩 → 决定), and a decision recorded after the
+    ``decision_recording`` window of its date (rule row, 3 working days) needs the reason it is
+    recorded late (``dating_reason``, kept on the audit chain): the date starts the publication
+    and repair periods."""
     require_leader(actor, entry.listing_unit)
     today = timezone.localdate()
     decision_date = decision_date or today
+    dating_reason = (dating_reason or "").strip()
     served = (entry.deadlines.get("prior_notice_response") or {}).get("start")
     if decision_date > today:
         raise ValidationFailed(fields={"decision_date": [(
@@ -141,12 +146,30 @@ def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = Non
         raise ValidationFailed(fields={"decision_date": [(
             "decision_date_before_notice",
             _("A decision cannot be dated before the prior notice was served (%(served)s).") % {"served": served})]})
+    if decision_date < today and not dating_reason and _recorded_late(entry, decision_date, today):
+        raise ValidationFailed(fields={"dating_reason": [(
+            "dating_reason_required",
+            _("A decision dated %(date)s is recorded late: say why (e.g. a paper decision entered afterwards).")
+            % {"date": decision_date})]})
     entry.decision_date = decision_date
     entry.publication_due = _deadline(entry, "publication", entry.decision_date)
-    _move(entry, "decide", actor=actor, reason=reason,
-          changes={"decision_date": [None, entry.decision_date], "publication_due": [None, entry.publication_due]})
+    changes = {"decision_date": [None, entry.decision_date], "publication_due": [None, entry.publication_due]}
+    if dating_reason:
+        changes["dating_reason"] = [None, dating_reason]
+    _move(entry, "decide", actor=actor, reason=reason, changes=changes)
     entry_letters.issue_listing_decision(entry, actor, considered=reason)
     return entry
+
+
+def _recorded_late(entry: ListEntry, decision_date: dt.date, today: dt.date) -> bool:
+    """Whether ``today`` is past the window in which a decision of ``decision_date`` is recorded
+    without a reason (LIST_ENTRY/decision_recording; 3 calendar days where no row is in force)."""
+    try:
+        rule = find_rule("LIST_ENTRY", "decision_recording", regime_candidates=(entry.list_type.code, "default"),
+                         on_date=decision_date)
+    except ProcedureRuleMissing:
+        return (today - decision_date).days > 3
+    return compute_for_rule(rule, start=decision_date).due < today
 
 
 def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
@@ -264,6 +287,24 @@ def entry_open_restorations(*, entry: ListEntry, reason: str, actor) -> list[Res
 
 
 @transaction.atomic
+def entry_revoke_removed(*, actor, entry: ListEntry, reason: str) -> ListEntry:
+    """An objection found the record of an entry already removed (expired, repaired) wrong: the
+    record is revoked (its removal reason becomes REVOKED, old → new on the chain) and each unit
+    that applied a measure restores the subject's reputation. Nothing is lifted: nothing applies."""
+    entry = for_update(ListEntry.objects).get(pk=entry.pk)
+    if entry.state != E.REMOVED:
+        raise InvalidTransition(extra={"state": entry.state, "transition": "revoke_removed"})
+    before = entry.removal_reason
+    if before != ListEntry.RemovalReason.REVOKED:
+        entry.removal_reason = ListEntry.RemovalReason.REVOKED
+        entry.save(update_fields=["removal_reason", "updated_at"])
+        audit_record(action="entry.revoke_removed", obj=entry, actor=actor, reason=reason,
+                     changes={"removal_reason": [before, entry.removal_reason]})
+    entry_open_restorations(entry=entry, reason=ListEntry.RemovalReason.REVOKED, actor=actor)
+    return entry
+
+
+@transaction.atomic
 def entry_reinstate(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     """A repair found to rest on false material is revoked (domain.md §4): the entry returns to
     ACTIVE and every measure goes back to its implementing unit. Executions still lift-pending or
@@ -354,7 +395,10 @@ def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntr
             "valid_until_not_future",
             _("The validity can only end after today; to end the entry's effect now, remove it."))]})
     entry = for_update(ListEntry.objects).get(pk=entry.pk)
-    if entry.state not in ListEntry.LISTED:
+    # A removed entry stays in the back end (domain.md §1) and its record can still be put right;
+    # its validity no longer means anything.
+    retained = entry.state == E.REMOVED and not (LEGAL_EFFECT_FIELDS & set(fields))
+    if entry.state not in ListEntry.LISTED and not retained:
         raise InvalidTransition(extra={"state": entry.state, "transition": "correct"})
     changes = {f: [getattr(entry, f), v] for f, v in fields.items() if getattr(entry, f) != v}
     for f, v in fields.items():

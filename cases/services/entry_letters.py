@@ -28,6 +28,14 @@ def case_ref(entry: ListEntry) -> str:
     return f"MD-{entry.created_at:%Y}-{entry.pk:06d}"
 
 
+def case_entry_context(entry: ListEntry, *, applicant: str) -> dict:
+    """What an objection or repair letter names about the entry in question (domain.md §6): its
+    list and the 文号 of its listing decision, and the applicant (printed where it is not the
+    subject itself)."""
+    return {"list_name": entry.list_type.name, "entry_number": decision_number(entry) or "—",
+            "applicant": (applicant or "").strip()}
+
+
 def _measures(entry: ListEntry) -> list[dict]:
     measures = Measure.objects.filter(list_types=entry.list_type, is_active=True).order_by("-mandatory", "code")
     return [{"title": m.title, "basis": m.legal_basis, "mandatory": m.mandatory} for m in measures]

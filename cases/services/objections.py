@@ -18,6 +18,7 @@ from cases.audit.services import audit_record, chain_key
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfile, Unit
+from letters.models import Letter
 from letters.services import letter_issue
 from letters.types import LetterType
 from workflow import dispatch
@@ -26,6 +27,7 @@ from deadlines.calendar import DeadlineComputation, Extension, Pause
 from deadlines.rules import compute_for_rule, find_rule
 
 from . import entries as entry_services
+from . import entry_letters
 from . import intake
 from .access import ACTING_ROLES, require_leader, require_member, staff_of
 
@@ -78,7 +80,8 @@ def accepting_unit_for(entry: ListEntry) -> Unit:
 def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: dict, addressee: str = ""):
     staff = getattr(actor, "staff", None) if actor is not None else None
     issuer = actor if staff is not None and staff.unit_id == unit.pk else None
-    base = {"objection_ref": case.number, "filed_on": timezone.localdate(case.filed_at), "objection_summary": case.grounds}
+    base = {"objection_ref": case.number, "filed_on": timezone.localdate(case.filed_at), "objection_summary": case.grounds,
+            **entry_letters.case_entry_context(case.entry, applicant=case.applicant_name)}
     return letter_issue(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
                         case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
                         addressee=addressee or case.applicant_name)
@@ -198,11 +201,12 @@ def objection_request_supplement(*, actor, case: ObjectionCase, materials: list[
     if not materials:
         raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
     today = today or timezone.localdate()
-    window = compute_for_rule(_rule("supplement_window", today), start=today)
-    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials]})
+    window = _compute(case, "supplement_window", today)
+    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials],
+                                                            "supplement_due": [None, window.due]})
     case.supplement_request, case.supplement_requested_on = materials, today
     case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
-    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "updated_at"])
+    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
     work.case_tasks_pause(case, actor=actor, reason="补正")
     _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_SUPPLEMENT,
             {"missing_materials": materials, "supplement_deadline": window.due})
@@ -217,6 +221,8 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     if not checked and not (note or "").strip():
         raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
     case = for_update(ObjectionCase.objects).get(pk=case.pk)
+    if case.state != O.NEEDS_SUPPLEMENT:  # e.g. deemed withdrawn when the window lapsed
+        raise InvalidTransition(extra={"state": case.state, "transition": "receive_supplement"})
     today = today or timezone.localdate()
     case.supplement_received_on = today
     case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
@@ -229,6 +235,56 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     work.case_tasks_resume(case, actor=actor, reason="补正材料已收到")
     work.case_tasks_redate(case, steps=["acceptance"], computation=computation, reason="补正材料已收到")
     return case
+
+
+def supplement_due(case) -> dt.date:
+    """The last day of the supplement window (补正期限) of an objection or a repair: kept on the case
+    when the request was made; for requests made before it was kept, computed from the rule row."""
+    stored = (case.deadlines or {}).get("supplement_window")
+    if stored:
+        return dt.date.fromisoformat(stored["due"])
+    case_type = "OBJECTION" if isinstance(case, ObjectionCase) else "REPAIR"
+    requested = case.supplement_requested_on
+    rule = find_rule(case_type, "supplement_window", regime_candidates=("default",), on_date=requested)
+    return compute_for_rule(rule, start=requested).due
+
+
+def lapse_letter_context(case, letter_type: str) -> dict:
+    """What the 视为撤回 notice cites: the supplement notice that set the window and said so."""
+    notice = (Letter.objects.filter(case_chain=chain_key(case), letter_type=letter_type)
+              .exclude(document_number="").order_by("-id").first())
+    named = f"{notice.document_number}" if notice else ""
+    return {"missing_materials": list(case.supplement_request), "supplement_deadline": supplement_due(case),
+            "basis": f"本机关{named}补正通知书关于“逾期未补正的，视为撤回申请”的告知"}
+
+
+@transaction.atomic
+def objection_supplement_lapse(*, case: ObjectionCase, today: dt.date | None = None) -> ObjectionCase | None:
+    """逾期未补正的，视为撤回申请: the window set in the request lapsed without material. The case ends
+    WITHDRAWN, its paused tasks are cancelled and the applicant gets a notice. None when the case
+    moved meanwhile (material arrived, or another sweep got there first)."""
+    today = today or timezone.localdate()
+    case = for_update(ObjectionCase.objects).select_related("entry__list_type").get(pk=case.pk)
+    if case.state != O.NEEDS_SUPPLEMENT or supplement_due(case) >= today:
+        return None
+    due = supplement_due(case)
+    case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
+    _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
+          changes={"supplement_due": [None, due]})
+    work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
+    _letter(case, None, case.accepting_unit, LetterType.OBJECTION_LAPSED,
+            lapse_letter_context(case, LetterType.OBJECTION_SUPPLEMENT))
+    return case
+
+
+def objections_supplements_lapse(*, today: dt.date | None = None) -> int:
+    """Beat: every objection whose supplement window is over without material. Idempotent."""
+    today = today or timezone.localdate()
+    done = 0
+    for case in ObjectionCase.objects.filter(state=O.NEEDS_SUPPLEMENT, supplement_requested_on__lt=today).only("pk"):
+        if objection_supplement_lapse(case=case, today=today) is not None:
+            done += 1
+    return done
 
 
 @transaction.atomic
@@ -258,18 +314,33 @@ def objection_accept(*, actor, case: ObjectionCase, today: dt.date | None = None
     case.verification_due = _compute(case, "verification", today).due
     _move(case, "accept", actor=actor, changes={"verification_due": [None, case.verification_due]})
     entry = ListEntry.objects.select_related("list_type").get(pk=case.entry_id)
+    # Only an entry in force is suspended. One no longer in force (removed, e.g. by an approved
+    # repair, while the objection waited) is verified all the same, and the letters say that
+    # nothing is suspended because nothing is applied.
     if entry.state in ListEntry.LISTED:
         entry_services.entry_suspend(actor=actor, entry=entry, reason=f"异议{case.number}核查中")
+        case.suspended_entry = True
+        case.save(update_fields=["suspended_entry", "updated_at"])
+    standing = _standing(entry)
     days = case.deadlines["verification"]["amount"]
     _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_ACCEPTED,
             {"verifying_unit": case.verifying_unit.name, "verification_days": days,
-             "result_deadline": case.verification_due})
+             "result_deadline": case.verification_due, **standing})
     _letter(case, actor, case.accepting_unit, LetterType.VERIFICATION_NOTICE,
             {"record": _record(entry), "evidence": [
                 a.original_name for a in intake.attachments_of(case)] or ["（无）"],
-             "reply_days": days, "reply_deadline": case.verification_due},
+             "reply_days": days, "reply_deadline": case.verification_due, **standing},
             addressee=case.verifying_unit.name)
     return case
+
+
+def _standing(entry: ListEntry) -> dict:
+    """For the letters: whether the entry is no longer in force, since when and why."""
+    if entry.state in ListEntry.LISTED:
+        return {}
+    removed_on = timezone.localdate(entry.removed_at) if entry.removed_at else None
+    return {"not_in_force": True, "removed_on": removed_on,
+            "removal_reason": str(ListEntry.RemovalReason(entry.removal_reason).label) if entry.removal_reason else ""}
 
 
 # --- verification (核查) -------------------------------------------------------------------------
@@ -290,6 +361,9 @@ def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: st
             errors["corrections"] = [("invalid", _("Give the corrected fields (facts, reasons, basis, valid_until)."))]
     elif corrections:
         errors["corrections"] = [("not_allowed", _("Corrections go with the outcome CORRECTED only."))]
+    if "valid_until" in corrections and case.entry.state not in ListEntry.LISTED:
+        errors["corrections"] = [("entry_not_in_force", _(
+            "The entry is no longer in force: its validity cannot be corrected; correct the record or revoke it."))]
     if errors:
         raise ValidationFailed(fields=errors)
     case = for_update(ObjectionCase.objects).get(pk=case.pk)
@@ -312,12 +386,17 @@ def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str 
         return case
     entry = for_update(ListEntry.objects).select_related("list_type").get(pk=case.entry_id)
     why = f"异议{case.number}：{case.findings}"
+    was_in_force = entry.state in ListEntry.LISTED
     corrected_rows = [{"field": str(FIELD_NAMES.get(k, k)), "old": str(getattr(entry, k) or ""), "new": str(v)}
                       for k, v in case.corrections.items()]
     if case.outcome == Outcome.REVOKED:
         if entry.state in ListEntry.LISTED:
             entry_services.entry_remove(actor=actor, entry=entry, removal_reason=ListEntry.RemovalReason.REVOKED,
                                         reason=why)
+        else:
+            # Already out of force (e.g. repaired): the record is revoked as wrong and the units that
+            # applied measures restore the subject's reputation.
+            entry_services.entry_revoke_removed(actor=actor, entry=entry, reason=why)
     else:
         if case.outcome == Outcome.CORRECTED:
             values = dict(case.corrections)
@@ -325,12 +404,18 @@ def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str 
                 values["valid_until"] = dt.date.fromisoformat(values["valid_until"])
             entry_services.entry_correct(actor=actor, entry=entry, reason=why, **values)
             entry_services.entry_open_restorations(entry=entry, reason=ListEntry.RemovalReason.CORRECTED, actor=actor)
-        entry_services.entry_resume(actor=actor, entry=entry, reason=why)
+        if case.suspended_entry:
+            entry_services.entry_resume(actor=actor, entry=entry, reason=why)
+    entry.refresh_from_db()
     case.approved_by, case.closed_at = actor, timezone.now()
     _move(case, "close", actor=actor, reason=reason, changes={"outcome": [None, case.outcome]})
+    # What the letter may say happens to the measures: they resume only when this objection had
+    # suspended them and the entry is in force again.
+    after = {"measures_resume": case.suspended_entry and entry.state == ListEntry.State.ACTIVE,
+             **({} if was_in_force and case.outcome == Outcome.REVOKED else _standing(entry))}
     _letter(case, actor, case.verifying_unit, LetterType.OBJECTION_RESULT,
             {"outcome": case.outcome, "findings": case.findings, "basis": entry.basis,
-             "corrections": corrected_rows})
+             "corrections": corrected_rows, **after})
     return case
 
 
@@ -364,7 +449,7 @@ def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
 def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
     """The applicant withdraws before the conclusion: the suspension it caused ends."""
     case = for_update(ObjectionCase.objects).get(pk=case.pk)
-    was_verifying = case.state == O.VERIFYING
+    was_verifying = case.state == O.VERIFYING and case.suspended_entry
     case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
     _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
     work.case_tasks_cancel(case, actor=actor, reason="申请人撤回异议")

@@ -32,6 +32,7 @@ from deadlines.calendar import DeadlineComputation, Extension, Pause
 from deadlines.rules import compute_for_rule, find_rule
 
 from . import entries as entry_services
+from . import entry_letters
 from . import intake
 from .access import ACTING_ROLES, require_leader, require_member, staff_of
 from .repair_eligibility import Eligibility, repair_eligibility
@@ -92,8 +93,8 @@ def _letter(case: RepairCase, actor, letter_type: str, context: dict):
     entry = case.entry
     staff = getattr(actor, "staff", None) if actor is not None else None
     issuer = actor if staff is not None and staff.unit_id == case.deciding_unit_id else None
-    base = {"repair_ref": case.number, "filed_on": applied_on(case), "list_name": entry.list_type.name,
-            "record_summary": entry.reasons}
+    base = {"repair_ref": case.number, "filed_on": applied_on(case), "record_summary": entry.reasons,
+            **entry_letters.case_entry_context(entry, applicant=case.applicant_name)}
     # The commitment is the subject's letter to the unit; every other letter goes to the applicant.
     addressee = case.deciding_unit.name if letter_type == LetterType.COMMITMENT else case.applicant_name
     return letter_issue(actor=issuer, unit=case.deciding_unit, letter_type=letter_type, subject=case.subject,
@@ -246,14 +247,45 @@ def repair_request_supplement(*, actor, case: RepairCase, materials: list[str], 
         raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
     today = today or timezone.localdate()
     window = compute_for_rule(_rule(case, "supplement_window", today), start=today)
-    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials]})
+    case.deadlines = {**case.deadlines, "supplement_window": window.as_dict()}
+    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials],
+                                                            "supplement_due": [None, window.due]})
     case.supplement_request, case.supplement_requested_on = materials, today
     case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
-    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "updated_at"])
+    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
     work.case_tasks_pause(case, actor=actor, reason="补正")
     _letter(case, actor, LetterType.REPAIR_SUPPLEMENT,
             {"missing_materials": materials, "supplement_deadline": window.due})
     return case
+
+
+@transaction.atomic
+def repair_supplement_lapse(*, case: RepairCase, today: dt.date | None = None) -> RepairCase | None:
+    """逾期未补正的，视为撤回申请 (as for objections): WITHDRAWN, tasks cancelled, a notice to the
+    applicant. None when the case moved meanwhile."""
+    from .objections import lapse_letter_context, supplement_due
+
+    today = today or timezone.localdate()
+    case = for_update(RepairCase.objects).select_related("entry__list_type", "deciding_unit").get(pk=case.pk)
+    if case.state != R.NEEDS_SUPPLEMENT or supplement_due(case) >= today:
+        return None
+    due = supplement_due(case)
+    case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
+    _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
+          changes={"supplement_due": [None, due]})
+    work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
+    _letter(case, None, LetterType.REPAIR_LAPSED, lapse_letter_context(case, LetterType.REPAIR_SUPPLEMENT))
+    return case
+
+
+def repairs_supplements_lapse(*, today: dt.date | None = None) -> int:
+    """Beat: every repair whose supplement window is over without material. Idempotent."""
+    today = today or timezone.localdate()
+    done = 0
+    for case in RepairCase.objects.filter(state=R.NEEDS_SUPPLEMENT, supplement_requested_on__lt=today).only("pk"):
+        if repair_supplement_lapse(case=case, today=today) is not None:
+            done += 1
+    return done
 
 
 @transaction.atomic

@@ -4,19 +4,30 @@
 queue writes ``OPS_HEARTBEAT_KEY``; a stale key means beat or the deadlines worker is down) and
 each Celery queue's depth against its bound. 200 when all pass, 503 otherwise; the JSON body names
 each check. Both are cheap (one ``SELECT 1``, one Redis round trip) and never cached.
+
+Whenever the database answers, ``waiting`` names the work that should have started by now
+(``OPS_WAITING_AFTER_SECONDS``): letters still PENDING, and those whose enqueue failed; outbox
+deliveries due but not delivered. Any of it is a ``work_waiting`` warning, never a failure: taking
+a web process out of the balancer does not make a worker or Redis come back (two partial-index
+counts).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from deadlines.status import calendar_warnings
+from letters.selectors import letters_waiting
+from notifications.selectors import deliveries_waiting
 
 from .redis import broker_client, queue_depths
 
@@ -74,6 +85,33 @@ def check_queues() -> dict:
     return result
 
 
+def waiting_work() -> dict:
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.OPS_WAITING_AFTER_SECONDS)
+    letters = letters_waiting(numbered_before=cutoff)
+    deliveries = deliveries_waiting(due_before=cutoff)
+
+    def age(oldest):
+        return round((now - oldest).total_seconds()) if oldest else None
+
+    return {
+        "after_seconds": settings.OPS_WAITING_AFTER_SECONDS,
+        "letters": {"count": letters["count"], "not_enqueued": letters["not_enqueued"],
+                    "oldest_seconds": age(letters["oldest"])},
+        "deliveries": {"count": deliveries["count"], "oldest_seconds": age(deliveries["oldest"])},
+    }
+
+
+def _waiting_warning(waiting: dict) -> dict | None:
+    letters, deliveries = waiting["letters"]["count"], waiting["deliveries"]["count"]
+    if not (letters or deliveries):
+        return None
+    return {"code": "work_waiting", "letters": letters, "deliveries": deliveries,
+            "message": _("Work is waiting: %(letters)d letters not yet produced and %(deliveries)d "
+                         "notifications not yet delivered for more than %(seconds)d seconds.")
+            % {"letters": letters, "deliveries": deliveries, "seconds": waiting["after_seconds"]}}
+
+
 @never_cache
 @require_GET
 def readyz(request):
@@ -95,4 +133,12 @@ def readyz(request):
         checks["calendar"] = {"ok": True, "provisional_years": [w["year"] for w in warnings if "year" in w]}
         if warnings:
             body["warnings"] = warnings
+    if checks["database"]["ok"]:
+        # Also (above all) while Redis is down: what will be picked up once it is back.
+        try:
+            body["waiting"] = waiting_work()
+            if warning := _waiting_warning(body["waiting"]):
+                body.setdefault("warnings", []).append(warning)
+        except Exception as exc:  # noqa: BLE001  the count itself must not fail the probe
+            body.setdefault("warnings", []).append({"code": "waiting_check_failed", "message": str(exc)[:300]})
     return JsonResponse(body, status=200 if ok else 503)

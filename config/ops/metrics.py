@@ -21,12 +21,12 @@ import logging
 import os
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from config.shared_cache import fallback_cache as cache
 from deadlines.status import calendar_warnings
 
 logger = logging.getLogger(__name__)

@@ -136,6 +136,7 @@ CELERY_TASK_ROUTES = {
     "workflow.*": {"queue": "deadlines"},
     "deadlines.*": {"queue": "deadlines"},
     "entries.*": {"queue": "deadlines"},
+    "cases.*": {"queue": "deadlines"},
     "audit.*": {"queue": "deadlines"},
     "ops.*": {"queue": "deadlines"},
     "portal.*": {"queue": "deadlines"},
@@ -145,7 +146,17 @@ CELERY_TASK_ROUTES = {
 }
 # A message taken by a worker that dies without acknowledging it goes back to its queue after this
 # long (Redis transport); longer than the longest task, or that task runs twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # A request publishes its tasks after commit: with Redis stopped or hung it must give up within
+    # about a second, not wait (kombu's default is forever); the sweeps enqueue the work later
+    # (docs/operations.md, "When Redis is down"). The worker reads its BRPOP replies only once they
+    # have arrived, so its 1 s BRPOP is not cut short by this.
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=1.0),
+}
+# One retry (a pooled connection may be stale after Redis restarted), then the publish fails.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Workers log through Django's LOGGING (JSON in production) instead of Celery's own handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -156,12 +167,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadlines-sweep": {"task": "workflow.sweep_deadlines", "schedule": env.int("DEADLINE_SWEEP_SECONDS", default=900)},
     # 期满自动撤下: entries whose validity ended leave the lists.
     "entries-expire": {"task": "entries.expire", "schedule": env.int("EXPIRY_SWEEP_SECONDS", default=3600)},
+    # 逾期未补正的，视为撤回申请: supplement windows that ended without material.
+    "supplements-lapse": {"task": "cases.supplements_lapse",
+                          "schedule": env.int("SUPPLEMENT_SWEEP_SECONDS", default=3600)},
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          # a cache call fails fast when Redis is stopped or hung, never hangs a request
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process: where the throttles count while the default cache is down (config/throttling.py).
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-fallback"}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -201,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "ExecutionStateEnum": "cases.models.entries.MeasureExecution.State",
         "ObjectionStateEnum": "cases.models.objections.ObjectionCase.State",
         "FilingChannelEnum": "cases.models.intake.FiledCase.Channel",
+        "PeriodUnitEnum": "deadlines.calendar.UNITS",
+        "RemovalReasonEnum": "cases.models.entries.ListEntry.RemovalReason",
     },
 }
 
@@ -208,9 +228,11 @@ SPECTACULAR_SETTINGS = {
 LETTERS_KEY_DIR = Path(env.str("LETTERS_KEY_DIR", default=str(VAR_DIR / "keys")))
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # A letter still PENDING this long after numbering lost its production task: the sweep re-enqueues it.
+# A letter whose enqueue failed at commit (broker down) is re-enqueued at the next run, whatever its
+# age; the sweep is one query on a partial index, so it runs every 30 s.
 LETTERS_SWEEP_GRACE_SECONDS = env.int("LETTERS_SWEEP_GRACE_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE["letters-sweep-pending"] = {
-    "task": "letters.sweep_pending", "schedule": env.int("LETTERS_SWEEP_SECONDS", default=300),
+    "task": "letters.sweep_pending", "schedule": env.int("LETTERS_SWEEP_SECONDS", default=30),
 }
 
 # JSON lines with request and case ids in production (LOG_FORMAT=json), text elsewhere (config/logging.py).

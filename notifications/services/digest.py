@@ -23,7 +23,9 @@ def digest_send(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     days = settings.NOTIFICATIONS_DIGEST_DAYS
     counts = list(
-        WorkItem.objects.filter(is_open=True, due__isnull=False, due__lte=today + dt.timedelta(days=days))
+        # A paused task is neither due soon nor overdue: its clock is stopped (deadlines.countdown).
+        WorkItem.objects.filter(is_open=True, paused_at__isnull=True, due__isnull=False,
+                                due__lte=today + dt.timedelta(days=days))
         .values("unit_id")
         .annotate(overdue=Count("pk", filter=Q(due__lt=today)), due_soon=Count("pk", filter=Q(due__gte=today)))
         .order_by("unit_id")

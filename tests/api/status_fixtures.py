@@ -77,7 +77,7 @@ def listed(w, subject=None, list_type=None, decision_date=dt.date(2026, 3, 2), r
         return svc.entry_publish(actor=w["officer"], entry=entry)
     svc.entry_send_notice(actor=w["officer"], entry=entry, on=decision_date - dt.timedelta(days=14))
     svc.entry_receive_statement(actor=w["officer"], entry=entry, statement="已补缴部分税款，请求从轻")
-    svc.entry_decide(actor=w["leader"], entry=entry, decision_date=decision_date)
+    svc.entry_decide(actor=w["leader"], entry=entry, decision_date=decision_date, dating_reason="纸质决定书补录")
     svc.entry_publish(actor=w["officer"], entry=entry)
     return entry
 

@@ -19,6 +19,7 @@ EXPECTED_CODES = (
 
 EXPECTED_RULES = {
     ("LIST_ENTRY", "prior_notice_response"): (5, "WORKING_DAYS"),
+    ("LIST_ENTRY", "decision_recording"): (3, "WORKING_DAYS"),
     ("LIST_ENTRY", "publication"): (7, "WORKING_DAYS"),
     ("LIST_ENTRY", "remedy_reconsideration"): (60, "CALENDAR_DAYS"),
     ("LIST_ENTRY", "remedy_litigation"): (6, "MONTHS"),

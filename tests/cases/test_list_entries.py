@@ -47,7 +47,7 @@ def listed(w, decision_date=dt.date(2026, 3, 2)):
                             facts="拖欠税款逾期未缴", reasons="符合税收违法黑名单认定标准")
     svc.entry_send_notice(actor=w["officer"], entry=entry, on=decision_date - dt.timedelta(days=14))
     svc.entry_receive_statement(actor=w["officer"], entry=entry, statement="已补缴部分税款，请求从轻")
-    svc.entry_decide(actor=w["leader"], entry=entry, decision_date=decision_date)
+    svc.entry_decide(actor=w["leader"], entry=entry, decision_date=decision_date, dating_reason="纸质决定书补录")
     svc.entry_publish(actor=w["officer"], entry=entry)
     return entry
 

@@ -32,3 +32,27 @@ def test_an_objection_filed_at_night_carries_the_beijing_date(province, as_user,
     notice = Letter.objects.get(case_ref=number, letter_type="VERIFICATION_NOTICE")
     assert notice.context["filed_on"] in ("2026-12-04", dt.date(2026, 12, 4))
     assert notice.issue_date == dt.date(2026, 12, 4)
+
+
+@pytest.mark.parametrize("hour,minute", [(0, 30), (23, 30)])
+def test_a_repair_filed_and_decided_at_night_carries_the_beijing_date(province, as_user, hour, minute):
+    from cases.models import RepairCase
+    from tests.workflow.repair_helpers import approve_through_queue, filed
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=BEIJING), tick=False):
+        entry = ListEntry.objects.get(pk=list_through_api(
+            province, as_user, served_on="2025-05-06", decision_date="2025-06-02")["id"])
+    moment = dt.datetime(2026, 12, 4, hour, minute, tzinfo=BEIJING)
+    with time_machine.travel(moment, tick=False):
+        number = filed(entry)["number"]
+        approve_through_queue(province, as_user)
+    case = RepairCase.objects.get(number=number)
+    assert case.deadlines["acceptance"]["start"] == "2026-12-04"
+    for letter_type in ("REPAIR_ACCEPTED", "REPAIR_APPROVED"):
+        letter = Letter.objects.get(case_ref=number, letter_type=letter_type)
+        assert letter.context["filed_on"] in ("2026-12-04", dt.date(2026, 12, 4)), letter_type
+        assert letter.issue_date == dt.date(2026, 12, 4), letter_type
+    removal = Letter.objects.get(case_chain=f"cases.listentry:{entry.pk}", letter_type="REMOVAL_DECISION")
+    assert removal.context["removal_date"] in ("2026-12-04", dt.date(2026, 12, 4))
+    entry.refresh_from_db()
+    assert entry.state == ListEntry.State.REMOVED

@@ -187,7 +187,8 @@ def _list_entry(base, identifier):
     pk = entry["id"]
     officer.complete("prior_notice", identifier, {"served_on": str(today - dt.timedelta(days=30))}, case_id=pk)
     officer.complete("statement", identifier, {"statement": "对处罚决定无异议。"}, case_id=pk)
-    leader.complete("decision", identifier, {"approve": True, "decision_date": str(today - dt.timedelta(days=14))},
+    leader.complete("decision", identifier, {"approve": True, "decision_date": str(today - dt.timedelta(days=14)),
+                                          "dating_reason": "纸质决定书补录"},
                     case_id=pk)
     officer.complete("publication", identifier, case_id=pk)
     return entry

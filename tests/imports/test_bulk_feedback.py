@@ -22,7 +22,7 @@ def active(province):
                             facts="拖欠税款逾期未缴", reasons="符合认定标准")
     svc.entry_send_notice(actor=p["officer"], entry=entry, on=dt.date(2026, 2, 16))
     svc.entry_receive_statement(actor=p["officer"], entry=entry, statement="请求从轻")
-    svc.entry_decide(actor=p["leader"], entry=entry, decision_date=dt.date(2026, 3, 2))
+    svc.entry_decide(actor=p["leader"], entry=entry, decision_date=dt.date(2026, 3, 2), dating_reason="纸质决定书补录")
     svc.entry_publish(actor=p["officer"], entry=entry)
     return entry
 

@@ -24,7 +24,7 @@ def _listed(p, subject, *, officer=None, leader=None, list_type=None):
                             facts="拖欠税款逾期未缴", reasons="符合认定标准")
     svc.entry_send_notice(actor=officer, entry=entry, on=dt.date(2026, 2, 16))
     svc.entry_receive_statement(actor=officer, entry=entry, statement="请求从轻")
-    svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 2))
+    svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 2), dating_reason="纸质决定书补录")
     svc.entry_publish(actor=officer, entry=entry)
     return entry
 

@@ -76,6 +76,8 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "removal_date": d(1),
         },
         "OBJECTION_ACCEPTED": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "objection_ref": "YY-2026-0042",
             "filed_on": d(-2),
             "objection_summary": "申请人称拖欠金额有误，实际拖欠金额为12.6万元。",
@@ -84,6 +86,8 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "result_deadline": d(30),
         },
         "OBJECTION_NOT_ACCEPTED": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "objection_ref": "YY-2026-0043",
             "filed_on": d(-2),
             "objection_summary": "申请人对已于2025年移出名单的信息提出异议。",
@@ -91,6 +95,8 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "basis": "《失信行为纠正后的信用信息修复管理办法（试行）》第二十三条",
         },
         "OBJECTION_SUPPLEMENT": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "objection_ref": "YY-2026-0044",
             "filed_on": d(-1),
             "missing_materials": ["申请人营业执照复印件", "能够证明异议事项的工资支付凭证"],
@@ -98,6 +104,8 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "contact": "李某，0891-6300001",
         },
         "VERIFICATION_NOTICE": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "objection_ref": "YY-2026-0042",
             "filed_on": d(-2),
             "record": [
@@ -112,6 +120,8 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "reply_deadline": d(22),
         },
         "OBJECTION_RESULT": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "objection_ref": "YY-2026-0042",
             "filed_on": d(-25),
             "objection_summary": "申请人称拖欠金额有误，实际拖欠金额为12.6万元。",
@@ -120,7 +130,26 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "basis": "《失信行为纠正后的信用信息修复管理办法（试行）》第二十五条",
             "corrections": [{"field": "拖欠金额", "old": "人民币46.2万元", "new": "人民币12.6万元"}],
         },
+        "OBJECTION_LAPSED": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
+            "objection_ref": "YY-2026-0044",
+            "filed_on": d(-20),
+            "missing_materials": ["申请人营业执照复印件", "能够证明异议事项的工资支付凭证"],
+            "supplement_deadline": d(-2),
+            "basis": "本机关拉人社异补〔2026〕3号补正通知书关于“逾期未补正的，视为撤回申请”的告知",
+        },
+        "REPAIR_LAPSED": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
+            "repair_ref": "XF-2026-0009",
+            "filed_on": d(-20),
+            "missing_materials": ["工资支付凭证原件扫描件"],
+            "supplement_deadline": d(-2),
+            "basis": "本机关拉人社修补〔2026〕2号补正通知书关于“逾期未补正的，视为撤回申请”的告知",
+        },
         "REPAIR_ACCEPTED": {
+            "entry_number": LISTING_NUMBER,
             "repair_ref": "XF-2026-0007",
             "filed_on": d(-1),
             "list_name": LIST_NAME,
@@ -128,6 +157,7 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "result_deadline": d(14),
         },
         "REPAIR_NOT_ACCEPTED": {
+            "entry_number": LISTING_NUMBER,
             "repair_ref": "XF-2026-0008",
             "filed_on": d(-1),
             "list_name": LIST_NAME,
@@ -137,12 +167,15 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "earliest_repair_date": "2027-03-05",
         },
         "REPAIR_SUPPLEMENT": {
+            "list_name": LIST_NAME,
+            "entry_number": LISTING_NUMBER,
             "repair_ref": "XF-2026-0009",
             "filed_on": d(-1),
             "missing_materials": ["工资支付凭证原件扫描件", "法定代表人签字的信用承诺书"],
             "supplement_deadline": d(10),
         },
         "REPAIR_APPROVED": {
+            "entry_number": LISTING_NUMBER,
             "repair_ref": "XF-2026-0007",
             "filed_on": d(-10),
             "list_name": LIST_NAME,
@@ -154,6 +187,7 @@ def contexts(today: dt.date | None = None) -> dict[str, dict]:
             "cc": ["拉萨市社会信用体系建设领导小组办公室"],
         },
         "REPAIR_REJECTED": {
+            "entry_number": LISTING_NUMBER,
             "repair_ref": "XF-2026-0010",
             "filed_on": d(-10),
             "list_name": LIST_NAME,

@@ -30,7 +30,8 @@ def test_listing_letters_come_from_the_case_and_verify(unit, region, nss_db, tmp
                             reasons="拖欠农民工工资数额较大，情节严重")
     svc.entry_send_notice(actor=officer, entry=entry, on=dt.date(2026, 3, 2))
     svc.entry_receive_statement(actor=officer, entry=entry, statement="资金周转困难，请求从轻")
-    svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 16), reason="理由不构成免责事由")
+    svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 16), reason="理由不构成免责事由",
+                     dating_reason="纸质决定书补录")
     svc.entry_publish(actor=officer, entry=entry)
     svc.entry_remove_by_decision(actor=leader, entry=entry, removal_reason="ANNULLED", reason="行政复议决定撤销")
 

@@ -27,7 +27,7 @@ def test_every_objection_letter_renders_from_a_case_and_verifies(unit, region, n
     entry = entry_svc.entry_draft(actor=officer, list_type=blacklist, subject=subject, facts="欠缴税款58万元",
                                   reasons="欠缴税款逾期未缴")
     entry_svc.entry_send_notice(actor=officer, entry=entry, on=dt.date(2026, 3, 2))
-    entry_svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 16))
+    entry_svc.entry_decide(actor=leader, entry=entry, decision_date=dt.date(2026, 3, 16), dating_reason="纸质决定书补录")
     entry_svc.entry_publish(actor=officer, entry=entry)
 
     refused, _ = svc.objection_file(channel="PORTAL", entry=entry, grounds="理由一", applicant_name="某某",

@@ -213,4 +213,4 @@ def draft_to_statement(province, *, subject=None, decision_date=dt.date(2026, 3,
 def decide(province, entry, decision_date=dt.date(2026, 3, 2)):
     from cases.services import entries as svc
 
-    return svc.entry_decide(actor=province["leader"], entry=entry, decision_date=decision_date)
+    return svc.entry_decide(actor=province["leader"], entry=entry, decision_date=decision_date, dating_reason="纸质决定书补录")

@@ -46,7 +46,9 @@ def list_through_api(w, as_user, *, served_on="2026-09-01", decision_date="2026-
     entry = draft(officer, w)
     complete(officer, only_task(officer, "prior_notice")["id"], {"served_on": served_on})
     complete(officer, only_task(officer, "statement")["id"], {"statement": "已补缴部分税款，请求从轻处理"})
-    complete(leader, only_task(leader, "decision")["id"], {"approve": True, "decision_date": decision_date})
+    # The helper's decisions are dated weeks back: recorded late, with the reason.
+    complete(leader, only_task(leader, "decision")["id"],
+             {"approve": True, "decision_date": decision_date, "dating_reason": "纸质决定书补录"})
     complete(officer, only_task(officer, "publication")["id"])
     return entry
 
@@ -76,7 +78,8 @@ def test_publication_is_due_seven_working_days_after_the_decision_across_a_holid
     draft(officer, province)
     complete(officer, only_task(officer, "prior_notice")["id"], {"served_on": "2026-09-01"})
     complete(officer, only_task(officer, "statement")["id"], {"statement": "陈述"})
-    complete(leader, only_task(leader, "decision")["id"], {"approve": True, "decision_date": "2026-09-29"})
+    complete(leader, only_task(leader, "decision")["id"],
+             {"approve": True, "decision_date": "2026-09-29", "dating_reason": "纸质决定书补录"})
     task = as_user(province["officer"]).get(f"/api/v1/tasks/{only_task(officer, 'publication')['id']}/").json()
     # Decided Tuesday 29 September, before the National Day holiday (1-7 October): 30 Sep, 8, 9,
     # 10 (make-up Saturday), 12, 13, 14 October.
@@ -188,4 +191,11 @@ def test_a_decision_cannot_be_dated_in_the_future_or_before_the_prior_notice(pro
     early = complete(leader, task, {"approve": True, "decision_date": "2026-08-31"}, expect=400)
     assert early["fields"]["decision_date"][0]["code"] == "decision_date_before_notice"
     assert ListEntry.objects.get(pk=entry["id"]).decision_date is None  # nothing was written
-    complete(leader, task, {"approve": True, "decision_date": "2026-09-29"})
+    # 29 September is more than 3 working days back (the National Day week lies between): the date
+    # starts the publication and repair periods, so recording it late needs the reason, audited.
+    late = complete(leader, task, {"approve": True, "decision_date": "2026-09-29"}, expect=400)
+    assert late["fields"]["dating_reason"][0]["code"] == "dating_reason_required"
+    assert ListEntry.objects.get(pk=entry["id"]).decision_date is None
+    complete(leader, task, {"approve": True, "decision_date": "2026-09-29", "dating_reason": "纸质决定书补录"})
+    event = AuditEvent.objects.get(chain=f"cases.listentry:{entry['id']}", action="entry.decide")
+    assert event.changes["dating_reason"] == [None, "纸质决定书补录"]

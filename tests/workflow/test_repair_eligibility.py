@@ -33,7 +33,7 @@ def list_on(province, as_user, list_type, *, decision_date, served_on=None, subj
     served = served_on or (dt.date.fromisoformat(decision_date) - dt.timedelta(days=28)).isoformat()
     complete(officer, only_task(officer, "prior_notice")["id"], {"served_on": served})
     complete(officer, only_task(officer, "statement")["id"], {"statement": "陈述"})
-    complete(leader, only_task(leader, "decision")["id"], {"approve": True, "decision_date": decision_date})
+    complete(leader, only_task(leader, "decision")["id"], {"approve": True, "decision_date": decision_date, "dating_reason": "纸质决定书补录"})
     complete(officer, only_task(officer, "publication")["id"])
     return ListEntry.objects.get(pk=entry["id"])
 

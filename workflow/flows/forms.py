@@ -16,6 +16,8 @@ class StatementForm(serializers.Serializer):
 class DecisionForm(serializers.Serializer):
     approve = serializers.BooleanField(help_text=_("List the subject (true) or do not list and withdraw (false)."))
     decision_date = serializers.DateField(required=False)
+    dating_reason = serializers.CharField(required=False, allow_blank=True, help_text=_(
+        "Why a decision dated more than 3 working days back is recorded only now."))
     reason = serializers.CharField(required=False, allow_blank=True)
 
     def validate(self, data):

@@ -88,7 +88,7 @@ class ListingFlow(CaseFlow):
         entry = self._entry(activation)
         if data["approve"]:
             entry_services.entry_decide(actor=actor, entry=entry, decision_date=data.get("decision_date"),
-                                        reason=data.get("reason", ""))
+                                        reason=data.get("reason", ""), dating_reason=data.get("dating_reason", ""))
         else:
             entry_services.entry_withdraw(actor=actor, entry=entry, reason=data["reason"])
 

@@ -9,6 +9,7 @@ the task and never outlives it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,6 +63,13 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def countdown(self, clock, *, done: bool | None = None):
+        """How much time is left on the task's deadline as of the clock's day (deadlines.countdown):
+        standing still since the day it was paused; none once the task is finished."""
+        return clock(due=self.due, unit=self.due_unit, paused=self.paused_at is not None,
+                     paused_on=timezone.localdate(self.paused_at) if self.paused_at else None,
+                     done=(not self.is_open) if done is None else done)
 
     @property
     def chain(self) -> str:

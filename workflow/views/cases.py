@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment
+from deadlines.countdown import CountdownClock
 from workflow.case_view import ACTION_LABELS, case_attachment, case_view
 
-from .common import DaysLeft, officer_page
+from .common import officer_page
 from .queue import STEPS
 
 
@@ -19,9 +20,9 @@ def case_page(request, kind: str, pk: int):
     view = case_view(user=request.user, kind=kind, pk=pk)
     if view is None:  # another unit's case looks exactly like one that does not exist
         raise Http404(_("No such case."))
-    days = DaysLeft()
-    tasks = [{"work": w, "task": w.task, "step_label": STEPS.get(w.step, w.step),
-              "days_left": days(w.due, w.due_unit) if w.is_open else None} for w in view.tasks]
+    clock = CountdownClock()
+    tasks = [{"work": w, "task": w.task, "step_label": STEPS.get(w.step, w.step), "countdown": w.countdown(clock)}
+             for w in view.tasks]
     return render(request, "workspace/case.html", {
         "view": view, "case": view.case, "entry": view.entry, "kind": view.kind, "tasks": tasks,
         "attachment_kinds": dict(Attachment.Kind.choices), "action_labels": ACTION_LABELS, "section": "queue",

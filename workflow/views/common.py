@@ -1,5 +1,6 @@
 """What every workspace page shares: who may open it, how a domain error becomes a page with the
-right status (400 with field messages, 403, 404, 409 with a clear message, 503), days left."""
+right status (400 with field messages, 403, 404, 409 with a clear message, 503). The time left on
+a deadline is deadlines.countdown's, through ``WorkItem.countdown``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -16,9 +16,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from cases.errors import Conflict, DomainError, InvalidTransition
 from cases.locking import is_lock_conflict
 from cases.services.access import ACTING_ROLES
-from deadlines.calendar import CalendarDataMissing, days_left
+from deadlines.calendar import CalendarDataMissing
 from deadlines.errors import DeadlinesError
-from deadlines.rules import current_calendar
 
 
 def officer_page(view):
@@ -60,21 +59,3 @@ def error_parts(exc) -> tuple[int, str, dict]:
 
 PAGE_ERRORS = (DomainError, DeadlinesError, ConcurrentTransition, FlowLockFailed, TransitionNotAllowed, CalendarDataMissing,
                OperationalError)  # only lock conflicts are answered; any other is raised again
-
-
-class DaysLeft:
-    """Days left to each due date, counted as its rule counts; the calendar is read once a page."""
-
-    def __init__(self):
-        self.today = timezone.localdate()
-        self._calendar = None
-
-    def __call__(self, due, unit: str):
-        if due is None:
-            return None
-        try:
-            if self._calendar is None:
-                self._calendar = current_calendar()
-            return days_left(due, self.today, unit or "CALENDAR_DAYS", self._calendar)
-        except CalendarDataMissing:
-            return (due - self.today).days

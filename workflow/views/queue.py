@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.models import ObjectionCase, ProcedureRule, RepairCase, StaffProfile
+from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 from workflow.dashboard import unit_staff
 
-from .common import PAGE_ERRORS, DaysLeft, error_parts, officer_page
+from .common import PAGE_ERRORS, error_parts, officer_page
 
 PER_PAGE = 25
 STEPS = {
@@ -113,14 +114,13 @@ def queue_context(request, *, raw: dict, kwargs: dict) -> dict:
     tasks = list(page.object_list)
     absent = set(selectors.absent_colleagues(user=user))
     numbers = _case_numbers(tasks)
-    days = DaysLeft()
+    clock = CountdownClock()
     rows = []
     for task in tasks:
         work = task.work
-        left = days(work.due, work.due_unit)
+        countdown = work.countdown(clock)
         rows.append({
-            "task": task, "work": work, "days_left": left, "abs_days": abs(left) if left is not None else None,
-            "overdue": work.due is not None and work.due < days.today and work.paused_at is None,
+            "task": task, "work": work, "countdown": countdown, "overdue": countdown.overdue,
             "paused": work.paused_at is not None, "acting_for": task.owner if task.owner_id in absent else None,
             "case_number": numbers.get((work.object_type, work.object_id)),
             "step_label": STEPS.get(work.step, work.step),

@@ -14,6 +14,7 @@ LABELS = {
     "statement": _("Statement and defence"),
     "approve": _("Approve"),
     "decision_date": _("Decision date"),
+    "dating_reason": _("Why the decision is recorded late"),
     "reason": _("Reason"),
     "reasons": _("Reasons stated"),
     "basis": _("Legal basis stated"),

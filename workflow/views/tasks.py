@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from cases.errors import NotFound, ValidationFailed
 from cases.models import StaffProfile
+from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 from workflow.case_view import case_address
 from workflow.dashboard import unit_staff
 from workflow.services import OPEN
 
-from .common import PAGE_ERRORS, DaysLeft, error_parts, officer_page
+from .common import PAGE_ERRORS, error_parts, officer_page
 from .queue import STEPS
 from .step_forms import form_fields, read_posted
 
@@ -42,16 +43,14 @@ def task_context(request, task, *, values=None, field_errors=None, error=None) -
     is_open = task.status in OPEN and work.is_open
     mine = staff.unit_id == work.unit_id
     may_do_step = mine and (not work.leader_only or staff.role == StaffProfile.Role.LEADER)
-    days = DaysLeft()
-    left = days(work.due, work.due_unit)
+    countdown = work.countdown(CountdownClock(), done=not is_open)
     form_class = getattr(task.flow_task, "form_class", None)
     fields = form_fields(form_class, values, field_errors)
     known = {f["name"] for f in fields}
     other_errors = [m for name, msgs in (field_errors or {}).items() if name not in known for m in msgs]
     return {
-        "task": task, "work": work, "computation": work.due_computation or {}, "days_left": left,
-        "abs_days": abs(left) if left is not None else None,
-        "overdue": is_open and work.due is not None and work.due < days.today and work.paused_at is None,
+        "task": task, "work": work, "computation": work.due_computation or {}, "countdown": countdown,
+        "overdue": countdown.overdue,
         "is_open": is_open, "step_label": STEPS.get(work.step, work.step),
         "acting_for": substitution.absent if substitution else None,
         "can_claim": is_open and may_do_step and task.owner_id is None,

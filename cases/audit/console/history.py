@@ -1,10 +1,13 @@
 """The case as it stood at an instant, and the verification of one case's chains, anchors and files.
 
-As of T: the state is the ``to`` of the last transition event at or before T; each field is its
-value now with every change recorded after T undone (events keep old → new), so a field reads as
-the chain says it was. Fields the services stamp with the moment something happened (published,
-closed, decided …) are empty if that moment is after T. Related objects (the entry, each measure
-execution, restoration tasks) are reconstructed the same way from their own chains.
+As of T, everything shown comes from the audit events at or before T, never from today's row for a
+value that changes over the case's life. The state is the ``to`` of the last transition event at or
+before T. Each field is the value the last event at or before T gave it: a change old → new the
+event records, or what its action does (``SETS``: a conclusion's findings are its event's reason, a
+closing stamps the event's moment, an acceptance its Beijing day). A field no event had set by T is
+empty; one given at filing and only ever changed old → new (the grounds, the facts) is its value
+before the first later change. Related objects (the entry, each measure execution, restoration
+tasks) are reconstructed from their own chains.
 """
 
 from __future__ import annotations
@@ -23,42 +26,97 @@ from ..hashing import anchor_hash, normalise
 from ..models import AuditAnchor
 from ..selectors import AuditCase, chain_events, chain_heads, covering_anchors
 from ..verify import verify
-from .timeline import chain_label, field_label, state_label
+from .timeline import chain_label, field_label, state_label, value_label
 
 FIELDS = {
     "entry": ("facts", "reasons", "basis", "statement", "statement_due", "decision_date", "publication_due",
-              "published_at", "valid_until", "removal_reason", "removed_at", "open_verifications"),
-    "objection": ("target", "grounds", "acceptance_due", "accepted_on", "supplement_requested_on",
-                  "supplement_received_on", "verification_received_on", "verification_due", "extension_reason",
+              "published_at", "valid_until", "removal_reason", "removed_at"),
+    "objection": ("target", "grounds", "acceptance_due", "supplement_requested_on", "supplement_received_on",
+                  "accepted_on", "verification_received_on", "verification_due", "extension_reason",
                   "outcome", "findings", "corrections", "closed_at", "chase_up_count"),
-    "repair": ("performance", "acceptance_due", "accepted_on", "decision_due", "extended_on", "extension_reason",
-               "verification_requested_on", "verification_reported_on", "verification_performed", "proposal",
-               "outcome", "decision_reasons", "earliest_reapply_on", "decided_on", "closed_at", "revocation_reason",
-               "revoked_at", "chase_up_count"),
+    "repair": ("performance", "acceptance_due", "supplement_requested_on", "supplement_received_on", "accepted_on",
+               "decision_due", "extended_on", "extension_reason", "verification_requested_on", "verification_request",
+               "verification_reported_on", "verification_performed", "verification_findings", "proposal",
+               "proposal_findings", "outcome", "decision_reasons", "earliest_reapply_on", "decided_on", "closed_at",
+               "revocation_reason", "revoked_at", "chase_up_count"),
 }
-# Stamped with the moment something happened: not yet set at T if that moment is after T.
-HAPPENED_AT = {"published_at", "removed_at", "closed_at", "decided_on", "accepted_on", "supplement_requested_on",
-               "supplement_received_on", "verification_received_on", "verification_requested_on",
-               "verification_reported_on", "extended_on", "revoked_at", "decision_date"}
+
+
+def _moment_of(ev, obj):
+    return normalise(ev.occurred_at)
+
+
+def _day_of(ev, obj):
+    # The services stamp a day with timezone.localdate(): the Beijing day of the event.
+    return timezone.localdate(ev.occurred_at).isoformat()
+
+
+def _reason_of(ev, obj):
+    return ev.reason
+
+
+def _cleared(ev, obj):
+    return None
+
+
+def _blank(ev, obj):
+    return ""
+
+
+def _row(name: str):
+    """A value the action sets once and for good but its event does not carry (the row holds it
+    since that event, and nothing changes it after): shown from that event on, never before."""
+    return lambda ev, obj: normalise(getattr(obj, name))
+
+
+# What an action sets that its event carries elsewhere than as a change old → new (a change the
+# event records wins). A field named here is empty until an event at or before T sets it.
+_CLOSES = {"closed_at": _moment_of}
+SETS = {
+    "entry.publish": {"published_at": _moment_of},
+    "entry.publish_red": {"published_at": _moment_of},
+    "entry.remove": {"removed_at": _moment_of},
+    "objection.request_supplement": {"supplement_requested_on": _day_of},
+    "objection.receive_supplement": {"supplement_received_on": _day_of},
+    "objection.accept": {"accepted_on": _day_of, "verification_received_on": _day_of},
+    "objection.extend": {"extension_reason": _reason_of},
+    "objection.conclude": {"findings": _reason_of},
+    "objection.refuse": _CLOSES,
+    "objection.close": _CLOSES,
+    "objection.withdraw": _CLOSES,
+    "objection.supplement_lapse": _CLOSES,
+    "repair.request_supplement": {"supplement_requested_on": _day_of},
+    "repair.receive_supplement": {"supplement_received_on": _day_of},
+    "repair.accept": {"accepted_on": _day_of},
+    "repair.extend": {"extension_reason": _reason_of, "extended_on": _day_of},
+    "repair.verification_requested": {"verification_requested_on": _day_of, "verification_request": _reason_of,
+                                      "verification_reported_on": _cleared, "verification_performed": _cleared,
+                                      "verification_findings": _blank},
+    "repair.verification_reported": {"verification_reported_on": _day_of, "verification_findings": _reason_of},
+    "repair.propose": {"proposal_findings": _reason_of},
+    "repair.approve": {"decision_reasons": _reason_of, "decided_on": _day_of},
+    "repair.reject": {"decision_reasons": _reason_of, "decided_on": _day_of, "closed_at": _moment_of,
+                      "earliest_reapply_on": _row("earliest_reapply_on")},
+    "repair.close": _CLOSES,
+    "repair.refuse": _CLOSES,
+    "repair.withdraw": _CLOSES,
+    "repair.supplement_lapse": _CLOSES,
+    "repair.lapse": _CLOSES,
+    "repair.revoke": {"revocation_reason": _reason_of, "revoked_at": _moment_of},
+}
+SET_BY_ACTION = frozenset(name for sets in SETS.values() for name in sets)
 INITIAL_STATE = {"cases.listentry": ListEntry.State.DRAFT, "cases.objectioncase": ObjectionCase.State.SUBMITTED,
                  "cases.repaircase": RepairCase.State.SUBMITTED, "cases.measureexecution": "PUSHED",
                  "cases.restorationtask": "OPEN"}
-
-
-def _after(value, moment: dt.datetime) -> bool:
-    if isinstance(value, dt.datetime):
-        return value > moment
-    if isinstance(value, dt.date):
-        return value > timezone.localtime(moment).date()
-    return False
 
 
 @dataclass
 class FieldAsOf:
     name: str
     label: str
-    value: object
+    value: object  # as the events store it (JSON)
     changed_after: bool  # a later event changed it (the value shown is the one before that change)
+    shown: str = ""  # the words a person reads for the value ("" when it had none)
 
 
 @dataclass
@@ -93,6 +151,38 @@ def _state_at(object_type: str, events, moment) -> tuple[bool, str]:
     return True, state
 
 
+def _set_by(ev, name: str, obj) -> tuple[bool, object]:
+    """Whether ``ev`` gave ``name`` a value, and which: a change old → new, else its action's rule."""
+    change = ev.changes.get(name) if isinstance(ev.changes, dict) else None
+    if isinstance(change, list) and len(change) == 2:
+        return True, change[1]
+    rule = SETS.get(ev.action, {}).get(name)
+    return (True, rule(ev, obj)) if rule is not None else (False, None)
+
+
+def _field_at(obj, model_field, own: list, moment: dt.datetime) -> tuple[object, bool]:
+    """The value of a field at ``moment`` from the object's own events, and whether a later event set it."""
+    name = model_field.name
+    if name in SET_BY_ACTION:
+        value = None if model_field.null else model_field.get_default()
+    else:
+        # Given at filing and changed only old → new: before the first later change, its old value.
+        later = (ev.changes[name] for ev in own if ev.occurred_at > moment and isinstance(ev.changes, dict)
+                 and isinstance(ev.changes.get(name), list) and len(ev.changes[name]) == 2)
+        first_later = next(later, None)
+        value = first_later[0] if first_later is not None else getattr(obj, name)
+    value, changed_after = normalise(value), False
+    for ev in own:  # in the order they happened: those at or before the moment first
+        done, new = _set_by(ev, name, obj)
+        if not done:
+            continue
+        if ev.occurred_at <= moment:
+            value = normalise(new)
+        elif normalise(new) != value:
+            changed_after = True
+    return value, changed_after
+
+
 def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
     """``events``: every event of the case's chains (``selectors.case_events``), in order."""
     by_chain: dict[str, list] = {}
@@ -104,22 +194,15 @@ def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
     born = [e for info in case.chains if info.role == "import" and case.kind == "entry"
             for e in by_chain.get(info.chain, [])]
     existed, state = _state_at(own_type, sorted(born + own, key=lambda e: e.occurred_at), moment)
-    later = [e for e in own if e.occurred_at > moment]
     fields = []
     for name in FIELDS[case.kind]:
         try:
-            case.obj._meta.get_field(name)
+            model_field = case.obj._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        raw = getattr(case.obj, name)
-        value, changed = normalise(raw), False
-        for ev in reversed(later):
-            change = (ev.changes or {}).get(name) if isinstance(ev.changes, dict) else None
-            if isinstance(change, list) and len(change) == 2:
-                value, changed = change[0], True
-        if not changed and name in HAPPENED_AT and raw is not None and _after(raw, moment):
-            value = None
-        fields.append(FieldAsOf(name, field_label(own_type, name), value, changed))
+        value, changed = _field_at(case.obj, model_field, own, moment)
+        fields.append(FieldAsOf(name, field_label(own_type, name), value, changed,
+                                value_label(own_type, name, value)))
     related = []
     for info in case.chains[1:]:
         chain = by_chain.get(info.chain, [])

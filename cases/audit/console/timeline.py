@@ -3,10 +3,12 @@ changed field old → new, why, who (user and unit) and on whose behalf (代理:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateTimeField
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +74,9 @@ ACTIONS = {
     "repair.close": _("Closed"),
     "objection.withdraw": _("Withdrawn by the applicant"),
     "repair.withdraw": _("Withdrawn by the applicant"),
+    "entry.revoke_removed": _("Record of the removed entry revoked"),
+    "objection.supplement_lapse": _("Deemed withdrawn: no material within the supplement window"),
+    "repair.supplement_lapse": _("Deemed withdrawn: no material within the supplement window"),
     "objection.extend": _("Deadline extended"),
     "repair.extend": _("Deadline extended"),
     "attachments.add": _("Material uploaded"),
@@ -131,6 +136,24 @@ OTHER_KEYS = {
 }
 
 
+# Fields and event keys whose model gives no name of its own (Django's automatic one is English only).
+FIELD_LABELS = {
+    "entry": _("list entry"),
+    "supplement_requested_on": _("supplement requested on"),
+    "supplement_received_on": _("supplement received on"),
+    "supplement_due": _("supplement due"),
+    "closed_at": _("closed at"),
+    "verification_requested_on": _("performance verification requested on"),
+    "verification_reported_on": _("performance verification reported on"),
+    "verification_unit": _("unit verifying performance"),
+    "revoked_at": _("repair revoked at"),
+    "dating_reason": _("reason for recording the decision late"),
+    "overdue_unit": _("overdue at unit"),
+    "escalated_to": _("escalated to"),
+    "reminder": _("reminder"),
+}
+
+
 def field_label(object_type: str, name: str) -> str:
     if name in OTHER_KEYS:
         return str(OTHER_KEYS[name])
@@ -138,11 +161,35 @@ def field_label(object_type: str, name: str) -> str:
     if model is not None:
         try:
             label = getattr(model._meta.get_field(name), "verbose_name", None)
-            if label:
+            if label and str(label) != name.replace("_", " "):  # not Django's automatic name
                 return str(label)
         except FieldDoesNotExist:
             pass
-    return str(OTHER_KEYS.get(name, name))
+    return str(FIELD_LABELS.get(name, name))
+
+
+def value_label(object_type: str, name: str, value) -> str:
+    """The words a person reads for a value of ``name`` as the events keep it (JSON): a choice by its
+    label, yes or no, a moment in Beijing time; "" when there is no value."""
+    if value is None or value == "" or value == {} or value == []:
+        return ""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    model = MODELS.get(object_type)
+    try:
+        model_field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        model_field = None
+    if model_field is not None and model_field.choices and isinstance(value, str):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, DateTimeField) and isinstance(value, str):
+        try:
+            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
+    if name == "corrections" and isinstance(value, dict):  # entry fields an objection corrects
+        return "；".join(f"{field_label('cases.listentry', k)}：{v}" for k, v in value.items())
+    return str(value)
 
 
 def chain_label(info: ChainInfo, case: AuditCase) -> str:
@@ -171,6 +218,22 @@ class Change:
     label: str
     old: object
     new: object
+    object_type: str = ""
+
+    # What the pages show; ``old`` and ``new`` stay as the event keeps them (the bundle's timeline).
+    @property
+    def old_label(self):
+        return _shown(self.object_type, self.field, self.old)
+
+    @property
+    def new_label(self):
+        return _shown(self.object_type, self.field, self.new)
+
+
+def _shown(object_type: str, name: str, value):
+    if isinstance(value, (dict, list)) and name != "corrections":
+        return value
+    return value_label(object_type, name, value)
 
 
 @dataclass
@@ -221,7 +284,7 @@ def batch_changes(event, entry) -> list[Change]:
 def _changes(ev) -> list[Change]:
     changes = ev.changes if isinstance(ev.changes, dict) else {}
     return [Change(k, field_label(ev.object_type, k), v[0] if isinstance(v, list) and len(v) == 2 else None,
-                   v[1] if isinstance(v, list) and len(v) == 2 else v) for k, v in changes.items()]
+                   v[1] if isinstance(v, list) and len(v) == 2 else v, ev.object_type) for k, v in changes.items()]
 
 
 def rows_for(case: AuditCase, events) -> list[Row]:

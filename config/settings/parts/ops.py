@@ -26,3 +26,8 @@ OPS_BEAT_SCHEDULE = {
 OPS_METRICS_TOKEN = _env.str("OPS_METRICS_TOKEN", default="")
 OPS_METRICS_ALLOW = _env.list("OPS_METRICS_ALLOW", default=["127.0.0.1/32", "::1/128"])
 OPS_METRICS_CACHE_SECONDS = _env.int("OPS_METRICS_CACHE_SECONDS", default=15)
+# After a cache call on Redis failed, the throttles count per process and the calendar does without
+# its shared token; Redis is tried again this much later (config/shared_cache.py).
+SHARED_CACHE_RETRY_SECONDS = _env.float("SHARED_CACHE_RETRY_SECONDS", default=5.0)
+# /readyz names work waiting longer than this: letters still PENDING, outbox deliveries due but unsent.
+OPS_WAITING_AFTER_SECONDS = _env.int("OPS_WAITING_AFTER_SECONDS", default=60)

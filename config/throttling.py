@@ -1,0 +1,20 @@
+"""Throttles that keep counting when Redis is down (issue 17, item 2).
+
+DRF's throttles keep each address's request history in the default cache (Redis); one that raises
+turns every public request into a 500. Every throttle of ours derives from ``AnonThrottle`` (or sets
+``cache = fallback_cache``): it counts in Redis and, while Redis fails, in the process
+(``config.shared_cache``). The limit then holds per process (per gunicorn worker) instead of per
+deployment: looser by the number of workers, never absent.
+"""
+
+from __future__ import annotations
+
+from rest_framework.throttling import AnonRateThrottle
+
+from config.shared_cache import fallback_cache
+
+
+class AnonThrottle(AnonRateThrottle):
+    """DRF's per-address throttle, counting in Redis or, while Redis is down, in the process."""
+
+    cache = fallback_cache
