@@ -204,9 +204,14 @@ def open_tasks_of_entry(*, user, entry: ListEntry) -> QuerySet[Task]:
     )
 
 
-def tasks_of_case(*, case) -> QuerySet[Task]:
-    return (
+def tasks_of_case(*, case, user=None) -> QuerySet[Task]:
+    """Every task of one case, oldest first; with ``user``, only those the user may read (``_readable``)."""
+    qs = (
         Task.objects.filter(work__object_type=case._meta.label_lower, work__object_id=case.pk)
         .select_related("work", "work__unit", "owner")
         .order_by("created")
     )
+    if user is not None:
+        staff = _staff(user)
+        qs = qs.filter(_readable(staff)) if staff is not None else qs.none()
+    return qs

@@ -132,7 +132,7 @@ class EntryDetailSerializer(EntrySerializer):
         return [
             {"id": t.pk, "step": t.work.step, "unit": t.work.unit.code, "status": t.status, "due": t.work.due,
              "owner": t.owner.username if t.owner_id else None}
-            for t in tasks_of_case(case=entry)
+            for t in tasks_of_case(case=entry, user=self.context["request"].user)
         ]
 
 

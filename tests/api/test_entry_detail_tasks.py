@@ -51,6 +51,17 @@ def test_each_unit_sees_the_open_tasks_of_the_entry_it_may_read_and_no_other_uni
         assert as_user(province[outsider]).get(f"/api/v1/entries/{active.pk}/").status_code == 404
 
 
+def test_the_entrys_task_history_is_scoped_like_its_open_tasks(province, as_user, active):
+    """``tasks`` (the listing procedure's tasks, done or open) follows the same rule: the listing
+    unit and the auditor read them; an implementing unit, which may read the entry, does not read
+    another unit's tasks."""
+    steps = ["prior_notice", "statement", "decision", "publication"]
+    assert [t["step"] for t in detail(as_user(province["officer"]), active)["tasks"]] == steps
+    assert [t["step"] for t in detail(as_user(province["auditor"]), active)["tasks"]] == steps
+    assert detail(as_user(province["officer_a"]), active)["tasks"] == []
+    assert detail(as_user(province["lead_officer"]), active)["tasks"] == []
+
+
 def test_lifts_and_restorations_show_with_their_units_states_and_dates(province, as_user, active):
     a = as_user(province["officer_a"])
     respond = [t for t in queue(a, step="respond")
