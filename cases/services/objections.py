@@ -249,12 +249,12 @@ def supplement_due(case) -> dt.date:
     return compute_for_rule(rule, start=requested).due
 
 
-def lapse_letter_context(case, letter_type: str) -> dict:
+def lapse_letter_context(case, letter_type: str, due: dt.date) -> dict:
     """What the 视为撤回 notice cites: the supplement notice that set the window and said so."""
     notice = (Letter.objects.filter(case_chain=chain_key(case), letter_type=letter_type)
               .exclude(document_number="").order_by("-id").first())
     named = f"{notice.document_number}" if notice else ""
-    return {"missing_materials": list(case.supplement_request), "supplement_deadline": supplement_due(case),
+    return {"missing_materials": list(case.supplement_request), "supplement_deadline": due,
             "basis": f"本机关{named}补正通知书关于“逾期未补正的，视为撤回申请”的告知"}
 
 
@@ -265,15 +265,17 @@ def objection_supplement_lapse(*, case: ObjectionCase, today: dt.date | None = N
     moved meanwhile (material arrived, or another sweep got there first)."""
     today = today or timezone.localdate()
     case = for_update(ObjectionCase.objects).select_related("entry__list_type").get(pk=case.pk)
-    if case.state != O.NEEDS_SUPPLEMENT or supplement_due(case) >= today:
+    if case.state != O.NEEDS_SUPPLEMENT:
         return None
     due = supplement_due(case)
+    if due >= today:
+        return None
     case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
     _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
           changes={"supplement_due": [None, due]})
     work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
     _letter(case, None, case.accepting_unit, LetterType.OBJECTION_LAPSED,
-            lapse_letter_context(case, LetterType.OBJECTION_SUPPLEMENT))
+            lapse_letter_context(case, LetterType.OBJECTION_SUPPLEMENT, due))
     return case
 
 

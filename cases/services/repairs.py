@@ -267,14 +267,16 @@ def repair_supplement_lapse(*, case: RepairCase, today: dt.date | None = None) -
 
     today = today or timezone.localdate()
     case = for_update(RepairCase.objects).select_related("entry__list_type", "deciding_unit").get(pk=case.pk)
-    if case.state != R.NEEDS_SUPPLEMENT or supplement_due(case) >= today:
+    if case.state != R.NEEDS_SUPPLEMENT:
         return None
     due = supplement_due(case)
+    if due >= today:
+        return None
     case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
     _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
           changes={"supplement_due": [None, due]})
     work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
-    _letter(case, None, LetterType.REPAIR_LAPSED, lapse_letter_context(case, LetterType.REPAIR_SUPPLEMENT))
+    _letter(case, None, LetterType.REPAIR_LAPSED, lapse_letter_context(case, LetterType.REPAIR_SUPPLEMENT, due))
     return case
 
 
