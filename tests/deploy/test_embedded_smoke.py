@@ -223,7 +223,7 @@ def test_an_objection_and_a_bulk_import_run_end_to_end_on_the_embedded_default(e
     import requests
 
     from cases.identifiers import make_uscc
-    from tests.deploy.test_stack import EVIDENCE, Api, _list_entry, _until
+    from tests.deploy.stack_support import EVIDENCE, Api, _list_entry, _until
 
     base, _output = embedded_server
     officer = Api(base, "ls-amr-officer")
