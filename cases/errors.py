@@ -49,3 +49,12 @@ class Conflict(DomainError):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_message = _("This step is not possible in the case's current state.")
+
+
+class TooManyAttempts(DomainError):
+    """A limit on attempts was reached (e.g. wrong query codes for one case number): refused for a
+    while whatever the input; ``extra`` says until when (``locked_until``, ``retry_after`` seconds)."""
+
+    status = 429
+    code = "too_many_attempts"
+    default_message = _("Too many attempts. Please try again later.")

@@ -2,8 +2,8 @@
 (/api/v1/public/entries/). Thin: parse, call the disclosure selector, render.
 
 Both are throttled per client address (config.throttling.AnonThrottle; rate ``PUBLIC_DISCLOSURE_RATE``,
-default 60 searches a minute). Behind a reverse proxy set DRF's ``NUM_PROXIES`` so that the
-client's address, not the proxy's, is counted.
+default 60 searches a minute). The address is the one our proxy saw (``TRUSTED_PROXY_COUNT``,
+config/client_address.py), so a client's own ``X-Forwarded-For`` changes nothing.
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ class PublicEntries(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, required=True, description="a name fragment (at least 2 characters) or a full code"),
+            OpenApiParameter("q", str, required=True, description="a name fragment (at least 2 characters) or a full code",
+                             pattern=r"\S[\s\S]*\S"),
             OpenApiParameter("kind", str, enum=ListType.Kind.values),
             OpenApiParameter("page", int),
         ],

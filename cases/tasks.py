@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from cases.services.code_checks import code_lockouts_prune
 from cases.services.entries import entries_expire
 
 
@@ -57,3 +58,9 @@ def sweep_portal_drafts():
     from cases.portal.drafts import drafts_sweep
 
     return drafts_sweep(older_than=dt.timedelta(days=settings.PORTAL_DRAFT_RETENTION_DAYS))
+
+
+@shared_task(name="cases.code_lockouts_prune", acks_late=True)
+def prune_code_lockouts():
+    """Forget query-code counts of numbers nobody has tried for a day (issue 17, item 3)."""
+    return code_lockouts_prune()

@@ -16,6 +16,36 @@ from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.embedded")
 
+
+# --- broker outages (issue 17, item 2) ---
+def _refuse_a_detached_redis_channel() -> None:
+    """kombu 5.7: when Redis goes away while a worker holds an unacknowledged message (always, with
+    acks_late, while a task runs), Celery's consumer closes the broken connection twice. The first
+    close stops at the dead BRPOP socket, detaches the transport, and the second one then tries to
+    put the message back through a pool it rebuilds from the detached transport: AttributeError
+    ('NoneType' … 'hostname'), "Unrecoverable error", and the worker exits instead of reconnecting.
+    Here a detached channel raises the connection error a live but unreachable Redis would have
+    raised, which kombu and Celery already ignore while closing; the message stays in Redis's
+    unacked set and comes back after the visibility timeout (tests/deploy/test_redis_down_in_the_stack.py)."""
+    from kombu.transport import redis as kombu_redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    original = kombu_redis.Channel._connparams
+    if getattr(original, "_credit_guarded", False):
+        return
+
+    def _connparams(self, asynchronous=False):
+        if self.connection.client is None:
+            raise RedisConnectionError("broker connection already closed")
+        return original(self, asynchronous=asynchronous)
+
+    _connparams._credit_guarded = True
+    kombu_redis.Channel._connparams = _connparams
+
+
+_refuse_a_detached_redis_channel()
+# --- end broker outages ---
+
 app = Celery("credit_cases")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from rest_framework.throttling import AnonRateThrottle
 
+from config.client_address import client_address
 from config.shared_cache import fallback_cache
 
 
 class AnonThrottle(AnonRateThrottle):
-    """DRF's per-address throttle, counting in Redis or, while Redis is down, in the process."""
+    """DRF's per-address throttle, counting in Redis or, while Redis is down, in the process.
+
+    The address is the one our trusted proxy saw (``config.client_address``, issue 17 item 3): a
+    client that sends its own ``X-Forwarded-For`` does not get a fresh budget per request.
+    """
 
     cache = fallback_cache
+
+    def get_ident(self, request):
+        return client_address(request)

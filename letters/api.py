@@ -28,7 +28,7 @@ class LetterSerializer(serializers.ModelSerializer):
     subject = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
     verify_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
-    supersedes = serializers.PrimaryKeyRelatedField(read_only=True)
+    supersedes = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Letter

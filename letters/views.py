@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.identifiers import mask_resident_id
+from config.downloads import file_download
 
 from .models import Letter
 from .selectors import letters_visible_to
@@ -88,4 +89,4 @@ def letter_pdf(request, pk: int):
     if not letter.pdf:
         raise Http404("the letter has not been rendered")
     name = f"{letter.document_number or letter.title}.pdf"
-    return FileResponse(letter.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name)
+    return file_download(letter.pdf.open("rb"), content_type="application/pdf", filename=name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from cases.audit.external import anchor_record
 from cases.models import ListEntry
 from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
@@ -40,6 +41,8 @@ CASE_ACTIONS = {
 }
 # Holiday data changed and a case's open deadlines were recomputed (deadlines.recompute).
 RECOMPUTE_ACTION = "deadline.recompute"
+# Each audit anchor, to the platform (notifications.apps registers on_anchor).
+ANCHOR_KIND = "audit.anchor"
 # What the listener is registered for (notifications.apps): writers skip it for any other action.
 ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION}
 
@@ -54,6 +57,16 @@ def on_audit(event) -> None:
         _case_event(event, CASE_ACTIONS[action])
     elif action == RECOMPUTE_ACTION:
         _recompute_event(event)
+
+
+def on_anchor(anchor) -> None:
+    """Each audit anchor also goes to the platform, so a rewrite of the database's chains and anchors
+    no longer matches what the platform holds (docs/adr/0006-audit-out-of-reach.md). Unordered (no
+    subject): the anchors chain themselves through ``payload.prev``."""
+    record = anchor_record(anchor)
+    outbox_emit(kind=ANCHOR_KIND, source=f"anchor:{anchor.pk}", object_type="audit.auditanchor",
+                object_id=anchor.pk, payload={"type": ANCHOR_KIND, "anchor": record, "occurred_at": anchor.created_at},
+                to_platform=True)
 
 
 def entry_payload(entry: ListEntry, *, kind: str, reason: str = "") -> dict:

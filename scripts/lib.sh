@@ -75,8 +75,28 @@ start_postgres() {
   as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${BENCH_PG_OPTS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200}" \
     >/dev/null || { cat "$dir/postgres.log"; die "PostgreSQL did not start"; }
+  # Both roles (docs/adr/0006): credit owns (a superuser here: the test suite creates its test
+  # database, a restore drill restores as it); credit_app is what the application connects as.
   as_pg_user "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE credit LOGIN SUPERUSER PASSWORD 'credit'" -c "CREATE DATABASE credit OWNER credit" >/dev/null
+    -c "CREATE ROLE credit LOGIN SUPERUSER PASSWORD 'credit'" -c "CREATE DATABASE credit OWNER credit" \
+    -c "CREATE ROLE credit_app LOGIN PASSWORD 'credit_app'" >/dev/null
+}
+
+# ensure_db_roles SOCKET_DIR PORT OWNER_PASSWORD APP_PASSWORD: on a running cluster, as the postgres
+# superuser, the two roles of docs/adr/0006 and the database, created when missing (a cluster from
+# before the two roles is upgraded in place) and given these passwords. credit owns the database and
+# runs migrations; credit_app is what the application connects as (its rights are granted by
+# `manage.py migrate` / `db_grant_app_role`). Neither is a superuser. Passwords are hex (no quoting).
+ensure_db_roles() {
+  local sock=$1 port=$2 owner_pw=$3 app_pw=$4
+  [[ $owner_pw =~ ^[A-Za-z0-9]+$ && $app_pw =~ ^[A-Za-z0-9]+$ ]] || die "database passwords must be letters and digits"
+  as_pg_user "$(pg_bin_dir)/psql" -h "$sock" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SELECT 'CREATE ROLE credit' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'credit') \gexec
+ALTER ROLE credit LOGIN NOSUPERUSER PASSWORD '$owner_pw';
+SELECT 'CREATE DATABASE credit OWNER credit' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'credit') \gexec
+SELECT 'CREATE ROLE credit_app' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'credit_app') \gexec
+ALTER ROLE credit_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$app_pw';
+SQL
 }
 
 stop_postgres() {

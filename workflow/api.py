@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.permissions import IsStaff
-from cases.errors import ValidationFailed
+from cases.api.serializers import QuerySerializer
+from cases.errors import Forbidden, ValidationFailed
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 
@@ -30,7 +31,7 @@ class TaskSerializer(serializers.Serializer):
     unit = serializers.CharField(source="work.unit.code")
     subject = serializers.SerializerMethodField()
     status = serializers.CharField()
-    owner = serializers.CharField(source="owner.username", default=None)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
     leader_only = serializers.BooleanField(source="work.leader_only")
     due = serializers.DateField(source="work.due", allow_null=True)
     due_unit = serializers.CharField(source="work.due_unit")
@@ -43,7 +44,7 @@ class TaskSerializer(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
     paused = serializers.SerializerMethodField()
     escalated_at = serializers.DateTimeField(source="work.escalated_at", allow_null=True)
-    escalated_to = serializers.CharField(source="work.escalated_to.code", default=None)
+    escalated_to = serializers.CharField(source="work.escalated_to.code", default=None, allow_null=True)
     reminders_sent = serializers.JSONField(source="work.reminders_sent")
     created = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(source="work.completed_at", allow_null=True)
@@ -104,7 +105,7 @@ def _flag(value: str | None):
     return value.lower() in ("1", "true", "yes")
 
 
-class QueryForm(serializers.Serializer):
+class QueryForm(QuerySerializer):
     case_type = serializers.CharField(required=False, allow_blank=True)
     step = serializers.CharField(required=False, allow_blank=True)
     due_before = serializers.DateField(required=False)
@@ -150,6 +151,7 @@ class EscalatedTasks(generics.GenericAPIView):
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
 
+    @extend_schema(responses=TaskSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(selectors.escalated_tasks(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -161,6 +163,16 @@ class TaskDetail(generics.GenericAPIView):
 
     def get(self, request, pk: int):
         return Response(self.get_serializer(selectors.task_for(user=request.user, task_id=pk)).data)
+
+
+def _task_to_change(request, task_id) -> Task:
+    """Permission before validation (issue 17): another unit's task is 404/403 before the body is
+    read (the read rule, then the routing: a task is acted on only by its own unit); the service
+    still checks the step's exact rule."""
+    task = selectors.task_for(user=request.user, task_id=task_id)
+    if getattr(getattr(request.user, "staff", None), "unit_id", None) != task.work.unit_id:
+        raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+    return task
 
 
 def _render(request, task_id):
@@ -197,6 +209,7 @@ class TaskReassign(generics.GenericAPIView):
 
     @extend_schema(request=ReassignForm)
     def post(self, request, pk: int):
+        _task_to_change(request, pk)
         form = ReassignForm(data=request.data)
         form.is_valid(raise_exception=True)
         assignee = get_user_model().objects.filter(username=form.validated_data["assignee"]).first()

@@ -4,7 +4,8 @@
   ``Unit.permission_name``; partial index ``workflow_task_owner_perm_open``) and can open any task,
   open or closed, of their unit.
 - The credit lead office (牵头部门) sees the tasks escalated to it.
-- Auditors read any task of a unit within their scope region; they have no queue of their own.
+- Auditors read any task of a unit within their scope region: by id, and as the list
+  (``/api/v1/tasks/``: the open tasks of every unit they supervise); they act on none.
 Everyone else gets nothing: another unit's task is ``Forbidden`` when asked for by id. The same
 rule (``_readable``) picks the open tasks an entry's detail lists (``open_tasks_of_entry``).
 """
@@ -52,17 +53,20 @@ def task_queue(
     ordering: str = "due",
     today: dt.date | None = None,
 ) -> QuerySet[Task]:
-    """The open tasks of the user's unit. ``assignee`` is ``me``, ``none`` or a username; ``case``
-    is (object type, id) as ``parse_case_ref`` reads it."""
+    """The open tasks of the user's unit; for an auditor, the open tasks of every unit they
+    supervise (what ``task_for`` lets them open: auditors read everything in scope and act on
+    nothing). ``assignee`` is ``me``, ``none`` or a username; ``case`` is (object type, id) as
+    ``parse_case_ref`` reads it."""
     staff = _staff(user)
-    if staff is None or staff.role not in (Role.OFFICER, Role.LEADER):
+    if staff is None or staff.role not in (Role.OFFICER, Role.LEADER, Role.AUDITOR):
         return Task.objects.none()
     today = today or timezone.localdate()
     # Driven from the work item: the partial index work_open_by_unit (unit, due) WHERE is_open
     # returns the first page already in deadline order (bench/province.py: 2,000 open tasks per
     # unit). The routing permission is the same fact on viewflow's side (a task is routed to
     # exactly its WorkItem.unit's permission) and is what every action checks.
-    qs = Task.objects.filter(work__unit=staff.unit, work__is_open=True).select_related(
+    units = Q(work__unit__in=units_supervised_by(staff)) if staff.role == Role.AUDITOR else Q(work__unit=staff.unit)
+    qs = Task.objects.filter(units, work__is_open=True).select_related(
         "work", "work__subject", "work__unit", "work__escalated_to", "owner"
     )
     if case_type:

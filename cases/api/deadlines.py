@@ -24,6 +24,13 @@ from deadlines.models import ProcedureRule
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 
+# A calendar day (29 February aside, which only some years have).
+DAY = r"[1-9][0-9]{3}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+PAUSE_PATTERN = rf"^{DAY}\.\.({DAY})?$"
+# The case types are the schema's too: a rule naming another type is invalid input, not a miss.
+RULE_PATTERN = rf"^({'|'.join(ProcedureRule.CaseType.values)})/[a-z0-9_-]{{1,64}}$"
+
+
 class DeadlineQuery(serializers.Serializer):
     rule = serializers.RegexField(r"^[A-Z_]{1,16}/[a-z0-9_-]{1,64}$", label=_("rule"),
                                   error_messages={"invalid": _("Write the rule as CASE_TYPE/step, e.g. OBJECTION/verification.")})
@@ -56,10 +63,13 @@ class DeadlinePlan(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("rule", str, required=True, description="CASE_TYPE/step, e.g. OBJECTION/verification"),
+            OpenApiParameter("rule", str, required=True, description="CASE_TYPE/step, e.g. OBJECTION/verification",
+                             pattern=RULE_PATTERN),
             OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="the trigger date"),
-            OpenApiParameter("regime", str, description="a list type code or region code with its own rule"),
-            OpenApiParameter("pause", str, many=True, description="YYYY-MM-DD..YYYY-MM-DD, repeatable"),
+            OpenApiParameter("regime", str, description="a list type code or region code with its own rule",
+                             pattern=r"^.{0,48}$"),
+            OpenApiParameter("pause", str, many=True, description="YYYY-MM-DD..YYYY-MM-DD, repeatable",
+                             pattern=PAUSE_PATTERN),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -74,8 +84,8 @@ class DeadlinePlan(APIView):
             raise ValidationFailed(fields={"rule": [(missing.code, missing.message)]}) from None
         try:
             computation = compute_for_rule(rule, start=start, pauses=_pauses(request.query_params.getlist("pause")))
-        except DeadlineInputError as exc:
-            raise ValidationFailed(fields={"pause": [("invalid", str(exc))]}) from None
+        except DeadlineInputError as exc:  # well formed, but not a pause of this deadline (e.g. out of order)
+            raise ValidationFailed(fields={"pause": [("invalid_pause", str(exc))]}) from None
         return Response({
             "rule": f"{case_type}/{step}", "description": rule.description, "basis": rule.basis,
             "start": start, "due": computation.due, "provisional": computation.provisional,

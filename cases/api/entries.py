@@ -18,7 +18,7 @@ from cases.selectors.case_tasks import open_tasks_of_entry
 from cases.services import entries as services
 
 from .countdown import CountdownSerializer
-from .permissions import IsStaff
+from .permissions import IsStaff, require_responsible
 
 
 class ExecutionSerializer(serializers.ModelSerializer):
@@ -185,6 +185,13 @@ def _entry(request, pk) -> ListEntry:
     return entry
 
 
+def _entry_to_change(request, pk) -> ListEntry:
+    """The entry, then whether the user may act on it: 404 or 403 before the body is read."""
+    entry = _entry(request, pk)
+    require_responsible(request.user, entry, "entry")
+    return entry
+
+
 def _detail(request, pk):
     return Response(EntryDetailSerializer(_entry(request, pk), context={"request": request}).data)
 
@@ -207,9 +214,10 @@ class EntryWithdraw(generics.GenericAPIView):
 
     @extend_schema(request=ReasonForm)
     def post(self, request, pk: int):
+        entry = _entry_to_change(request, pk)
         form = ReasonForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.entry_withdraw(actor=request.user, entry=_entry(request, pk), reason=form.validated_data["reason"])
+        services.entry_withdraw(actor=request.user, entry=entry, reason=form.validated_data["reason"])
         return _detail(request, pk)
 
 
@@ -224,13 +232,15 @@ class EntryRemove(generics.GenericAPIView):
 
     @extend_schema(request=RemovalForm)
     def post(self, request, pk: int):
+        entry = _entry_to_change(request, pk)
         form = RemovalForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.entry_remove_by_decision(actor=request.user, entry=_entry(request, pk), **form.validated_data)
+        services.entry_remove_by_decision(actor=request.user, entry=entry, **form.validated_data)
         return _detail(request, pk)
 
 
 class CorrectionForm(ReasonForm):
+    any_of_required = ("facts", "reasons", "basis", "valid_until")  # declared in the schema (cases.api.schema)
     facts = serializers.CharField(required=False)
     reasons = serializers.CharField(required=False)
     basis = serializers.CharField(required=False)
@@ -243,13 +253,14 @@ class EntryCorrect(generics.GenericAPIView):
 
     @extend_schema(request=CorrectionForm)
     def post(self, request, pk: int):
+        entry = _entry_to_change(request, pk)
         form = CorrectionForm(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
         reason = data.pop("reason")
         if not data:
             raise ValidationFailed(fields={"facts": [("required", _("Give at least one field to correct."))]})
-        services.entry_correct(actor=request.user, entry=_entry(request, pk), reason=reason, **data)
+        services.entry_correct(actor=request.user, entry=entry, reason=reason, **data)
         return _detail(request, pk)
 
 
@@ -260,6 +271,7 @@ class ExecutionList(generics.GenericAPIView):
     serializer_class = ExecutionSerializer
     queryset = MeasureExecution.objects.none()
 
+    @extend_schema(responses=ExecutionSerializer(many=True))
     def get(self, request):
         qs = selectors.executions_visible_to(user=request.user).order_by("-id")
         state = request.query_params.get("state")

@@ -58,7 +58,9 @@ def exception_handler(exc, context):
         fields = {
             name: [{"code": c, "message": str(m)} for c, m in errors] for name, errors in exc.fields.items()
         }
-        return Response(body(exc.code, exc.message, fields, **exc.extra), status=exc.status)
+        # A lockout (429) says when to come back, also in the standard header.
+        headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
+        return Response(body(exc.code, exc.message, fields, **exc.extra), status=exc.status, headers=headers)
     if isinstance(exc, ConcurrentTransition):
         exc = Conflict()
         return Response(body(exc.code, exc.message), status=409)
@@ -74,6 +76,14 @@ def exception_handler(exc, context):
     if isinstance(exc, DataError) and "NUL" in str(exc):
         # PostgreSQL refuses NUL in text: the input's fault, nothing was written.
         return Response(nul_refused(["non_field_errors"]), status=400)
+    if isinstance(exc, DataError) and "out of range" in str(exc):
+        # A number no id can be (beyond bigint): in the path it names nothing (404), in the body it
+        # is invalid input (400); nothing was written.
+        if any(isinstance(v, int) and abs(v) >= 2**63 for v in (context.get("kwargs") or {}).values()):
+            return Response(body("not_found", _("Not found.")), status=404)
+        return Response(body("validation_error", _("Some fields are not valid."),
+                             {"non_field_errors": [{"code": "out_of_range", "message": _("A number is too large.")}]}),
+                        status=400)
     if is_lock_conflict(exc):
         # PostgreSQL cancelled this transaction to break a lock conflict: nothing was written.
         return Response(body("busy_retry", _("The case was busy and nothing was changed: please try again.")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -32,6 +33,8 @@ from cases.selectors import exports as selectors
 
 from .permissions import IsStaff
 
+# Years a quarter can be reported for (the date arithmetic of a year 10000 fails): the schema's too.
+QUARTER = re.compile(r"^([12][0-9]{3}-[Qq][1-4])?$")
 XLSX_MAX_ROWS = 1_048_575
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,8 +97,9 @@ class _Export(APIView):
 FILE = {(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY}
 
 
-def _params(*extra):
-    return [OpenApiParameter("format", str, description="csv | xlsx (| json where offered)"), *extra]
+def _params(*extra, formats=("csv", "xlsx")):
+    return [OpenApiParameter("format", str, enum=list(formats), description="csv | xlsx (| json where offered)"),
+            *extra]
 
 
 class ActiveEntriesExport(_Export):
@@ -129,7 +133,8 @@ class ActiveEntriesExport(_Export):
 class CaseStatisticsExport(_Export):
     HEADER = ["unit", "unit_name", "case_type", "state", "count"]
 
-    @extend_schema(parameters=_params(), responses={**FILE, (200, "application/json"): OpenApiTypes.OBJECT})
+    @extend_schema(parameters=_params(formats=("csv", "xlsx", "json")),
+                   responses={**FILE, (200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request):
         fmt = _format(request, ("csv", "xlsx", "json"))
         rows = selectors.case_statistics(user=request.user)
@@ -144,10 +149,14 @@ class CaseStatisticsExport(_Export):
 class QuarterlyReport(_Export):
     HEADER = ["unit", "unit_name", "punishment_cases", "reward_cases", "entries_listed", "has_case"]
 
-    @extend_schema(parameters=_params(OpenApiParameter("quarter", str, description="YYYY-Qn")),
+    @extend_schema(parameters=_params(OpenApiParameter("quarter", str, description="YYYY-Qn",
+                                                       pattern=QUARTER.pattern),
+                                      formats=("json", "csv", "xlsx")),
                    responses={**FILE, (200, "application/json"): OpenApiTypes.OBJECT})
     def get(self, request):
         fmt = _format(request, ("json", "csv", "xlsx"))
+        if not QUARTER.match(request.query_params.get("quarter") or ""):
+            raise ValidationFailed(fields={"quarter": [("invalid", _("Enter a quarter as YYYY-Qn, e.g. 2026-Q1."))]})
         year, quarter = selectors.parse_quarter(request.query_params.get("quarter"), timezone.localdate())
         report = selectors.quarterly_report(user=request.user, year=year, quarter=quarter)
         rows = [(r.unit_code, r.unit_name, r.punishment_cases, r.reward_cases, r.entries_listed, r.has_case)

@@ -3,7 +3,8 @@ code, throttled), its letters and their download, attachments as shown, uploaded
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -13,8 +14,9 @@ from rest_framework.views import APIView
 
 from cases.api.parsers import ObjectJSONParser
 from cases.audit.services import chain_key
-from cases.errors import NotFound
+from cases.errors import NotFound, ValidationFailed
 from cases.services import intake
+from config.downloads import file_download
 from config.throttling import AnonThrottle
 from letters.models import Letter
 from letters.selectors import letters_of_case
@@ -40,7 +42,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class SupplementRequestForm(serializers.Serializer):
-    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    materials = serializers.ListField(child=serializers.CharField(), allow_empty=False, min_length=1)
 
 
 # The officers' lists of objections and repairs: by state, and by case number (exactly one case).
@@ -59,7 +61,17 @@ def filter_case_list(qs, params):
 
 
 def uploaded(request, name: str = "attachments") -> list:
-    return request.FILES.getlist(name) if hasattr(request, "FILES") else []
+    """The files sent as ``name`` (multipart/form-data), each then proven by its content in
+    ``intake.attachments_check``. A value there that is not a file (a URL, a text, JSON) is a field
+    error, not silently nothing: there is no content to prove."""
+    files = request.FILES.getlist(name) if hasattr(request, "FILES") else []
+    data = request.data
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) if isinstance(data, dict) else None
+    values = values if isinstance(values, list) else [] if values in (None, "") else [values]
+    if any(not isinstance(value, UploadedFile) and value not in ("", None) for value in values):
+        raise ValidationFailed(fields={name: [("not_a_file", _(
+            "Send each attachment as a file (multipart/form-data), not as text or a link."))]})
+    return files
 
 
 def case_letters(case, *, public_path: str | None = None, code: str | None = None) -> list:
@@ -97,5 +109,5 @@ class PublicCaseLetter(PublicCaseView):
         letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
         if letter is None or not letter.pdf:
             raise NotFound(code="letter_not_found")
-        return FileResponse(letter.pdf.open("rb"), content_type="application/pdf",
-                            filename=f"{letter.document_number or letter.pk}.pdf")
+        return file_download(letter.pdf.open("rb"), content_type="application/pdf",
+                             filename=f"{letter.document_number or letter.pk}.pdf")

@@ -29,7 +29,7 @@ from .intake import (
     CASE_LIST_PARAMETERS, AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView,
     SupplementRequestForm, case_letters, filter_case_list, uploaded,
 )
-from .permissions import IsStaff
+from .permissions import IsStaff, require_responsible
 
 PLAIN_STATUS = {
     ObjectionCase.State.SUBMITTED: _("Received; the acceptance check is under way."),
@@ -133,7 +133,9 @@ class PublicFileForm(FileForm):
 
 class StaffFileForm(FileForm):
     entry = serializers.PrimaryKeyRelatedField(queryset=ListEntry.objects.all(), label=_("list entry"))
-    channel = serializers.ChoiceField(choices=ObjectionCase.Channel.choices)
+    # The portal is the subject's own channel: not among an officer's choices (nor in the schema).
+    channel = serializers.ChoiceField(choices=[(c, label) for c, label in ObjectionCase.Channel.choices
+                                               if c != ObjectionCase.Channel.PORTAL])
 
     def validate_channel(self, value):
         if value == ObjectionCase.Channel.PORTAL:
@@ -239,6 +241,13 @@ def _objection(request, pk) -> ObjectionCase:
     return case
 
 
+def _objection_to_change(request, pk) -> ObjectionCase:
+    """The case, then whether the user may act on it: 404 or 403 before the body is read."""
+    case = _objection(request, pk)
+    require_responsible(request.user, case, "objection")
+    return case
+
+
 class ObjectionDetail(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = ObjectionDetailSerializer
@@ -253,9 +262,10 @@ class ObjectionSupplementRequest(generics.GenericAPIView):
 
     @extend_schema(request=SupplementRequestForm)
     def post(self, request, pk: int):
+        case = _objection_to_change(request, pk)
         form = SupplementRequestForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.objection_request_supplement(actor=request.user, case=_objection(request, pk),
+        services.objection_request_supplement(actor=request.user, case=case,
                                               materials=form.validated_data["materials"])
         return Response(self.get_serializer(_objection(request, pk)).data)
 
@@ -271,7 +281,8 @@ class ObjectionExtend(generics.GenericAPIView):
 
     @extend_schema(request=ExtendForm)
     def post(self, request, pk: int):
+        case = _objection_to_change(request, pk)
         form = ExtendForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.objection_extend(actor=request.user, case=_objection(request, pk), **form.validated_data)
+        services.objection_extend(actor=request.user, case=case, **form.validated_data)
         return Response(self.get_serializer(_objection(request, pk)).data)

@@ -1,8 +1,11 @@
 """Who may call the staff API. Scoping of rows is the selectors' job; these gate the endpoint."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from cases.errors import Forbidden
 from cases.models import StaffProfile
+from cases.selectors.scope import responsible
 
 
 def staff_of(user):
@@ -27,3 +30,14 @@ class IsAdministrator(BasePermission):
         if staff is None:
             return False
         return request.method in SAFE_METHODS or staff.role == StaffProfile.Role.ADMINISTRATOR
+
+
+def require_responsible(user, case, kind: str) -> None:
+    """Permission before validation (issue 17): a write on a case answers 403 before its input is
+    read unless the user acts (officer or leader) for a unit that answers for the case
+    (``cases.selectors.scope.responsible``: entry, objection or repair). The service still applies
+    its exact rule (the listing unit, a leader) once the input is valid."""
+    staff = staff_of(user)
+    acting = staff is not None and staff.role in (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER)
+    if not acting or not type(case).objects.filter(responsible(kind, [staff.unit_id]), pk=case.pk).exists():
+        raise Forbidden(_("Only the responsible unit's staff may do this."), code="wrong_unit")

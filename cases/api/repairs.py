@@ -30,7 +30,8 @@ from .intake import (
     CASE_LIST_PARAMETERS, AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView,
     SupplementRequestForm, case_letters, filter_case_list, uploaded,
 )
-from .permissions import IsStaff
+from .permissions import IsStaff, require_responsible
+from .serializers import QuerySerializer
 
 R = RepairCase.State
 PLAIN_STATUS = {
@@ -173,7 +174,7 @@ def _filed(case, code):
                     status=status.HTTP_201_CREATED)
 
 
-class RepairEligibilityQuery(serializers.Serializer):
+class RepairEligibilityQuery(QuerySerializer):
     subject = serializers.CharField(label=_("subject code"))
     entry = serializers.IntegerField(label=_("list entry"))
 
@@ -185,7 +186,8 @@ class PublicRepairEligibility(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
 
-    @extend_schema(parameters=[OpenApiParameter("subject", str), OpenApiParameter("entry", int)],
+    @extend_schema(parameters=[OpenApiParameter("subject", str, required=True, pattern=r"\S"),
+                               OpenApiParameter("entry", int, required=True)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         query = RepairEligibilityQuery(data=request.query_params)
@@ -252,7 +254,8 @@ class RepairListCreate(generics.GenericAPIView):
     queryset = RepairCase.objects.none()
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
-    @extend_schema(operation_id="v1_repairs_list", parameters=CASE_LIST_PARAMETERS)
+    @extend_schema(operation_id="v1_repairs_list", parameters=CASE_LIST_PARAMETERS,
+                   responses=RepairSerializer(many=True))
     def get(self, request):
         qs = filter_case_list(repairs_visible_to(user=request.user).order_by("-id"), request.query_params)
         page = self.paginate_queryset(qs)
@@ -278,6 +281,13 @@ def _repair(request, pk) -> RepairCase:
     return case
 
 
+def _repair_to_change(request, pk) -> RepairCase:
+    """The case, then whether the user may act on it: 404 or 403 before the body is read."""
+    case = _repair(request, pk)
+    require_responsible(request.user, case, "repair")
+    return case
+
+
 class RepairDetail(generics.GenericAPIView):
     permission_classes = [IsStaff]
     serializer_class = RepairDetailSerializer
@@ -292,9 +302,10 @@ class RepairSupplementRequest(generics.GenericAPIView):
 
     @extend_schema(request=SupplementRequestForm)
     def post(self, request, pk: int):
+        case = _repair_to_change(request, pk)
         form = SupplementRequestForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.repair_request_supplement(actor=request.user, case=_repair(request, pk),
+        services.repair_request_supplement(actor=request.user, case=case,
                                            materials=form.validated_data["materials"])
         return Response(self.get_serializer(_repair(request, pk)).data)
 
@@ -310,9 +321,10 @@ class RepairExtend(generics.GenericAPIView):
 
     @extend_schema(request=RepairExtendForm)
     def post(self, request, pk: int):
+        case = _repair_to_change(request, pk)
         form = RepairExtendForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.repair_extend(actor=request.user, case=_repair(request, pk), **form.validated_data)
+        services.repair_extend(actor=request.user, case=case, **form.validated_data)
         return Response(self.get_serializer(_repair(request, pk)).data)
 
 
@@ -326,13 +338,14 @@ class RepairRevoke(generics.GenericAPIView):
 
     @extend_schema(request=RepairRevokeForm)
     def post(self, request, pk: int):
+        case = _repair_to_change(request, pk)
         form = RepairRevokeForm(data=request.data)
         form.is_valid(raise_exception=True)
-        services.repair_revoke(actor=request.user, case=_repair(request, pk), reason=form.validated_data["reason"])
+        services.repair_revoke(actor=request.user, case=case, reason=form.validated_data["reason"])
         return Response(self.get_serializer(_repair(request, pk)).data)
 
 
-class RepairFiguresQuery(serializers.Serializer):
+class RepairFiguresQuery(QuerySerializer):
     since = serializers.DateField(required=False)
     until = serializers.DateField(required=False)
 

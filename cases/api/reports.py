@@ -29,9 +29,12 @@ class MonthField(serializers.Field):
 
     def to_internal_value(self, data):
         try:
-            return dt.datetime.strptime(str(data).strip(), "%Y-%m").date()
+            month = dt.datetime.strptime(str(data).strip(), "%Y-%m").date()
         except ValueError:
             self.fail("invalid")
+        if not 1000 <= month.year <= 2999:  # as the schema says; a year 9999 overflows the date arithmetic
+            self.fail("invalid")
+        return month
 
     def to_representation(self, value):
         return value.strftime("%Y-%m")
@@ -116,10 +119,12 @@ class FeedbackReport(APIView):
 
     permission_classes = [IsStaffReader]
     renderer_classes = [JSONRenderer, XLSXRenderer]
+    extra_error_codes = (404,)  # ?format= naming no renderer (DRF's format override)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("month", str, description="YYYY-MM (default: the current month)"),
+            OpenApiParameter("month", str, description="YYYY-MM (default: the current month)",
+                             pattern=r"^(\s*[12][0-9]{3}-(0?[1-9]|1[0-2])\s*)?$"),
             OpenApiParameter("format", str, enum=["json", "xlsx"]),
         ],
         responses={200: OpenApiTypes.OBJECT},

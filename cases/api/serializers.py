@@ -6,6 +6,30 @@ from rest_framework import serializers
 from cases.models import ListType, Measure, Region, Subject, SubjectNameHistory, Unit, UnitListRole
 
 
+class StrictCharField(serializers.CharField):
+    """A string, as the schema says: a JSON number or boolean is refused, not turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class QuerySerializer(serializers.Serializer):
+    """Query parameters as the schema states them: ``?x=`` with nothing after it is not "x left
+    out" but an empty value, refused unless the parameter may be blank."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            blank = {name: [serializers.ErrorDetail(str(field.error_messages.get("blank") or _("This field may not be blank.")),
+                                                    code="blank")]
+                     for name, field in self.fields.items()
+                     if name in data and data.get(name) == "" and not getattr(field, "allow_blank", False)}
+            if blank:
+                raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
+
 class RegionField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=Region.objects.all(), **kwargs)

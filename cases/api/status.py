@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
@@ -21,6 +22,7 @@ from cases.errors import ValidationFailed
 from cases.selectors import status as selectors
 
 from .permissions import staff_of
+from .serializers import QuerySerializer, StrictCharField
 
 
 class IsStaffReader(BasePermission):
@@ -43,15 +45,15 @@ class AsOfField(serializers.DateField):
         return day
 
 
-class StatusQuerySerializer(serializers.Serializer):
+class StatusQuerySerializer(QuerySerializer):
     as_of = AsOfField(label=_("as of"))
     unit = serializers.CharField(required=False, allow_blank=True, default="", label=_("unit"))
 
 
 class StatusBatchRequestSerializer(serializers.Serializer):
     identifiers = serializers.ListField(
-        child=serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=True),
-        allow_empty=False, max_length=selectors.BATCH_LIMIT, label=_("identifiers"),
+        child=StrictCharField(max_length=64, allow_blank=True, trim_whitespace=True),
+        allow_empty=False, min_length=1, max_length=selectors.BATCH_LIMIT, label=_("identifiers"),
         error_messages={"max_length": _("At most {max_length} codes in one batch.")},
     )
     as_of = AsOfField(label=_("as of"))
@@ -162,7 +164,8 @@ class StatusCheck(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("as_of", str, description="YYYY-MM-DD: answer as of the end of that day (audits)"),
+            OpenApiParameter("as_of", OpenApiTypes.DATE,
+                             description="YYYY-MM-DD: answer as of the end of that day (audits)"),
             OpenApiParameter("unit", str, description="auditors and the credit lead office: a unit they supervise"),
         ],
         responses=StatusCheckSerializer,
@@ -183,7 +186,8 @@ class StatusBatch(APIView):
 
     permission_classes = [IsStaffReader]
 
-    @extend_schema(request=StatusBatchRequestSerializer, responses=StatusBatchSerializer)
+    # JSON: a form body of 1,000 codes is more fields than a form may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS).
+    @extend_schema(request={"application/json": StatusBatchRequestSerializer}, responses=StatusBatchSerializer)
     def post(self, request):
         data = _query(StatusBatchRequestSerializer, request.data)
         unit = selectors.status_unit(user=request.user, unit_code=data["unit"])

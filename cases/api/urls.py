@@ -1,8 +1,8 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from cases import public_views
 
+from . import auth as auth_views
 from . import deadlines as deadline_views
 from . import entries as entry_views
 from . import exports as export_views
@@ -14,7 +14,7 @@ from . import reports as report_views
 from . import status as status_views
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", auth_views.TokenObtain.as_view(), name="api-token"),  # locks: config/signin.py
     path("subjects/", views.SubjectListCreate.as_view(), name="subject-list"),
     path("subjects/<str:identifier>/", views.SubjectDetail.as_view(), name="subject-detail"),
     path("units/", views.UnitList.as_view(), name="unit-list"),

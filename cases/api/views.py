@@ -73,7 +73,18 @@ class ListTypeList(generics.ListAPIView):
         return selectors.list_type_list(user=self.request.user)
 
 
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """true or false, nothing else (django-filter's BooleanFilter reads "null" as "no filter")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[("true", "true"), ("false", "false")],
+                         coerce=lambda value: value == "true", **kwargs)
+
+
 class MeasureFilter(django_filters.FilterSet):
+    mandatory = StrictBooleanFilter()
+    legal_basis_verified = StrictBooleanFilter()
+
     class Meta:
         model = Measure
         fields = ["direction", "category", "legal_class", "mandatory", "basis_status", "legal_basis_verified"]
@@ -84,6 +95,10 @@ class MeasureList(generics.ListAPIView):
     serializer_class = serializers.MeasureSerializer
     filterset_class = MeasureFilter
     pagination_class = None
+
+    @extend_schema(parameters=[OpenApiParameter("mandatory", bool), OpenApiParameter("legal_basis_verified", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.measure_list(user=self.request.user)

@@ -15,7 +15,6 @@ Building it reads only; nothing is written to the database (the export is logged
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import re
@@ -28,6 +27,7 @@ from django.utils import timezone, translation
 from . import offline_verify as ov
 from .console.history import attachment_attestation, case_attachments, case_letters, letter_attestation
 from .console.timeline import rows_for, timeline_document
+from .external import anchor_record
 from .hashing import event_payload_of
 from .selectors import AuditCase, case_events, chain_heads, covering_anchors
 
@@ -46,12 +46,8 @@ def bundle_filename(case: AuditCase) -> str:
 
 
 def _anchor_item(anchor) -> dict:
-    created = anchor.created_at.astimezone(dt.timezone.utc)
-    return {
-        "id": anchor.id,
-        "hash": anchor.hash,
-        "payload": {"prev": anchor.prev_hash, "at": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "heads": anchor.heads},
-    }
+    # The same item every external copy of an anchor carries (platform push, backup anchor file).
+    return anchor_record(anchor)
 
 
 def bundle_build(*, case: AuditCase, exported_by: str, facts: list, language: str | None = None):

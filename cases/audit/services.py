@@ -31,6 +31,17 @@ def on_audit_event(listener, *, actions=None) -> None:
         _listeners.append((listener, actions))
 
 
+# Called with each new AuditAnchor inside the anchoring transaction: the anchor also leaves the
+# database (the notifications outbox pushes it to the platform as ``audit.anchor``; docs/adr/0006).
+_anchor_listeners: list = []
+
+
+def on_audit_anchor(listener) -> None:
+    """Register ``listener(anchor)``; it runs in the same transaction as the anchor's insert."""
+    if all(registered is not listener for registered in _anchor_listeners):
+        _anchor_listeners.append(listener)
+
+
 def listeners_for(action: str) -> list:
     """The registered listeners that want events of ``action``."""
     return [listener for listener, actions in _listeners if actions is None or action in actions]
@@ -184,4 +195,6 @@ def audit_anchor() -> AuditAnchor | None:
         anchor.save(force_insert=True)
         for h in heads:
             AuditChainHead.objects.filter(pk=h.chain).update(anchored_seq=h.seq)
+        for listener in _anchor_listeners:
+            listener(anchor)
         return anchor

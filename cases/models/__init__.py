@@ -31,3 +31,6 @@ __all__ = [
 from .imports import ApiToken, ImportBatch, ImportedRecord, ImportJob, ImportRowError  # noqa: E402
 
 __all__ += ["ApiToken", "ImportBatch", "ImportedRecord", "ImportJob", "ImportRowError"]
+from .code_checks import QueryCodeLockout  # noqa: E402
+
+__all__ += ["QueryCodeLockout"]

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.audit.services import audit_record, chain_key
 from cases.errors import Conflict, NotFound, ValidationFailed
 from cases.models import Attachment, ChaseUp
+from cases.services import code_checks
+from cases.upload_proof import UploadRefused, content_type_proven
 
 # Unambiguous characters only (no 0/O, 1/I/L): the code is read out over the phone.
 QUERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -25,12 +27,6 @@ QUERY_CODE_LENGTH = 8
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
-# Checked by content (magic bytes), not by the name the client gives.
-SIGNATURES = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
 
 
 def query_code_new() -> str:
@@ -43,10 +39,16 @@ def query_code_hash(code: str) -> str:
 
 
 def case_by_number(model, number: str, code: str):
-    """The case for a number and its query code; a wrong code looks exactly like a wrong number."""
-    case = model.objects.filter(number=(number or "").strip().upper()).first()
+    """The case for a number and its query code; a wrong code looks exactly like a wrong number.
+    Every check counts towards the number's lockout (cases.services.code_checks): after a few wrong
+    codes the number's checks are refused for a while, right code or not (CodeChecksLocked, 429)."""
+    number = (number or "").strip().upper()
+    attempt = code_checks.attempt_claim(number)
+    case = model.objects.filter(number=number).first()
     if case is None or not hmac.compare_digest(case.query_code_hash, query_code_hash(code)):
+        code_checks.attempt_failed(number, attempt)
         raise NotFound(_("No case matches this number and query code."), code="case_not_found")
+    code_checks.attempt_passed(number)
     return case
 
 
@@ -55,15 +57,11 @@ def assign_number(case, prefix: str) -> None:
     case.save(update_fields=["number"])
 
 
-def _sniff(head: bytes) -> str | None:
-    for content_type, signatures in SIGNATURES.items():
-        if any(head.startswith(s) for s in signatures):
-            return content_type
-    return None
-
-
 def attachments_check(files) -> list[tuple[str, bytes, str]]:
-    """Validate every file before anything is written: (name, data, content type)."""
+    """Validate every file before anything is written: (name, data, content type). The type is
+    what the content proves when decoded (``cases.upload_proof``), never the name or the client's
+    word: a PDF that parses, ends at its %%EOF and inflates within bounds, or a PNG/JPEG that
+    decodes within the pixel limit. Each refusal is a field error on ``attachments``."""
     files = list(files or [])
     if len(files) > MAX_FILES:
         raise ValidationFailed(fields={"attachments": [("too_many", _("At most %(n)s files.") % {"n": MAX_FILES})]})
@@ -81,9 +79,10 @@ def attachments_check(files) -> list[tuple[str, bytes, str]]:
         if not data:
             errors.append(("empty", _("%(name)s is empty.") % {"name": name}))
             continue
-        content_type = _sniff(data[:16])
-        if content_type is None:
-            errors.append(("file_type", _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": name}))
+        try:
+            content_type = content_type_proven(name, data)
+        except UploadRefused as refused:
+            errors.append((refused.code, refused.message))
             continue
         checked.append((name, data, content_type))
     if errors:

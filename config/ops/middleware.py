@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 
 from config import db_routers
+from config.client_address import client_address
 
 from . import context
 from .metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -65,5 +66,5 @@ class RequestContextMiddleware:
         logger.info(
             "%s %s %s", request.method, request.path, status,
             extra={"http_method": request.method, "path": request.path, "status": status, "view": view,
-                   "duration_ms": round(elapsed * 1000, 1)},
+                   "duration_ms": round(elapsed * 1000, 1), "client": client_address(request)},
         )

@@ -115,6 +115,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Uploaded attachments are proven by decoding them (cases/upload_proof.py). A PDF's streams may
+# inflate to at most this much each and in total (an A4 page scanned at 600 dpi in colour, stored
+# losslessly, is about 100 MB); a picture may have at most this many pixels (a 48-megapixel phone
+# photo, an A4 page at 600 dpi: 35 million).
+ATTACHMENT_PDF_MAX_STREAM_BYTES = env.int("ATTACHMENT_PDF_MAX_STREAM_BYTES", default=128 * 1024 * 1024)
+ATTACHMENT_PDF_MAX_TOTAL_BYTES = env.int("ATTACHMENT_PDF_MAX_TOTAL_BYTES", default=256 * 1024 * 1024)
+# Reading one PDF object costs pypdf about 0.1 ms; a real 10 MB document has hundreds to a few
+# thousand. The cap bounds the check at about two seconds.
+ATTACHMENT_PDF_MAX_OBJECTS = env.int("ATTACHMENT_PDF_MAX_OBJECTS", default=20_000)
+ATTACHMENT_IMAGE_MAX_PIXELS = env.int("ATTACHMENT_IMAGE_MAX_PIXELS", default=50_000_000)
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -157,6 +168,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # One retry (a pooled connection may be stale after Redis restarted), then the publish fails.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# --- broker outages (issue 17, item 2; tests/deploy/test_redis_down_in_the_stack.py) ---
+# Workers and beat wait for a stopped Redis however long it takes (Celery's default gives up after
+# 100 attempts, ~45 min, and the worker exits); kombu retries every 2 s growing to 30 s, so a worker
+# is consuming again at most 30 s after Redis returns, and the 30 s sweeps hand it the waiting work.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops finishes (its work commits); its acknowledgement is lost
+# with the connection ("Couldn't ack", logged CRITICAL by Celery), so Redis hands the message out
+# again after the visibility timeout and the idempotent task finds its work done.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# --- end broker outages ---
 # Workers log through Django's LOGGING (JSON in production) instead of Celery's own handlers.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
@@ -203,7 +226,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cases.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.AutoSchema",  # declares the error answers (cases/api/schema.py)
     "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
 }
 
@@ -212,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Case management for social-credit joint reward and punishment lists.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request and response components apart: uploads are binary files (format: binary), not URIs,
+    # and read-only fields are not asked for.
+    "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SubjectKindEnum": "cases.models.subjects.Subject.Kind",
         "ListKindEnum": "cases.models.catalogue.ListType.Kind",
@@ -252,3 +278,48 @@ for _area_beat in ("NOTIFICATIONS_BEAT_SCHEDULE", "OPS_BEAT_SCHEDULE", "IMPORTS_
 from .parts.audit import *  # noqa: E402,F401,F403
 MIDDLEWARE = [*MIDDLEWARE, *AUDIT_MIDDLEWARE]  # noqa: F405
 DEADLINES_CALENDAR_WARN_FROM = env.str("DEADLINES_CALENDAR_WARN_FROM", default="11-01")
+# --- Limits that hold (issue 17 item 3): trusted proxy, query-code and sign-in lockouts ---
+from .parts.limits import *  # noqa: E402,F401,F403
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# Last, as django-axes asks: it turns a lockout flagged during the request into its answer.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = LIMITS_AUTHENTICATION_BACKENDS  # noqa: F405
+CELERY_BEAT_SCHEDULE.update(LIMITS_BEAT_SCHEDULE)  # noqa: F405
+# --- end limits ---
+# --- Content-Security-Policy and the other security headers (issue 17 item 7; docs/operations.md,
+# "Security headers"). Every page is built for this policy: no inline script, style or event
+# handler; htmx runs without eval and without its injected indicator <style> (templates/base.html).
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+# Right after SecurityMiddleware: every response it covers gets these too, static files and the
+# 400s that middleware further in answers (a disallowed host, a NUL byte) included; hence
+# X-Frame-Options moves up here as well. django-csp leaves a Content-Security-Policy that a view set
+# itself (the sandboxing one on downloads) alone.
+_xframe = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+MIDDLEWARE = [*MIDDLEWARE[:_security], "csp.middleware.CSPMiddleware", "config.security_headers.PermissionsPolicyMiddleware",
+              _xframe, *(m for m in MIDDLEWARE[_security:] if m != _xframe)]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Nothing here uses a device or sensor: deny them to the page and to anything it might embed.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "usb", "serial", "hid", "xr-spatial-tracking")}
+# The site's own stylesheets and script (static/credit/), beside the apps' static files.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- end security headers ---

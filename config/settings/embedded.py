@@ -18,10 +18,16 @@ if _ENV_FILE.exists():
         if _line.strip() and not _line.startswith("#") and "=" in _line:
             _key, _value = _line.split("=", 1)
             _values[_key.strip()] = _value.strip()
-    os.environ.setdefault(
-        "DATABASE_URL",
-        f"postgres://credit:{_values['EMBEDDED_DB_PASSWORD']}@127.0.0.1:{_values['EMBEDDED_PG_PORT']}/credit",
-    )
+    # --- issue 17 item 6: the application connects as credit_app; migrate as the owner, credit ---
+    _owner_url = f"postgres://credit:{_values['EMBEDDED_DB_PASSWORD']}@127.0.0.1:{_values['EMBEDDED_PG_PORT']}/credit"
+    if _values.get("EMBEDDED_DB_APP_PASSWORD"):
+        os.environ.setdefault("DATABASE_URL", f"postgres://credit_app:{_values['EMBEDDED_DB_APP_PASSWORD']}"
+                                              f"@127.0.0.1:{_values['EMBEDDED_PG_PORT']}/credit")
+        os.environ.setdefault("DATABASE_OWNER_URL", _owner_url)
+    os.environ.setdefault("DATABASE_URL", _owner_url)  # a var/ from before the two roles
+    if _values.get("AUDIT_ANCHOR_KEY"):
+        os.environ.setdefault("AUDIT_ANCHOR_KEY", _values["AUDIT_ANCHOR_KEY"])
+    # --- end issue 17 item 6 ---
     os.environ.setdefault("REDIS_URL", f"redis://127.0.0.1:{_values['EMBEDDED_REDIS_PORT']}/0")
     os.environ.setdefault("DJANGO_SECRET_KEY", _values["DJANGO_SECRET_KEY"])
 

@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Tasks run in-process by default (the real task code, synchronously after commit); tests of
 # delivery through a real worker and broker turn this off and start a worker themselves.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# --- limits (issue 17 item 3): axes stays on in tests; only Django's test Client.login(), which
+# authenticates without a request, skips its check (config/signin.py). ---
+AUTHENTICATION_BACKENDS = ["config.signin.TestClientAxesBackend", "django.contrib.auth.backends.ModelBackend"]

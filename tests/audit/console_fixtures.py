@@ -26,10 +26,11 @@ from cases.services import entries as entry_svc
 from cases.services import objections as objection_svc
 from tests.api.status_fixtures import listed, world  # noqa: F401
 from tests.factories import AuditorFactory, OfficerFactory, UnitFactory
+from tests.pdfs import minimal_pdf
 from workflow import services as work_svc
 from workflow.models import WorkItem
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% evidence of payment\n%%EOF\n"
+PDF = minimal_pdf("evidence of payment")
 
 
 def accept_objection(case: ObjectionCase, officer) -> None:

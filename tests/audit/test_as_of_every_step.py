@@ -23,13 +23,14 @@ from cases.audit.console.timeline import value_label
 from cases.audit.hashing import normalise
 from cases.audit.selectors import case_events, case_for
 from cases.models import ListEntry, ObjectionCase, RepairCase
+from tests.pdfs import minimal_pdf
 from tests.workflow.repair_helpers import file_repair, step
 from tests.workflow.test_listing_through_the_api import complete, list_through_api, queue
 from tests.workflow.test_objections import accept_via_queue, file_on_portal
 
 pytestmark = pytest.mark.django_db
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n% supplementary material\n"
+PDF = minimal_pdf("supplementary material")
 MODELS = {"entry": ListEntry, "objection": ObjectionCase, "repair": RepairCase}
 TYPES = {kind: model._meta.label_lower for kind, model in MODELS.items()}
 ROW = re.compile(r'<tr data-field="(\w+)"><th scope="row">(.*?)</th><td>(.*?)</td>', re.S)

@@ -28,6 +28,19 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-d
                  "--disable-background-networking"]
 
 
+# Every page in these tests runs under the site's enforced Content-Security-Policy (issue 17 item 7):
+# each browser context reports what the policy blocked, and a test that caused a violation fails.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "?") + " in " + e.documentURI
+  + " at " + e.sourceFile + ":" + e.lineNumber + " " + (e.sample || "")), true);"""
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:
+    if message.text.startswith("CSP violation") or "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(message.text)
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -36,8 +49,24 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.add_init_script(CSP_WATCH)
+            context.on("console", _record_csp_violation)
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], "the Content-Security-Policy blocked:\n" + "\n".join(dict.fromkeys(CSP_VIOLATIONS))
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ import pytest
 
 from cases.models import ListEntry, Unit
 from letters import pki
+from tests.pdfs import minimal_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% portal browser test\n" + b"0" * 200_000 + b"\n%%EOF\n"
+# About 200 KB, so that the upload's progress bar has something to show.
+PDF = minimal_pdf("portal browser test", pad_to=200_000)
 SERIOUS = ("serious", "critical")
 
 

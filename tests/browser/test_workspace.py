@@ -62,17 +62,17 @@ def test_the_queue_filters_and_searches_in_place(live_server, page, screenshot, 
     assert rows.count() == 3
     page.evaluate("window.__notReloaded = true")
     page.fill("#filter-q", "第二建筑")
-    page.wait_for_function("document.querySelectorAll('#queue-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#queue-table tbody tr').length === 1")
     assert "浏览器工作台第二建筑公司" in page.locator("#queue-results").inner_text()
     page.fill("#filter-q", "")
-    page.wait_for_function("document.querySelectorAll('#queue-table tbody tr').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#queue-table tbody tr').length === 3")
     page.select_option("#filter-step", "decision")
     page.wait_for_selector("#queue-results .no-results")
     page.select_option("#filter-step", "prior_notice")
-    page.wait_for_function("document.querySelectorAll('#queue-table tbody tr').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#queue-table tbody tr').length === 3")
     page.select_option("#filter-ordering", "-created")
     page.wait_for_function(
-        "document.querySelector('#queue-table tbody tr td:nth-child(2)')?.innerText.includes('第三运输')")
+        "() => document.querySelector('#queue-table tbody tr td:nth-child(2)')?.innerText.includes('第三运输')")
     assert page.evaluate("window.__notReloaded") is True  # every change came in by htmx
     assert "filter-step" not in page.url and "step=prior_notice" in page.url  # pushed, so it can be shared
     english = shoot_both(page, screenshot, "workspace-queue")

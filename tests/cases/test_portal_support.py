@@ -9,9 +9,10 @@ from django.test import Client
 
 from cases.models import ListEntry
 from cases.portal.services import portal_account_create
+from tests.pdfs import minimal_pdf
 from tests.workflow.test_listing_through_the_api import list_through_api
 
-PDF = b"%PDF-1.4\n% portal evidence\n"
+PDF = minimal_pdf("portal evidence")
 PASSWORD = "Portal-pass-2026!"
 
 

@@ -21,11 +21,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.pdfs import minimal_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "demo-pass-2026"
 
 # The PDF an applicant attaches (a real, minimal PDF so the upload check passes).
-EVIDENCE = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+EVIDENCE = minimal_pdf("evidence")
 
 
 def _free_port() -> int:

@@ -31,11 +31,35 @@ def production_env():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "DJANGO_ALLOWED_HOSTS": "credit.example.gov.cn",
         "LETTERS_P12_PASSPHRASE": secrets.token_urlsafe(24),
+        "AUDIT_ANCHOR_KEY": secrets.token_hex(32),
     }
 
 
-def test_check_deploy_reports_nothing_under_production_settings(production_env):
-    result = manage("check", "--deploy", **production_env)
+@pytest.fixture
+def application_role_url():
+    """A login role that owns nothing, as production's DATABASE_URL must be (docs/adr/0006): the suite's
+    own role is a superuser, which `check --deploy` rightly reports as able to rewrite the audit trail."""
+    import psycopg2
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = urlsplit(os.environ["DATABASE_URL"])
+    role, password = f"check_app_{secrets.token_hex(4)}", secrets.token_hex(16)
+    admin = psycopg2.connect(os.environ["DATABASE_URL"])
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", [password])
+        cursor.execute(f"GRANT CONNECT ON DATABASE {url.path.lstrip('/')} TO {role}")
+    try:
+        yield urlunsplit(url._replace(netloc=f"{role}:{password}@{url.hostname}:{url.port}"))
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"REVOKE ALL ON DATABASE {url.path.lstrip('/')} FROM {role}")
+            cursor.execute(f"DROP ROLE {role}")
+        admin.close()
+
+
+def test_check_deploy_reports_nothing_under_production_settings(production_env, application_role_url):
+    result = manage("check", "--deploy", **{**production_env, "DATABASE_URL": application_role_url})
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

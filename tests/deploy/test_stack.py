@@ -149,7 +149,7 @@ def test_a_backup_restores_into_a_fresh_cluster_and_audit_verify_passes(stack, t
     assert made.returncode == 0, made.stderr
     backup = Path(made.stdout.strip().splitlines()[-1])
     assert {p.name for p in backup.iterdir()} == {"db.dump", "media.tar.gz", "media-files.sha256", "meta.json",
-                                                  "SHA256SUMS"}
+                                                  "anchors.json", "SHA256SUMS"}
     assert json.loads((backup / "meta.json").read_text())["media_files"] > 0, "letters and attachments are in it"
 
     drill_env = {k: v for k, v in stack.env.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}

@@ -9,7 +9,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from cases.models import ApiToken
-from tests.browser.conftest import _allow_orm_beside_playwright, browser, page, screenshot  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    _allow_orm_beside_playwright, _no_csp_violation, browser, page, screenshot,
+)
 from tests.factories import TEST_PASSWORD, AdministratorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from cases.services.registry import catalogue_seed, unit_assign_role
 from letters.models import Letter
 from letters.services import letter_produce
 from tests.factories import LeaderFactory, ListTypeFactory, MeasureFactory, OfficerFactory, SubjectFactory, UnitFactory
+from tests.pdfs import minimal_pdf
 
 from letter_tools import embedded_cjk_fonts, page1_text, pdf_bytes, run, write_pdf
 
@@ -36,7 +37,7 @@ def test_every_objection_letter_renders_from_a_case_and_verifies(unit, region, n
     case, _ = svc.objection_file(channel="PORTAL", entry=entry, grounds="欠缴金额有误", applicant_name="某某",
                                  applicant_contact="138")
     svc.objection_request_supplement(actor=officer, case=case, materials=["完税凭证"])
-    svc.objection_supplement(case=case, files=[SimpleUploadedFile("完税凭证.pdf", b"%PDF-1.4\n")])
+    svc.objection_supplement(case=case, files=[SimpleUploadedFile("完税凭证.pdf", minimal_pdf("tax receipt"))])
     svc.objection_accept(actor=officer, case=ObjectionCase.objects.get(pk=case.pk))
     svc.objection_conclude(actor=officer, case=case, outcome="CORRECTED", findings="金额应为12万元",
                            corrections={"facts": "欠缴税款12万元"})

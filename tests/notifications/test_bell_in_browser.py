@@ -4,7 +4,9 @@ the list, marking read, the preferences form with its errors; zh-hans and Englis
 import pytest
 
 from notifications.models import Notification
-from tests.browser.conftest import _allow_orm_beside_playwright, browser, page, screenshot  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    _allow_orm_beside_playwright, _no_csp_violation, browser, page, screenshot,
+)
 from tests.factories import TEST_PASSWORD
 from tests.notifications.conftest import draft_to_statement
 

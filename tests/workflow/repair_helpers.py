@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from cases.models import ListEntry
+from tests.pdfs import minimal_pdf
 
 from .test_listing_through_the_api import complete, list_through_api, queue
 
-PDF = b"%PDF-1.4\n% proof of performance\n"
+PDF = minimal_pdf("proof of performance")
 
 
 @pytest.fixture

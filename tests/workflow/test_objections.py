@@ -16,6 +16,7 @@ from cases.services import objections as svc
 from deadlines.calendar import count_working_days
 from deadlines.rules import current_calendar
 from letters.models import Letter
+from tests.pdfs import minimal_pdf
 from workflow import timers
 from workflow.models import WorkItem
 
@@ -23,7 +24,7 @@ from .test_listing_through_the_api import complete, list_through_api, queue
 
 pytestmark = pytest.mark.django_db
 O, X = ObjectionCase.State, MeasureExecution.State
-PDF = b"%PDF-1.4\n% evidence\n"
+PDF = minimal_pdf("evidence")
 
 
 @pytest.fixture

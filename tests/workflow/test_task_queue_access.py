@@ -40,7 +40,18 @@ def test_an_auditor_reads_tasks_in_scope_but_cannot_act(province, as_user, notic
     auditor = as_user(province["auditor"])
     assert auditor.get(f"/api/v1/tasks/{task['id']}/").status_code == 200
     assert auditor.post(f"/api/v1/tasks/{task['id']}/claim/").status_code == 403
-    assert queue(auditor) == []
+    # The list agrees with the detail: what an auditor may open, the list shows (issue 17).
+    assert [t["id"] for t in queue(auditor)] == [task["id"]]
+    assert queue(auditor, assignee="me") == []
+
+
+def test_an_auditor_outside_the_region_lists_no_task_and_opens_none(province, as_user, noticed):
+    from tests.factories import AuditorFactory, RegionFactory, UnitFactory
+
+    _, task = noticed
+    elsewhere = as_user(AuditorFactory(unit=UnitFactory(region=RegionFactory())))
+    assert queue(elsewhere) == []
+    assert elsewhere.get(f"/api/v1/tasks/{task['id']}/").status_code == 403
 
 
 def test_unauthenticated_gets_nothing(province, noticed):

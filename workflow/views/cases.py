@@ -3,11 +3,12 @@ the timeline, the letters, and the entry's measure executions per implementing u
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment
+from config.downloads import file_download
 from deadlines.countdown import CountdownClock
 from workflow.case_view import ACTION_LABELS, case_attachment, case_view
 
@@ -35,5 +36,5 @@ def attachment_download(request, kind: str, pk: int, attachment_id: int):
     attachment = case_attachment(user=request.user, kind=kind, pk=pk, attachment_id=attachment_id)
     if attachment is None or not attachment.file:
         raise Http404(_("No such attachment."))
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type or "application/octet-stream",
-                        as_attachment=True, filename=attachment.original_name)
+    return file_download(attachment.file.open("rb"), filename=attachment.original_name,
+                         content_type=attachment.content_type)

@@ -57,7 +57,23 @@ class AuditorReadOnlyMiddleware:
             user = _token_user(request)
         if not is_auditor(user):
             return None
+        view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+        if view_class is not None and not hasattr(view_class, request.method.lower()):
+            return _not_allowed(request, view_class)  # 405 as for anyone: the API's documented answer
         message = _("Auditors have read-only access: nothing can be changed from an auditor's account.")
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "auditor_read_only", "message": message}, status=403)
         return TemplateResponse(request, "audit/read_only.html", {"message": message}, status=403)
+
+
+def _not_allowed(request, view_class):
+    from django.http import HttpResponseNotAllowed
+    from rest_framework.exceptions import MethodNotAllowed
+
+    allowed = [m.upper() for m in view_class.http_method_names if hasattr(view_class, m)]
+    if not request.path.startswith("/api/"):
+        return HttpResponseNotAllowed(allowed)
+    response = JsonResponse({"code": "method_not_allowed", "message": str(MethodNotAllowed(request.method).detail)},
+                            status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response

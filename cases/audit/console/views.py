@@ -9,7 +9,7 @@ from functools import wraps
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from cases.errors import Forbidden, NotFound
 from cases.models import ListType
+from config.downloads import file_download
 
 from .. import selectors
 from ..bundle import bundle_build, bundle_filename
@@ -143,7 +144,7 @@ def case_bundle(request, kind: str, pk: int):
     exported_by = f"{user.get_full_name() or user.get_username()} ({user.get_username()}, {user.staff.unit.name})"
     archive = bundle_build(case=case, exported_by=exported_by, facts=case_facts(case),
                            language=translation.get_language())
-    return FileResponse(archive, as_attachment=True, filename=bundle_filename(case), content_type="application/zip")
+    return file_download(archive, filename=bundle_filename(case), content_type="application/zip")
 
 
 @auditor_page
@@ -152,8 +153,8 @@ def case_letter(request, kind: str, pk: int, letter_id: int):
     letter = next((item for item in case_letters(case) if item.pk == letter_id), None)
     if letter is None:
         raise Http404()
-    return FileResponse(letter.pdf.open("rb"), as_attachment=True, content_type="application/pdf",
-                        filename=f"{letter.document_number or letter.title}.pdf")
+    return file_download(letter.pdf.open("rb"), content_type="application/pdf",
+                         filename=f"{letter.document_number or letter.title}.pdf")
 
 
 @auditor_page
@@ -162,5 +163,5 @@ def case_attachment(request, kind: str, pk: int, attachment_id: int):
     attachment = next((item for item in case_attachments(case) if item.pk == attachment_id), None)
     if attachment is None:
         raise Http404()
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, content_type=attachment.content_type,
-                        filename=attachment.original_name)
+    return file_download(attachment.file.open("rb"), content_type=attachment.content_type,
+                         filename=attachment.original_name)

@@ -165,7 +165,8 @@ def _groups(kind, draft):
 
 @require_POST
 def file_upload(request, kind: str):
-    """One group's files, checked (type by content, size, count) before they are kept with the draft.
+    """One group's files, checked (proven by decoding, size, count: ``intake.attachments_check``)
+    before they are kept with the draft; a refused file is a message under its group.
     An htmx request gets the attachment list back (its progress bar is driven by the XHR)."""
     kind = _kind(kind)
     draft = Draft(request, kind.name)

@@ -6,7 +6,7 @@ withdraw. Every action calls the same service as the public API."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from cases.errors import Conflict, DomainError, NotFound, ValidationFailed
 from cases.models import ObjectionCase
 from cases.services import intake
+from cases.services.code_checks import CodeChecksLocked
 from cases.services import objections as objection_services
 from cases.services import repairs as repair_services
+from config.downloads import file_download
 
 from ._common import _posted
 from .. import access, selectors
@@ -33,6 +35,10 @@ def follow(request):
         else:
             try:
                 case = access.case_by_code(form.cleaned_data["number"], form.cleaned_data["code"])
+            except CodeChecksLocked as locked:
+                # Too many wrong codes for this number (any address): when it unlocks, who can help.
+                form.add_error(None, locked.advice)
+                status = 429
             except NotFound:
                 form.add_error(None, _("No case matches this number and query code."))
                 status = 404
@@ -131,5 +137,5 @@ def letter_pdf(request, number: str, letter_id: int):
     letter = selectors.applicant_letter(case, letter_id)
     if letter is None or not letter.pdf:
         raise Http404
-    return FileResponse(letter.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
-                        filename=f"{letter.document_number or letter.pk}.pdf")
+    return file_download(letter.pdf.open("rb"), content_type="application/pdf",
+                         filename=f"{letter.document_number or letter.pk}.pdf")
