@@ -22,6 +22,7 @@ from viewflow.workflow.models import Task
 from cases.errors import Forbidden, NotFound
 from cases.identifiers import normalise
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask, StaffProfile
+from cases.selectors.names import name_contains
 from cases.selectors.scope import units_supervised_by
 from workflow.services import OPEN
 
@@ -97,7 +98,7 @@ def task_queue(
     search = (search or "").strip()
     if search:
         code = normalise(search)
-        match = (Q(work__subject__identifier=code) | Q(work__subject__name__contains=search)
+        match = (Q(work__subject__identifier=code) | name_contains(search, field="work__subject__name")
                  | Q(work__title__contains=search))
         case = _case_by_number(search)
         if case is not None:  # a case number (YY-2026-000123): the work_by_case index

@@ -27,6 +27,7 @@ from cases.models import (
     ImportBatch, ImportedRecord, ListEntry, ListType, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
     StaffProfile, Subject, Unit,
 )
+from cases.selectors.names import name_contains
 from cases.selectors.scope import responsible, units_supervised_by
 from cases.services.entry_letters import case_ref
 
@@ -144,7 +145,7 @@ def find_cases(*, user, query: FinderQuery) -> FinderPage:
         if CODE.match(text):
             subject_ids = list(Subject.objects.filter(identifier=text).values_list("pk", flat=True))
         else:
-            subject_ids = list(Subject.objects.filter(name__icontains=query.q.strip())
+            subject_ids = list(Subject.objects.filter(name_contains(query.q.strip(), ignore_case=True))
                                .order_by("pk").values_list("pk", flat=True)[:NAME_MATCH_LIMIT + 1])
             truncated = len(subject_ids) > NAME_MATCH_LIMIT
             subject_ids = subject_ids[:NAME_MATCH_LIMIT]

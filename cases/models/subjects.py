@@ -1,5 +1,6 @@
 """Credit subjects (信用主体) and their name history."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ class Subject(models.Model):
         ordering = ["identifier"]
         verbose_name = _("credit subject")
         verbose_name_plural = _("credit subjects")
+        # Name search by fragment (cases.selectors.names): LIKE/ILIKE '%...%' of 3+ characters.
+        indexes = [GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="subject_name_trgm")]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -10,8 +10,9 @@ code (never a code prefix: that would let anyone enumerate ID numbers); at most 
 matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT (no COUNT over the match) and at
 most ``MAX_PAGES`` pages; refine the query to see more. A code is an index lookup
 (``cases_subject.identifier``), then the subject's listed entries (partial index
-``entry_listed_by_subject``). A name fragment is a LIKE over subjects' names (no index can serve a
-2-character infix; see docs/architecture.md), stopped after ``MAX_SUBJECTS`` listed matches.
+``entry_listed_by_subject``). A name fragment is a LIKE over subjects' names, answered by the trigram
+index from 3 characters on (``cases.selectors.names``); a 2-character one walks the primary key and
+stops after ``MAX_SUBJECTS`` listed matches.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.errors import ValidationFailed
 from cases.identifiers import mask_resident_id, normalise
 from cases.models import ListEntry, ListType, Subject
+
+from .names import name_contains
 
 MIN_QUERY = 2
 PAGE_SIZE = 20
@@ -74,7 +77,7 @@ def matching_subjects(*, query: DisclosureQuery) -> tuple[list[int], bool]:
     if query.is_code:
         subjects = Subject.objects.filter(identifier=query.text)
     else:
-        subjects = Subject.objects.filter(name__contains=query.text)
+        subjects = Subject.objects.filter(name_contains(query.text))
     subjects = subjects.filter(Exists(_listed(query.kind).filter(subject=OuterRef("pk"))))
     ids = list(subjects.order_by("pk").values_list("pk", flat=True)[: MAX_SUBJECTS + 1])
     return ids[:MAX_SUBJECTS], len(ids) > MAX_SUBJECTS

@@ -6,6 +6,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from cases.identifiers import normalise
 from cases.models import ListType, Measure, Subject, Unit, UnitListRole
 
+from .names import name_contains
+
 
 def subject_search(*, user, query: str = "", kind: str = "") -> QuerySet[Subject]:
     qs = Subject.objects.all().order_by("identifier")
@@ -15,7 +17,7 @@ def subject_search(*, user, query: str = "", kind: str = "") -> QuerySet[Subject
         if len(code) == 18:
             qs = qs.filter(identifier=code)
         else:
-            qs = qs.filter(Q(name__contains=query) | Q(identifier__startswith=code))
+            qs = qs.filter(name_contains(query) | Q(identifier__startswith=code))
     if kind:
         qs = qs.filter(kind=kind)
     return qs
