@@ -55,7 +55,7 @@ def parse_query(*, q: str, kind: str = "") -> DisclosureQuery:
     kind = (kind or "").strip().upper()
     errors = {}
     code = normalise(text)
-    is_code = len(code) == 18 and code.isalnum()
+    is_code = len(code) == 18 and code.isascii() and code.isalnum()  # "西藏…有限公司1234" may be 18 characters too
     if len(text) < MIN_QUERY:
         errors["q"] = [("query_too_short", _("Enter at least %(n)s characters of a name, or a full code.") % {"n": MIN_QUERY})]
     if kind and kind not in KINDS.values:

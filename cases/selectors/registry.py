@@ -14,7 +14,7 @@ def subject_search(*, user, query: str = "", kind: str = "") -> QuerySet[Subject
     query = (query or "").strip()
     if query:
         code = normalise(query)
-        if len(code) == 18:
+        if len(code) == 18 and code.isascii() and code.isalnum():  # a full code (an 18-character name is a name)
             qs = qs.filter(identifier=code)
         else:
             qs = qs.filter(name_contains(query) | Q(identifier__startswith=code))
