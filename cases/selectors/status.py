@@ -92,14 +92,19 @@ def _listed_entries(subject_ids: list[int], as_of) -> list[dict]:
 
 def _subjects_and_listed_now(codes: set[str]) -> tuple[dict[str, dict], list[dict]]:
     """"Now": the subjects and their listed entries in one statement (the status check's hot path;
-    one round trip and no ORM compilation). Uses ``cases_subject.identifier`` and the partial
-    ``entry_listed_by_subject`` index (its predicate is repeated in the join)."""
+    one round trip and no ORM compilation). The codes find their subjects through the
+    ``cases_subject.identifier`` index; then, per subject, its listed entries through the partial
+    ``entry_listed_by_subject`` index (its predicate is repeated). The entries are a LATERAL
+    subquery fenced with ``OFFSET 0``, so PostgreSQL cannot flatten the join and choose to read the
+    entry or subject tables whole for a batch of 1,000 codes (bench/search.py prints the plan)."""
     sql = f"""
         SELECT s.id, s.identifier, s.name, s.kind,
                e.id, e.list_type_id, lt.code, lt.name, lt.kind, u.code, u.name, e.reasons, e.basis,
                e.decision_date, e.published_at, e.valid_until, e.state
           FROM {Subject._meta.db_table} s
-          LEFT JOIN {ListEntry._meta.db_table} e ON e.subject_id = s.id AND e.state IN %s
+          LEFT JOIN LATERAL (
+               SELECT * FROM {ListEntry._meta.db_table} e WHERE e.subject_id = s.id AND e.state IN %s OFFSET 0
+               ) e ON true
           LEFT JOIN {ListType._meta.db_table} lt ON lt.id = e.list_type_id
           LEFT JOIN {Unit._meta.db_table} u ON u.id = e.listing_unit_id
          WHERE s.identifier IN %s
