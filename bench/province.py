@@ -307,8 +307,9 @@ def http_runs(officer, password: str, samples, args, postmaster: int) -> list[Lo
 KEY_PLAN_LINES = ("->", "Index Cond", "Recheck Cond", "Filter:", "Sort Key", "Sort Method", "Execution Time")
 
 
-def explain(label: str, run) -> None:
-    """Run ``run()`` once to warm up, once recording its SQL, and EXPLAIN (ANALYZE, BUFFERS) each SELECT."""
+def explain(label: str, run) -> list[str]:
+    """Run ``run()`` once to warm up, once recording its SQL, and EXPLAIN (ANALYZE, BUFFERS) each SELECT.
+    Returns every plan line (the caller may check a plan's shape)."""
     run()
     statements: list[tuple[str, tuple]] = []
 
@@ -319,18 +320,21 @@ def explain(label: str, run) -> None:
     with connection.execute_wrapper(record):
         run()
     say(f"\n--- {label}: {len(statements)} queries")
+    plans: list[str] = []
     with connection.cursor() as c:
         for sql, params in statements:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             lines = [r[0] for r in c.fetchall()]
+            plans.extend(lines)
             shown = c.mogrify(sql, params).decode()
             say(f"  {shown[:160]}{' ...' if len(shown) > 160 else ''}")
             say(f"    {lines[0][:200]}")
             for line in lines[1:]:
                 if any(k in line for k in KEY_PLAN_LINES):
                     say(f"    {line[:200]}{' ...' if len(line) > 200 else ''}")
+    return plans
 
 
 def explain_hot_queries(officer, samples) -> None:
