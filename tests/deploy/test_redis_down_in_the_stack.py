@@ -68,8 +68,10 @@ def test_with_redis_stopped_the_portal_answers_and_queued_work_is_done_within_a_
     entry = _list_entry(base, identifier)
     _until(lambda: _readyz(stack)[0] == 200, 60, "readyz 200 before stopping Redis")
 
-    outage_started = time.time() - 1  # the database's clock is this machine's
     stack.run("stop", "redis")
+    # From here on no worker can take anything: a delivery created before (the listing's own events)
+    # may still be going out, and is not this test's. The database's clock is this machine's.
+    outage_started = time.time()
     try:
         # The public portal: file, follow, search — each answers, and promptly.
         filed, took = _timed(lambda: requests.post(f"{base}/api/v1/public/objections/", data={
@@ -116,7 +118,7 @@ def test_with_redis_stopped_the_portal_answers_and_queued_work_is_done_within_a_
     finally:
         stack.run("start", "redis")
     returned = time.monotonic()
-    print(f"\nRedis was down {time.time() - outage_started - 1:.0f} s")
+    print(f"\nRedis was down {time.time() - outage_started:.0f} s")
 
     # Beat's sweeps hand the work to the workers; the letters are signed, the notifications out.
     last = {}
