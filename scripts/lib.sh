@@ -45,7 +45,13 @@ ensure_venv() {
 }
 
 compile_messages() {
-  (cd "$ROOT" && "$ROOT/.venv/bin/python" manage.py compilemessages --ignore=.venv >/dev/null)
+  # Only when a catalogue changed: the test suite's parallel workers start servers that read the
+  # compiled catalogues, which must not be rewritten under them.
+  local po stale=0
+  for po in "$ROOT"/locale/*/LC_MESSAGES/*.po; do
+    [ "${po%.po}.mo" -nt "$po" ] || stale=1
+  done
+  [ "$stale" = 0 ] || (cd "$ROOT" && "$ROOT/.venv/bin/python" manage.py compilemessages --ignore=.venv >/dev/null)
 }
 
 free_port() {

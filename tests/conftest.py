@@ -74,7 +74,76 @@ def _allow_audit_truncate_for_flush(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _seeded_catalogue(django_db_setup, django_db_blocker):
+    """The measures catalogue and the procedure rules, committed once per test database, as every
+    deployment has them (migrate, then seed_catalogue). The provinces' ``catalogue_seed(
+    update_existing=False)`` then only reads them instead of creating and auditing ~60 rows per
+    test. A transactional test empties every table when it ends; the next province seeds again,
+    inside its own test — unless it is seeded again before that test starts (below)."""
+    from cases.services.registry import catalogue_seed
+
+    with django_db_blocker.unblock():
+        catalogue_seed(update_existing=False)
+    yield
+
+
+_FLUSHED_BY_LAST_TEST = [False]
+
+
+def _flushes_tables(item) -> bool:
+    """pytest-django's rule for a transactional test, which TRUNCATEs every table when it ends."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """After a transactional test emptied the tables, the catalogue is committed again before the
+    next test's fixtures run (outside any test transaction)."""
+    if _FLUSHED_BY_LAST_TEST[0]:
+        from pytest_django.plugin import blocking_manager_key
+
+        from cases.services.registry import catalogue_seed
+
+        with item.config.stash[blocking_manager_key].unblock():
+            catalogue_seed(update_existing=False)
+    _FLUSHED_BY_LAST_TEST[0] = _flushes_tables(item)
+
+
 pytest_plugins = ["tests.province"]
+
+
+# --- the suite on several workers (pytest-xdist; scripts/test runs it with -n and --dist loadgroup) ---
+# Tests that share a costly fixture go to one worker as one unit, so that it is built once: a
+# package-scoped fixture (the production-shaped stack of tests/deploy) groups its package, a module-
+# or class-scoped one (the embedded default, the browser) its module. Units are queued slowest first
+# (scripts/test passes --no-loadscope-reorder, which keeps the order below): the stack, the other
+# tests marked slow, then the rest, so that no worker ends the run on a long tail.
+def _shared_fixture_group(item) -> str | None:
+    scopes = {defs[-1].scope for defs in item._fixtureinfo.name2fixturedefs.values() if defs}
+    path = item.nodeid.split("::", 1)[0]
+    if "package" in scopes:
+        return path.rsplit("/", 1)[0]
+    if scopes & {"module", "class"}:
+        return path
+    return None
+
+
+def _queue_rank(item) -> int:
+    if "stack" in item.fixturenames:
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        group = _shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=_queue_rank)
 
 
 @pytest.fixture(autouse=True)

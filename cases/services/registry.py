@@ -455,14 +455,22 @@ def catalogue_seed(*, actor=None, update_existing: bool = True) -> dict[str, int
     from cases.rules_seed import RULES
 
     counts = {"measures_created": 0, "measures_updated": 0, "rules_created": 0, "rules_updated": 0}
+    # What is already there, read in two statements (the demo loader and every test province run
+    # this on a seeded database: it must cost a couple of queries, not one per row).
+    present = {m["code"]: m for m in Measure.objects.values("code", *MEASURE_FIELDS, "legal_basis_verified")}
+    rule_values = ("amount", "period_unit", "basis", "description")
+    rules = {(r.pop("case_type"), r.pop("step"), r.pop("regime"), r.pop("effective_from")): r
+             for r in ProcedureRule.objects.values("case_type", "step", "regime", "effective_from", *rule_values)}
     for row in MEASURES:
         fields = {f: row[f] for f in MEASURE_FIELDS}
+        before = present.get(row["code"])
+        if before is not None:
+            before.pop("code")
         if not update_existing:
-            if not Measure.objects.filter(code=row["code"]).exists():
+            if before is None:
                 measure_create(actor=actor, code=row["code"], is_active=row.get("is_active", True), **fields)
                 counts["measures_created"] += 1
             continue
-        before = Measure.objects.filter(code=row["code"]).values(*MEASURE_FIELDS, "legal_basis_verified").first()
         measure, created = measure_upsert(
             actor=actor, code=row["code"], is_active=row.get("is_active", True), **fields
         )
@@ -471,13 +479,12 @@ def catalogue_seed(*, actor=None, update_existing: bool = True) -> dict[str, int
         elif before != {f: getattr(measure, f) for f in (*MEASURE_FIELDS, "legal_basis_verified")}:
             counts["measures_updated"] += 1
     for row in RULES:
-        key = dict(case_type=row["case_type"], step=row["step"], regime=row.get("regime", ProcedureRule.DEFAULT_REGIME),
-                   effective_from=_rule_effective_from(row.get("effective_from")))
-        existing = ProcedureRule.objects.filter(**key).values("amount", "period_unit", "basis", "description").first()
+        key = (row["case_type"], row["step"], row.get("regime", ProcedureRule.DEFAULT_REGIME),
+               _rule_effective_from(row.get("effective_from")))
+        existing = rules.get(key)
         if existing is not None and not update_existing:
             continue
-        wanted = {"amount": row["amount"], "period_unit": row["period_unit"], "basis": row["basis"],
-                  "description": row["description"]}
+        wanted = {f: row[f] for f in rule_values}
         if existing == wanted:
             continue
         procedure_rule_set(actor=actor, reason="seed_catalogue", **row)

@@ -1,9 +1,19 @@
 """Test settings: PostgreSQL and Redis as provisioned by scripts/test."""
 
+import os
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F401,F403
-from .base import DATABASES, env
+# Under pytest-xdist each worker has its own test database (pytest-django adds the worker's name)
+# and its own Redis database, so that one worker's cache.clear() or throttle counters never reach
+# another's. Set before base.py reads REDIS_URL; processes a test starts inherit it.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _WORKER.startswith("gw") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = re.sub(r"(/\d*)?$", f"/{int(_WORKER[2:]) + 1}", os.environ["REDIS_URL"].rstrip("/"), count=1)
+
+from .base import *  # noqa: F401,F403,E402
+from .base import DATABASES, env  # noqa: E402
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="test-secret-key-for-the-test-suite-only-0123456789abcdef")
 DEBUG = False

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # scripts/run three times: minutes
 
 
 def _free_port() -> int:

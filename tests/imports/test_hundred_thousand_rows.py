@@ -13,7 +13,7 @@ from cases.models import ImportedRecord, ImportJob, ListEntry, ListEntryStatePer
 
 from .conftest import client_for, entry_row, to_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 ROWS = 100_000
 
 
