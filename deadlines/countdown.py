@@ -189,6 +189,9 @@ class CountdownClock:
     def __init__(self, today: dt.date | None = None, calendar: ChinaCalendar | None = None):
         self.today = today or timezone.localdate()
         self._calendar = _UNREAD if calendar is None else calendar
+        # A page's rows share few distinct deadlines (a queue sorted by due date above all): each is
+        # counted once. Countdowns are immutable, and the clock lives for one page or sweep.
+        self._seen: dict[tuple, Countdown] = {}
 
     @property
     def calendar(self) -> ChinaCalendar | None:
@@ -201,7 +204,12 @@ class CountdownClock:
 
     def __call__(self, *, due: dt.date | None, unit: str, paused: bool = False, paused_on: dt.date | None = None,
                  done: bool = False) -> Countdown:
-        needs_calendar = (unit == WORKING_DAYS) and due is not None and not done
-        return countdown(due=due, unit=unit, today=self.today, calendar=self.calendar if needs_calendar else None,
-                         paused=paused, paused_on=paused_on, done=done)
+        key = (due, unit, paused, paused_on, done)
+        found = self._seen.get(key)
+        if found is None:
+            needs_calendar = (unit == WORKING_DAYS) and due is not None and not done
+            found = self._seen[key] = countdown(
+                due=due, unit=unit, today=self.today, calendar=self.calendar if needs_calendar else None,
+                paused=paused, paused_on=paused_on, done=done)
+        return found
 
