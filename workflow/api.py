@@ -7,6 +7,7 @@ another unit's task is 403, a task someone else completed or claimed first is 40
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -23,6 +24,12 @@ from workflow import selectors, services
 
 
 class TaskSerializer(serializers.Serializer):
+    """A task as the lists and the detail show it. The fields below are the contract (the schema, and
+    the reference a test compares with); ``to_representation`` builds the same dict from a row of
+    ``selectors.ROW_FIELDS`` directly, since DRF's per-field machinery cost ~0.4 ms a row (issue 21
+    item 3, tests/workflow/test_queue_is_lean.py). A list is given rows (``selectors.task_rows``), a
+    detail a Task."""
+
     id = serializers.IntegerField(source="pk")
     case_type = serializers.CharField(source="work.case_type")
     step = serializers.CharField(source="work.step")
@@ -49,6 +56,7 @@ class TaskSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
     completed_at = serializers.DateTimeField(source="work.completed_at", allow_null=True)
 
+    # The reference path (DRF's own, field by field): the schema's methods, and what the test compares.
     def get_case(self, task) -> dict:
         return {"type": task.work.object_type, "id": task.work.object_id}
 
@@ -57,8 +65,7 @@ class TaskSerializer(serializers.Serializer):
         return {"name": subject.name, "identifier": subject.identifier} if subject else None
 
     def _countdown(self, task):
-        # Today and the calendar once per page, not once per row.
-        return task.work.countdown(self.context.setdefault("countdown_clock", CountdownClock()))
+        return task.work.countdown(self._clock())
 
     def get_days_left(self, task) -> int | None:
         return self._countdown(task).days_left
@@ -76,16 +83,75 @@ class TaskSerializer(serializers.Serializer):
     def get_paused(self, task) -> bool:
         return task.work.paused_at is not None
 
+    # The path every response takes.
+    def _clock(self) -> CountdownClock:
+        # Today and the calendar once per page, not once per row.
+        clock = self.context.get("countdown_clock")
+        if clock is None:
+            clock = self.context["countdown_clock"] = CountdownClock()
+        return clock
+
+    def to_representation(self, task) -> dict:
+        row = task if isinstance(task, dict) else selectors.task_row(task)
+        countdown = selectors.row_countdown(row, self._clock())
+        tz = self._timezone()
+        subject_id = row["work__subject_id"]
+        return {
+            "id": row["id"], "case_type": row["work__case_type"], "step": row["work__step"],
+            "title": row["work__title"], "case": {"type": row["work__object_type"], "id": row["work__object_id"]},
+            "unit": row["work__unit__code"],
+            "subject": None if subject_id is None else {"name": row["work__subject__name"],
+                                                         "identifier": row["work__subject__identifier"]},
+            "status": row["status"], "owner": row["owner__username"], "leader_only": row["work__leader_only"],
+            "due": _date(row["work__due"]), "due_unit": row["work__due_unit"],
+            "due_provisional": bool(row["work__due_computation__provisional"]),
+            "days_left": countdown.days_left, "countdown": self._countdown_data(countdown),
+            "overdue": countdown.overdue, "paused": row["work__paused_at"] is not None,
+            "escalated_at": _datetime(row["work__escalated_at"], tz), "escalated_to": row["work__escalated_to__code"],
+            "reminders_sent": row["work__reminders_sent"], "created": _datetime(row["created"], tz),
+            "completed_at": _datetime(row["work__completed_at"], tz),
+        }
+
+    def _timezone(self):
+        tz = self.context.get("timezone")
+        if tz is None:
+            tz = self.context["timezone"] = timezone.get_current_timezone()
+        return tz
+
+    def _countdown_data(self, countdown) -> dict:
+        # Worded once per distinct countdown on the page (they repeat: the page is sorted by due date).
+        seen = self.context.setdefault("countdown_data", {})
+        data = seen.get(countdown)
+        if data is None:
+            data = seen[countdown] = countdown_data(countdown)
+        return dict(data)
+
+
+def _datetime(value, tz):
+    """DRF's DateTimeField (ISO 8601 in the active time zone, UTC written as Z) with the zone read once."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date(value):
+    return None if value is None else value.isoformat()
+
 
 def open_task_rows(*, user, entry) -> list[dict]:
     """An entry's open tasks the user may read, each as the queue shows it (the entry detail asks
     through ``cases.selectors.case_tasks``)."""
-    return TaskSerializer(selectors.open_tasks_of_entry(user=user, entry=entry), many=True).data
+    return TaskSerializer(selectors.task_rows(selectors.open_tasks_of_entry(user=user, entry=entry)), many=True).data
 
 
 class TaskDetailSerializer(TaskSerializer):
     due_computation = serializers.JSONField(source="work.due_computation")
     form = serializers.SerializerMethodField()
+
+    def to_representation(self, task) -> dict:
+        return {**super().to_representation(task), "due_computation": task.work.due_computation,
+                "form": self.get_form(task)}
 
     def get_form(self, task) -> dict:
         """The fields a completion of this step takes (name → type, required)."""
@@ -139,8 +205,7 @@ class TaskQueue(generics.GenericAPIView):
     def get(self, request):
         query = QueryForm(data=request.query_params)
         query.is_valid(raise_exception=True)
-        qs = selectors.task_queue(user=request.user, **query.validated_data)
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(selectors.task_rows(selectors.task_queue(user=request.user, **query.validated_data)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -153,7 +218,7 @@ class EscalatedTasks(generics.GenericAPIView):
 
     @extend_schema(responses=TaskSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(selectors.escalated_tasks(user=request.user))
+        page = self.paginate_queryset(selectors.task_rows(selectors.escalated_tasks(user=request.user)))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

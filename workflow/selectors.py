@@ -24,6 +24,7 @@ from cases.identifiers import normalise
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask, StaffProfile
 from cases.selectors.names import name_contains
 from cases.selectors.scope import units_supervised_by
+from workflow.models.work import work_countdown
 from workflow.services import OPEN
 
 Role = StaffProfile.Role
@@ -108,6 +109,40 @@ def task_queue(
     if order[0] == "work__due":
         return qs.order_by(F("work__due").asc(nulls_last=True), "created")
     return qs.order_by(*order)
+
+
+# What a row of a task list shows (the API's list, the workspace queue, an entry's open tasks), read
+# as plain values: no model instances and no viewflow flow reference resolved per row (issue 21 item 3).
+ROW_FIELDS = (
+    "id", "status", "created", "owner_id", "owner__username", "owner__first_name", "owner__last_name",
+    "work__case_type", "work__step", "work__title", "work__object_type", "work__object_id", "work__unit_id",
+    "work__unit__code", "work__unit__name", "work__subject_id", "work__subject__name", "work__subject__identifier",
+    "work__leader_only", "work__due", "work__due_unit", "work__due_computation__provisional", "work__is_open",
+    "work__paused_at", "work__escalated_at", "work__escalated_to__code", "work__reminders_sent", "work__completed_at",
+)
+
+
+def task_rows(tasks: QuerySet[Task]) -> QuerySet[dict]:
+    """A list of tasks from one of the selectors above, as ``ROW_FIELDS`` dicts in the same order."""
+    return tasks.values(*ROW_FIELDS)
+
+
+def task_row(task: Task) -> dict:
+    """One task already loaded (with its work item), as the same dict as ``task_rows`` gives."""
+    def value(path: str):
+        found = task
+        for part in path.split("__"):
+            found = found.get(part) if isinstance(found, dict) else getattr(found, part, None)
+            if found is None:
+                return None
+        return found
+    return {path: value(path) for path in ROW_FIELDS}
+
+
+def row_countdown(row: dict, clock):
+    """``WorkItem.countdown`` of a row (a ``deadlines.countdown.CountdownClock`` for the page)."""
+    return work_countdown(clock, due=row["work__due"], due_unit=row["work__due_unit"],
+                          paused_at=row["work__paused_at"], done=not row["work__is_open"])
 
 
 CASE_KINDS = {"entry": "cases.listentry", "objection": "cases.objectioncase", "repair": "cases.repaircase",

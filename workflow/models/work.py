@@ -67,10 +67,15 @@ class WorkItem(models.Model):
     def countdown(self, clock, *, done: bool | None = None):
         """How much time is left on the task's deadline as of the clock's day (deadlines.countdown):
         standing still since the day it was paused; none once the task is finished."""
-        return clock(due=self.due, unit=self.due_unit, paused=self.paused_at is not None,
-                     paused_on=timezone.localdate(self.paused_at) if self.paused_at else None,
-                     done=(not self.is_open) if done is None else done)
+        return work_countdown(clock, due=self.due, due_unit=self.due_unit, paused_at=self.paused_at,
+                              done=(not self.is_open) if done is None else done)
 
     @property
     def chain(self) -> str:
         return f"{self.object_type}:{self.object_id}"
+
+
+def work_countdown(clock, *, due, due_unit: str, paused_at, done: bool):
+    """``WorkItem.countdown`` from the values alone, for lists read as rows (``workflow.selectors.task_rows``)."""
+    return clock(due=due, unit=due_unit, paused=paused_at is not None,
+                 paused_on=timezone.localdate(paused_at) if paused_at else None, done=done)
