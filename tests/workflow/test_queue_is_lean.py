@@ -1,0 +1,132 @@
+"""The queue page and the task list cost the same whatever the backlog (issue 21 item 3): a fixed
+number of queries however many rows the page shows, and the lean row serializer says exactly what
+the declared DRF fields say."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework import serializers
+from viewflow.workflow.models import Task
+
+from cases.api.countdown import CountdownSerializer, countdown_data
+from deadlines.countdown import CountdownClock
+from tests.factories import SubjectFactory
+from workflow import selectors
+from workflow.api import TaskDetailSerializer, TaskSerializer
+from workflow.models import Substitution, WorkItem
+
+from .test_listing_through_the_api import draft
+
+pytestmark = pytest.mark.django_db
+
+
+def add_tasks(province, as_user, n):
+    """``n`` prior-notice tasks in the listing unit's queue, of every kind a row draws: claimed by
+    the officer or by a colleague, paused, escalated, late on a working-day rule, provisional, none."""
+    officer = as_user(province["officer"])
+    for _ in range(n):
+        draft(officer, {**province, "subject": SubjectFactory()})
+    items = list(WorkItem.objects.filter(unit=province["listing"], is_open=True).order_by("task_id"))
+    for k, work in enumerate(items):
+        if k % 5 == 1:
+            Task.objects.filter(pk=work.task_id).update(owner=province["officer2"], status="ASSIGNED")
+        if k % 5 == 2:
+            Task.objects.filter(pk=work.task_id).update(owner=province["officer"], status="ASSIGNED")
+        changes = {}
+        if k % 4 == 0:
+            changes.update(due=timezone.localdate() - dt.timedelta(days=9), due_unit="WORKING_DAYS",
+                           escalated_at=timezone.now(), escalated_to=province["lead"])
+        if k % 6 == 3:
+            changes["paused_at"] = timezone.now() - dt.timedelta(days=2)
+        if k % 7 == 5:
+            changes["due_computation"] = {**work.due_computation, "provisional": True}
+        if k % 9 == 8:
+            changes.update(due=None, due_unit="")
+        if changes:
+            WorkItem.objects.filter(pk=work.pk).update(**changes)
+
+
+def browser(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+PAGES = [  # (who, path, rows expected at 10 and at 60 tasks)
+    ("officer", "/work/", (10, 25)),
+    ("officer", "/work/?view=inbox", None),
+    ("leader", "/work/?ordering=-due", (10, 25)),
+    ("lead_officer", "/work/?view=escalated", None),
+    ("officer", "/api/v1/tasks/?ordering=due", (10, 50)),
+    ("lead_officer", "/api/v1/tasks/escalated/", None),
+]
+
+
+def queries_of_every_page(province) -> dict:
+    out = {}
+    for who, path, _rows in PAGES:
+        client = browser(province[who])
+        client.get(path)  # sessions, the calendar: whatever a first request sets up
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (who, path)
+        body = response.content.decode()
+        shown = len(response.json()["results"]) if path.startswith("/api/") else body.count('class="task-row')
+        out[(who, path)] = (len(captured), shown)
+    return out
+
+
+def test_the_queue_runs_as_many_queries_for_60_tasks_as_for_10(province, as_user):
+    Substitution.objects.create(unit=province["listing"], absent=province["officer2"], substitute=province["officer"],
+                                starts_on=timezone.localdate(), ends_on=timezone.localdate() + dt.timedelta(days=5),
+                                reason="出差", created_by=province["leader"])
+    add_tasks(province, as_user, 10)
+    few = queries_of_every_page(province)
+    add_tasks(province, as_user, 50)
+    many = queries_of_every_page(province)
+    for who, path, rows in PAGES:
+        if rows is not None:
+            assert (few[(who, path)][1], many[(who, path)][1]) == rows, (who, path)
+        else:
+            assert 0 < few[(who, path)][1] < many[(who, path)][1], (who, path, few, many)
+        assert few[(who, path)][0] == many[(who, path)][0], (who, path, few[(who, path)], many[(who, path)])
+
+
+def test_a_row_says_what_the_declared_fields_say(province, as_user):
+    """The lean path (rows from ``selectors.task_rows``, a dict per row) against DRF's own, field by
+    field over the declared fields, on tasks of every kind; and the detail has every declared field."""
+    add_tasks(province, as_user, 12)
+    user = province["officer"]
+    tasks = list(selectors.task_queue(user=user))
+    rows = list(selectors.task_rows(selectors.task_queue(user=user)))
+    assert [r["id"] for r in rows] == [t.pk for t in tasks]
+    context = {"countdown_clock": CountdownClock()}
+    lean = TaskSerializer(rows, many=True, context=context).data
+    reference = TaskSerializer(context=context)
+    expected = [serializers.Serializer.to_representation(reference, task) for task in tasks]
+    assert [dict(r) for r in lean] == [dict(e) for e in expected]
+    assert {r["paused"] for r in lean} == {True, False} and {r["owner"] is None for r in lean} == {True, False}
+    assert {r["due_provisional"] for r in lean} == {True, False} and any(r["escalated_at"] for r in lean)
+    detail = TaskDetailSerializer(selectors.task_for(user=user, task_id=tasks[0].pk)).data
+    assert list(detail) == list(TaskDetailSerializer().fields)
+    assert detail["due_computation"] == WorkItem.objects.get(pk=tasks[0].pk).due_computation
+
+
+def test_countdown_data_is_what_the_countdown_serializer_gives(province):
+    clock = CountdownClock()
+    today = clock.today
+    for due, unit, paused, paused_on, done in [
+        (today + dt.timedelta(days=9), "WORKING_DAYS", False, None, False),
+        (today, "CALENDAR_DAYS", False, None, False),
+        (today - dt.timedelta(days=4), "WORKING_DAYS", False, None, False),
+        (today + dt.timedelta(days=3), "MONTHS", True, today - dt.timedelta(days=1), False),
+        (today + dt.timedelta(days=3), "CALENDAR_DAYS", True, None, False),
+        (None, "CALENDAR_DAYS", False, None, False),
+        (today, "WORKING_DAYS", False, None, True),
+    ]:
+        countdown = clock(due=due, unit=unit, paused=paused, paused_on=paused_on, done=done)
+        assert countdown_data(countdown) == dict(CountdownSerializer(countdown.as_dict()).data), countdown
