@@ -27,7 +27,7 @@ class TaskSerializer(serializers.Serializer):
     """A task as the lists and the detail show it. The fields below are the contract (the schema, and
     the reference a test compares with); ``to_representation`` builds the same dict from a row of
     ``selectors.ROW_FIELDS`` directly, since DRF's per-field machinery cost ~0.4 ms a row (issue 21
-    item 3, tests/workflow/test_queue_is_lean.py). A list is given rows (``selectors.task_rows``), a
+    item 3, tests/workflow/test_queue_is_lean.py). A list is given rows (``rows=True`` of the selectors), a
     detail a Task."""
 
     id = serializers.IntegerField(source="pk")
@@ -142,7 +142,7 @@ def _date(value):
 def open_task_rows(*, user, entry) -> list[dict]:
     """An entry's open tasks the user may read, each as the queue shows it (the entry detail asks
     through ``cases.selectors.case_tasks``)."""
-    return TaskSerializer(selectors.task_rows(selectors.open_tasks_of_entry(user=user, entry=entry)), many=True).data
+    return TaskSerializer(selectors.open_tasks_of_entry(user=user, entry=entry, rows=True), many=True).data
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -205,7 +205,7 @@ class TaskQueue(generics.GenericAPIView):
     def get(self, request):
         query = QueryForm(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.task_rows(selectors.task_queue(user=request.user, **query.validated_data)))
+        page = self.paginate_queryset(selectors.task_queue(user=request.user, rows=True, **query.validated_data))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -218,7 +218,7 @@ class EscalatedTasks(generics.GenericAPIView):
 
     @extend_schema(responses=TaskSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(selectors.task_rows(selectors.escalated_tasks(user=request.user)))
+        page = self.paginate_queryset(selectors.escalated_tasks(user=request.user, rows=True))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -97,12 +97,12 @@ def test_the_queue_runs_as_many_queries_for_60_tasks_as_for_10(province, as_user
 
 
 def test_a_row_says_what_the_declared_fields_say(province, as_user):
-    """The lean path (rows from ``selectors.task_rows``, a dict per row) against DRF's own, field by
+    """The lean path (rows from the selectors' ``rows=True``, a dict per row) against DRF's own, field by
     field over the declared fields, on tasks of every kind; and the detail has every declared field."""
     add_tasks(province, as_user, 12)
     user = province["officer"]
     tasks = list(selectors.task_queue(user=user))
-    rows = list(selectors.task_rows(selectors.task_queue(user=user)))
+    rows = list(selectors.task_queue(user=user, rows=True))
     assert [r["id"] for r in rows] == [t.pk for t in tasks]
     context = {"countdown_clock": CountdownClock()}
     lean = TaskSerializer(rows, many=True, context=context).data

@@ -76,6 +76,6 @@ class WorkItem(models.Model):
 
 
 def work_countdown(clock, *, due, due_unit: str, paused_at, done: bool):
-    """``WorkItem.countdown`` from the values alone, for lists read as rows (``workflow.selectors.task_rows``)."""
+    """``WorkItem.countdown`` from the values alone, for lists read as rows (``workflow.selectors.ROW_FIELDS``)."""
     return clock(due=due, unit=due_unit, paused=paused_at is not None,
                  paused_on=timezone.localdate(paused_at) if paused_at else None, done=done)

@@ -145,8 +145,9 @@ def queue_context(request, *, raw: dict, kwargs: dict) -> dict:
     user = request.user
     escalated = raw["view"] == "escalated"
     # The credit lead office's supervision list: other units' overdue tasks escalated to it (督办).
-    qs = selectors.escalated_tasks(user=user) if escalated else selectors.task_queue(user=user, **kwargs)
-    paginator = Paginator(selectors.task_rows(qs), PER_PAGE)
+    qs = (selectors.escalated_tasks(user=user, rows=True) if escalated
+          else selectors.task_queue(user=user, rows=True, **kwargs))
+    paginator = Paginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     absent = set(selectors.absent_colleagues(user=user))
