@@ -110,7 +110,11 @@ class Verifier:
 
 
 class RecordingReceiver(ThreadingHTTPServer):
-    """A tiny platform stand-in: verifies, appends accepted events to a JSON-lines log."""
+    """A tiny platform stand-in: verifies, appends accepted events to a JSON-lines log.
+
+    An event is answered only once its line is fsynced. Requests that arrive together share one
+    fsync (group commit): whoever finds no write under way writes every waiting line and syncs
+    once, the others wait for it; alone, a request writes and syncs its own line."""
 
     daemon_threads = True
 
@@ -122,19 +126,52 @@ class RecordingReceiver(ThreadingHTTPServer):
         self.verifier = Verifier(secrets, tolerance=tolerance, seen=seen)
         self.log_path = log_path
         self.behave = behave  # tests: callable(event) -> None | "fail" | seconds to sleep
-        self.write_lock = threading.Lock()
+        self._journal = threading.Condition()
+        self._waiting: list[str] = []  # accepted lines not yet written
+        self._accepted = self._durable = 0  # lines accepted / lines known to be on disk
+        self._writing = False
         super().__init__(address, _Handler)
 
     def record(self, event: dict) -> bool:
-        with self.write_lock:
-            if not self.verifier.accept(event["event_id"]):
-                return False
-            if self.log_path:
-                with open(self.log_path, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            return True
+        """Store an accepted event durably; False if its id was accepted before (then it returns
+        once everything accepted so far, that event included, is on disk)."""
+        with self._journal:
+            new = self.verifier.accept(event["event_id"])
+            if new:
+                self._waiting.append(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
+                self._accepted += 1
+            self._until_durable(self._accepted)
+        return new
+
+    def durable(self) -> None:
+        """Return once every event accepted so far is on disk (a duplicate's answer waits for it)."""
+        with self._journal:
+            self._until_durable(self._accepted)
+
+    def _until_durable(self, target: int) -> None:
+        # Called holding self._journal.
+        while self._durable < target:
+            if self._writing:
+                self._journal.wait()
+                continue
+            lines, upto = self._waiting, self._accepted
+            self._waiting, self._writing = [], True
+            self._journal.release()
+            try:
+                if self.log_path:
+                    with open(self.log_path, "a", encoding="utf-8") as fh:
+                        fh.write("".join(lines))
+                        fh.flush()
+                        os.fsync(fh.fileno())
+            except BaseException:
+                self._journal.acquire()
+                self._waiting[:0] = lines  # the next writer tries them again
+                self._writing = False
+                self._journal.notify_all()
+                raise
+            self._journal.acquire()
+            self._durable, self._writing = upto, False
+            self._journal.notify_all()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -157,6 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Rejected as exc:
             return self._answer(exc.status, {"status": "rejected", "reason": exc.reason})
         except Replayed:
+            self.server.durable()
             return self._answer(200, {"status": "duplicate"})
         if self.server.behave is not None:
             action = self.server.behave(event)
