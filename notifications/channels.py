@@ -4,9 +4,10 @@ backoff) or ``Permanent`` (give up at once: DEAD) and returns normally once the 
 from __future__ import annotations
 
 import json
+import os
 import time
 
-import requests
+import urllib3
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -25,14 +26,18 @@ class Permanent(Exception):
     pass
 
 
-_session = None
+_pools: dict[int, urllib3.PoolManager] = {}
 
 
-def _http():
-    global _session
-    if _session is None:
-        _session = requests.Session()
-    return _session
+def _http() -> urllib3.PoolManager:
+    """One connection pool per worker process (a prefork child builds its own after the fork), so
+    every platform POST reuses a kept-alive connection; up to ``NOTIFICATIONS_PLATFORM_SENDERS``
+    of them to one host, for the threads that send a batch (notifications.services.delivery)."""
+    pool = _pools.get(os.getpid())
+    if pool is None:
+        size = max(1, int(getattr(settings, "NOTIFICATIONS_PLATFORM_SENDERS", 8)))
+        pool = _pools[os.getpid()] = urllib3.PoolManager(num_pools=4, maxsize=size, block=True, retries=False)
+    return pool
 
 
 def platform_body(delivery) -> bytes:
@@ -44,7 +49,7 @@ def platform_body(delivery) -> bytes:
 
 
 def send_platform(delivery) -> None:
-    """POST the signed event; only a 2xx acknowledges it (docs/notifications.md)."""
+    """POST the signed event; only a 2xx acknowledges it (docs/notifications.md). Thread-safe."""
     body = platform_body(delivery)
     timestamp = str(int(time.time()))
     headers = {
@@ -56,14 +61,18 @@ def send_platform(delivery) -> None:
         receiver.HEADER_SEQUENCE: str(delivery.event.pk),
         receiver.HEADER_SIGNATURE: receiver.sign(settings.PLATFORM_WEBHOOK_SECRET, timestamp, body),
     }
+    timeout = urllib3.Timeout(connect=settings.PLATFORM_WEBHOOK_CONNECT_TIMEOUT, read=settings.PLATFORM_WEBHOOK_TIMEOUT)
     try:
-        response = _http().post(delivery.address or settings.PLATFORM_WEBHOOK_URL, data=body, headers=headers,
-                                timeout=(settings.PLATFORM_WEBHOOK_CONNECT_TIMEOUT, settings.PLATFORM_WEBHOOK_TIMEOUT),
-                                allow_redirects=False)
-    except requests.RequestException as exc:
-        raise Transient(f"{type(exc).__name__}: {exc}"[:500]) from exc
-    if not 200 <= response.status_code < 300:
-        raise Transient(f"HTTP {response.status_code}: {response.text[:300]}")
+        response = _http().request("POST", delivery.address or settings.PLATFORM_WEBHOOK_URL, body=body,
+                                   headers=headers, timeout=timeout, redirect=False, retries=False)
+    except urllib3.exceptions.NewConnectionError as exc:  # refused, unreachable (before the timeouts below)
+        raise Transient(f"ConnectionError: {exc}"[:500]) from exc
+    except urllib3.exceptions.TimeoutError as exc:
+        raise Transient(f"Timeout: {exc}"[:500]) from exc
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise Transient(f"ConnectionError: {type(exc).__name__}: {exc}"[:500]) from exc
+    if not 200 <= response.status < 300:
+        raise Transient(f"HTTP {response.status}: {response.data[:300].decode('utf-8', 'replace')}")
 
 
 def _texts(delivery) -> tuple[str, str, dict]:

@@ -75,19 +75,28 @@ def outbox_emit(*, kind: str, source: str, subject_key: str = "", object_type: s
                                            language=r.language, next_attempt_at=now))
     Notification.objects.bulk_create(notes)
     created = Delivery.objects.bulk_create(deliveries)
-    ids = [d.pk for d in created]
-    if ids:
-        transaction.on_commit(lambda: enqueue(ids), robust=True)
+    platform = sum(d.channel == Delivery.Channel.PLATFORM for d in created)
+    others = [d.pk for d in created if d.channel != Delivery.Channel.PLATFORM]
+    if created:
+        transaction.on_commit(lambda: hand_out(platform=platform, others=others), robust=True)
     return event
 
 
+def hand_out(*, platform: int = 0, others=()) -> int:
+    """Enqueue deliveries: platform ones as drains of the whole outbox (``enqueue_platform``),
+    mail and SMS one task per row (``enqueue``)."""
+    return (enqueue_platform(platform) if platform else 0) + (enqueue(list(others)) if others else 0)
+
+
+_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
 def enqueue(delivery_ids) -> int:
-    """Hand deliveries to Celery. A broker that is down is not an error here: the rows wait in the
-    outbox and the sweeper enqueues them again (``notifications.sweep``)."""
+    """Hand deliveries to Celery one task each. A broker that is down is not an error here: the
+    rows wait in the outbox and the sweeper enqueues them again (``notifications.sweep``)."""
     from notifications.tasks import deliver
 
     sent = 0
-    policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
     if deliver.app.conf.task_always_eager:  # tests and the embedded default: run in-process
         for pk in delivery_ids:
             deliver.apply_async((pk,))
@@ -97,9 +106,34 @@ def enqueue(delivery_ids) -> int:
         # One producer (one broker connection) for the whole batch.
         with deliver.app.producer_or_acquire() as producer:
             for pk in delivery_ids:
-                deliver.apply_async((pk,), producer=producer, retry=True, retry_policy=policy)
+                deliver.apply_async((pk,), producer=producer, retry=True, retry_policy=_POLICY)
                 sent += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper will catch up
         log.warning("outbox: enqueue failed after %s of %s deliveries (%s); the sweeper will retry",
                     sent, len(delivery_ids), exc)
     return sent
+
+
+def enqueue_platform(count: int) -> int:
+    """Ask for ``count`` platform deliveries to be sent: one ``notifications.deliver_platform``
+    drain per ``NOTIFICATIONS_PLATFORM_BATCH`` of them, at most ``NOTIFICATIONS_PLATFORM_DRAINERS``
+    (each drain claims batches until none is left, so one message per commit is enough for every
+    row it committed). Returns ``count`` once a drain is queued, 0 if the broker is down (the rows
+    wait for the sweeper, as with ``enqueue``)."""
+    from notifications.tasks import deliver_platform
+
+    if count <= 0:
+        return 0
+    batch = max(1, settings.NOTIFICATIONS_PLATFORM_BATCH)
+    drains = max(1, min(-(-count // batch), settings.NOTIFICATIONS_PLATFORM_DRAINERS))
+    if deliver_platform.app.conf.task_always_eager:
+        deliver_platform.apply_async()
+        return count
+    try:
+        with deliver_platform.app.producer_or_acquire() as producer:
+            for _ in range(drains):
+                deliver_platform.apply_async(producer=producer, retry=True, retry_policy=_POLICY)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the sweeper will catch up
+        log.warning("outbox: enqueue of %s platform deliveries failed (%s); the sweeper will retry", count, exc)
+        return 0
+    return count

@@ -81,7 +81,8 @@ def test_beat_schedules_the_heartbeat_on_the_deadlines_queue():
 
 @pytest.mark.parametrize("task,queue", [
     ("workflow.sweep_deadlines", "deadlines"), ("entries.expire", "deadlines"), ("audit.anchor", "deadlines"),
-    ("letters.produce", "letters"), ("notifications.deliver", "notifications"), ("imports.run", "imports"),
+    ("letters.produce", "letters"), ("notifications.deliver", "notifications"),
+    ("notifications.deliver_platform", "notifications"), ("imports.run", "imports"),
     ("something.else", "default"),
 ])
 def test_tasks_are_routed_to_their_queue_by_name(task, queue):

@@ -26,6 +26,12 @@ NOTIFICATIONS_MAX_ATTEMPTS = {
     "EMAIL": _env.int("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", default=10),
     "SMS": _env.int("NOTIFICATIONS_SMS_MAX_ATTEMPTS", default=10),
 }
+# Platform pushes go in batches: a drain claims up to BATCH events (one per subject) in one
+# statement, sends them over SENDERS kept-alive connections side by side, and settles them in one
+# statement; a commit asks for at most DRAINERS drains at once (docs/notifications.md).
+NOTIFICATIONS_PLATFORM_BATCH = _env.int("NOTIFICATIONS_PLATFORM_BATCH", default=100)
+NOTIFICATIONS_PLATFORM_SENDERS = _env.int("NOTIFICATIONS_PLATFORM_SENDERS", default=8)
+NOTIFICATIONS_PLATFORM_DRAINERS = _env.int("NOTIFICATIONS_PLATFORM_DRAINERS", default=2)
 # The sweeper leaves rows this young to the enqueue made at commit.
 NOTIFICATIONS_SWEEP_GRACE_SECONDS = _env.int("NOTIFICATIONS_SWEEP_GRACE_SECONDS", default=10)
 NOTIFICATIONS_DIGEST_DAYS = _env.int("NOTIFICATIONS_DIGEST_DAYS", default=3)
