@@ -54,11 +54,12 @@ _CLAIMABLE = """
 # One statement: lock up to `limit` claimable rows (skipping those another worker holds) and take
 # them under a lease. Two workers never get the same row, nor two rows of one subject: the second
 # one's NOT EXISTS sees the first row still open. Ordered by the due index, not by id: the order
-# per subject is kept by the NOT EXISTS, and an index order lets the scan stop at `limit`.
+# per subject is kept by the NOT EXISTS, and an index order lets the scan stop at `limit`. A claimed
+# row keeps its next_attempt_at, so "due" bounds the scan of the index for lapsed leases too.
 _CLAIM = """
     WITH c AS (
         SELECT d.id FROM notifications_delivery d
-        WHERE d.state IN ('PENDING', 'SENDING') AND {which} AND {claimable}
+        WHERE d.state IN ('PENDING', 'SENDING') AND d.next_attempt_at <= %(now)s AND {which} AND {claimable}
         ORDER BY d.next_attempt_at LIMIT %(limit)s
         FOR UPDATE SKIP LOCKED)
     UPDATE notifications_delivery u SET state = 'SENDING', attempts = u.attempts + 1, lease_until = %(lease)s
