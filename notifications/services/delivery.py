@@ -80,6 +80,12 @@ _SETTLE = """
     WHERE d.id = v.id
       AND ((v.state = 'DELIVERED' AND d.state <> 'DELIVERED') OR (d.state = 'SENDING' AND d.attempts = v.attempts))
     RETURNING d.id"""
+# Claims and settlements commit without waiting for their WAL flush. A crash loses at most a tail
+# of them, in commit order: those rows go back to the state before (PENDING, or SENDING under a lease
+# that will run out) and are sent again with the same event ids, which the receiver recognises; a
+# subject's later claim cannot survive the loss of its earlier settlement. Nothing is sent on the
+# strength of an unflushed commit that could not be sent again.
+_NO_FSYNC_WAIT = "SET LOCAL synchronous_commit TO OFF"
 _DUE = (f"SELECT d.id, d.channel FROM notifications_delivery d WHERE d.state IN ('PENDING', 'SENDING') "
         f"AND d.next_attempt_at <= %(grace)s AND {_CLAIMABLE} ORDER BY d.next_attempt_at LIMIT %(limit)s "
         f"FOR UPDATE SKIP LOCKED")
@@ -111,6 +117,7 @@ def claim_many(*, ids=None, limit: int | None = None, now=None) -> list[Delivery
         sql, params["limit"] = _CLAIM_PLATFORM, limit or settings.NOTIFICATIONS_PLATFORM_BATCH
     with transaction.atomic():
         with connection.cursor() as cur:
+            cur.execute(_NO_FSYNC_WAIT)
             cur.execute(sql, params)
             claimed = [row[0] for row in cur.fetchall()]
     if not claimed:
@@ -195,6 +202,7 @@ def settle(outcomes: list[Outcome]) -> None:
                     and o.delivery.channel == Delivery.Channel.PLATFORM]
     with transaction.atomic():
         with connection.cursor() as cur:
+            cur.execute(_NO_FSYNC_WAIT)
             cur.execute(_SETTLE, {"now": now, **rows})
         _record_acknowledgements(acknowledged, now)
     retries = []
