@@ -3,7 +3,8 @@ change that caused it, and one delivery row per way out (platform webhook, e-mai
 
 An ``OutboxEvent`` is the fact ("entry 12 was suspended"), with a stable UUID that every receiver
 uses to recognise a retry. A ``Delivery`` is one attempt-carrying row per channel and recipient;
-Celery workers claim them with ``SELECT … FOR UPDATE SKIP LOCKED`` (notifications.delivery).
+Celery workers claim them many at a time with ``SELECT … FOR UPDATE SKIP LOCKED LIMIT n`` and settle a
+batch in one statement (notifications.services.delivery).
 """
 
 import uuid
