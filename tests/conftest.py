@@ -88,6 +88,19 @@ def _seeded_catalogue(django_db_setup, django_db_blocker):
     yield
 
 
+@pytest.fixture
+def pristine_database(db):
+    """For the few tests that count every row of a table the session's seed fills (the audit trail's
+    totals and chains, the rules' own audit): the seeded catalogue and its audit trail are emptied
+    inside this test's transaction (TRUNCATE is transactional) and are back when it rolls back."""
+    from cases.audit.models import AuditAnchor, AuditChainHead, AuditEvent
+    from cases.models import Measure, ProcedureRule
+
+    tables = ", ".join(m._meta.db_table for m in (Measure, ProcedureRule, AuditEvent, AuditChainHead, AuditAnchor))
+    with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {tables} CASCADE")
+
+
 _FLUSHED_BY_LAST_TEST = [False]
 
 

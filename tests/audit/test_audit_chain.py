@@ -10,7 +10,8 @@ from cases.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
 from cases.audit.services import audit_anchor, audit_record
 from cases.audit.verify import verify
 
-pytestmark = pytest.mark.django_db
+# Counts every row of the audit trail or the rules: without the session's seeded catalogue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pristine_database")]
 
 
 def _record_some(chains=("cases.subject:1", "cases.subject:2"), per_chain=3):

@@ -15,7 +15,8 @@ from cases.audit.services import audit_anchor, audit_record
 from cases.audit.verify import verify
 from notifications.models import Delivery, OutboxEvent
 
-pytestmark = pytest.mark.django_db
+# Counts every row of the audit trail or the rules: without the session's seeded catalogue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pristine_database")]
 
 KEY = "k" * 8 + "0123456789abcdef0123456789abcdef"
 CHAIN = "cases.subject:501"
