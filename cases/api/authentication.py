@@ -1,18 +1,81 @@
-"""DRF token authentication that loads the user's staff profile and unit with the token, in one
-query: every staff endpoint needs them (scoping, routing), and the status check (应查必查) is a hot
-path where each extra round trip shows (docs/performance.md)."""
+"""DRF token authentication that loads the user, their staff profile, unit and region with the token,
+in one fixed statement prepared once per connection (``config.prepared``): every staff endpoint
+needs them (scoping, routing), and the status check (应查必查) is a hot path where building the ORM's
+4-table join cost ~1.3 ms of Python per request (issue 21, docs/performance.md).
 
+The statement reads the token table live on every request, so a deleted or rotated token, a
+deactivated user or a moved staff member takes effect at the next request. The objects are the
+ones ``select_related("user__staff__unit__region")`` would build, with the same columns.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
 from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
+from rest_framework.authtoken.models import Token
+
+from cases.models import Region, StaffProfile, Unit
+from config import prepared
+
+User = get_user_model()
+_MODELS = (Token, User, StaffProfile, Unit, Region)
+
+
+def _columns(model, alias: str) -> str:
+    return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
+
+
+TOKEN_STATEMENT = prepared.Statement(
+    "credit_token_user",
+    f"""SELECT {_columns(Token, 't')}, {_columns(User, 'u')}, {_columns(StaffProfile, 'sp')},
+               {_columns(Unit, 'un')}, {_columns(Region, 'r')}
+          FROM {Token._meta.db_table} t
+          JOIN {User._meta.db_table} u ON u.id = t.user_id
+          LEFT JOIN {StaffProfile._meta.db_table} sp ON sp.user_id = u.id
+          LEFT JOIN {Unit._meta.db_table} un ON un.id = sp.unit_id
+          LEFT JOIN {Region._meta.db_table} r ON r.id = un.region_id
+         WHERE t.key = %s""",
+    ("text",),
+)
+_SLICES = []
+_start = 0
+for _model in _MODELS:
+    _names = [f.attname for f in _model._meta.concrete_fields]
+    _SLICES.append((_model, _names, _start, _start + len(_names)))
+    _start += len(_names)
+
+
+_TOKEN_USER = Token._meta.get_field("user")
+_STAFF_USER = StaffProfile._meta.get_field("user")
+_STAFF_UNIT = StaffProfile._meta.get_field("unit")
+_UNIT_REGION = Unit._meta.get_field("region")
+
+
+def token_user(key: str):
+    """(user, token) for an existing token key, or None. The user's ``staff`` (or its absence),
+    the staff's ``unit`` and the unit's ``region`` are loaded as ``select_related`` loads them:
+    reading them sends no query."""
+    using = prepared.alias_for(Token)
+    rows = prepared.run_first(TOKEN_STATEMENT, [key], using=using)
+    if not rows:
+        return None
+    row = rows[0]
+    token, user, staff, unit, region = (
+        None if row[a] is None else model.from_db(using, names, row[a:b]) for model, names, a, b in _SLICES
+    )
+    _TOKEN_USER.set_cached_value(token, user)
+    _STAFF_USER.remote_field.set_cached_value(user, staff)  # None: user.staff raises, without a query
+    if staff is not None:
+        _STAFF_USER.set_cached_value(staff, user)
+        _STAFF_UNIT.set_cached_value(staff, unit)
+        _UNIT_REGION.set_cached_value(unit, region)
+    return user, token
 
 
 class TokenAuthentication(DRFTokenAuthentication):
     def authenticate_credentials(self, key):
-        model = self.get_model()
-        token = (
-            model.objects.select_related("user", "user__staff", "user__staff__unit", "user__staff__unit__region")
-            .filter(key=key)
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        found = token_user(key)
+        if found is None or not found[0].is_active:
             return super().authenticate_credentials(key)  # raises DRF's own (translated) error
-        return token.user, token
+        return found
+

@@ -2,13 +2,14 @@ from .entries import ListEntry, ListEntryStatePeriod, MeasureExecution, Restorat
 from .intake import Attachment, ChaseUp
 from .objections import ObjectionCase
 from .repairs import RepairCase
-from .catalogue import ListType, ListTypeMeasure, Measure, MeasureImplementer
+from .catalogue import CatalogueVersion, ListType, ListTypeMeasure, Measure, MeasureImplementer
 from .registry import Region, StaffProfile, Unit, UnitListRole
 from .rules import ProcedureRule
 from .subjects import Subject, SubjectNameHistory
 
 __all__ = [
     "Attachment",
+    "CatalogueVersion",
     "ChaseUp",
     "ObjectionCase",
     "RepairCase",

@@ -119,3 +119,20 @@ class MeasureImplementer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["measure", "unit"], name="measure_implementer_unique")]
+
+
+class CatalogueVersion(models.Model):
+    """One row: a number that changes with every committed change of the catalogue tables (measures,
+    list type ↔ measure, measure ↔ implementing unit), written by statement-level triggers
+    (migration 0012), whoever makes the change: services, the admin, bulk loads.
+
+    The status check caches the catalogue per process and reads this number in the same statement
+    as the subject's entries (``cases.selectors.catalogue_cache``): a change reaches every process
+    at its next check. The number comes from a sequence, so a rolled-back change never hands a
+    number that a later, different catalogue could reuse; a missing row (a flushed test database)
+    reads as 0."""
+
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalogue_version_single_row")]

@@ -1,8 +1,11 @@
 """The status check (应查必查): which measures must this unit apply to this subject, now or as of T.
 
 domain.md §2: "which measures must I apply to this subject today?" The answer excludes suspended and
-removed entries the moment the state changes (it reads committed rows, never a cache), and can be
-asked "as of date T" for audits (from ``ListEntryStatePeriod``, the history every transition writes).
+removed entries the moment the state changes (entries are read live on every check, never cached),
+and can be asked "as of date T" for audits (from ``ListEntryStatePeriod``, the history every
+transition writes). Only the catalogue (which measures a unit implements for a list type) is
+cached, per process, behind a version number read in the same statement as the entries
+(``catalogue_cache``, issue 21 item 1).
 
 ``subjects_status`` answers for up to ``BATCH_LIMIT`` codes in a constant number of queries (the
 subjects, their listed entries or the periods in force at T, the unit's measures of those list
@@ -20,16 +23,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden, ValidationFailed
 from cases.identifiers import IdentifierError, classify
-from cases.models import ListEntry, ListEntryStatePeriod, ListType, ListTypeMeasure, StaffProfile, Subject, Unit
+from cases.models import ListEntry, ListEntryStatePeriod, ListType, StaffProfile, Subject, Unit
 from cases.services.subjects import identifier_refused
+from config import prepared
 
+from . import catalogue_cache
 from .scope import supervised_units
 
 BATCH_LIMIT = 1000
@@ -90,58 +95,75 @@ def _listed_entries(subject_ids: list[int], as_of) -> list[dict]:
     return [{**{f: p[f"entry__{f}"] for f in _ENTRY_FIELDS}, "state": p["state"]} for p in periods]
 
 
-def _subjects_and_listed_now(codes: set[str]) -> tuple[dict[str, dict], list[dict]]:
-    """"Now": the subjects and their listed entries in one statement (the status check's hot path;
-    one round trip and no ORM compilation). The codes find their subjects through the
-    ``cases_subject.identifier`` index; then, per subject, its listed entries through the partial
-    ``entry_listed_by_subject`` index (its predicate is repeated). The entries are a LATERAL
-    subquery fenced with ``OFFSET 0``, so PostgreSQL cannot flatten the join and choose to read the
-    entry or subject tables whole for a batch of 1,000 codes (bench/search.py prints the plan)."""
-    sql = f"""
-        SELECT s.id, s.identifier, s.name, s.kind,
+_NOW_COLUMNS = """s.id, s.identifier, s.name, s.kind,
                e.id, e.list_type_id, lt.code, lt.name, lt.kind, u.code, u.name, e.reasons, e.basis,
-               e.decision_date, e.published_at, e.valid_until, e.state
-          FROM {Subject._meta.db_table} s
-          LEFT JOIN LATERAL (
-               SELECT * FROM {ListEntry._meta.db_table} e WHERE e.subject_id = s.id AND e.state IN %s OFFSET 0
+               e.decision_date, e.published_at, e.valid_until, e.state"""
+# Per subject, its listed entries through the partial ``entry_listed_by_subject`` index (its
+# predicate repeated, as literals). A LATERAL subquery fenced with ``OFFSET 0``, so PostgreSQL cannot
+# flatten the join and choose to read the entry or subject tables whole for a batch of 1,000 codes
+# (bench/search.py prints the plan).
+_NOW_JOINS = f"""LEFT JOIN LATERAL (
+               SELECT * FROM {ListEntry._meta.db_table} e
+                WHERE e.subject_id = s.id AND e.state IN ({", ".join(f"'{state}'" for state in LISTED)}) OFFSET 0
                ) e ON true
           LEFT JOIN {ListType._meta.db_table} lt ON lt.id = e.list_type_id
-          LEFT JOIN {Unit._meta.db_table} u ON u.id = e.listing_unit_id
-         WHERE s.identifier IN %s
-         ORDER BY s.id, e.id"""
+          LEFT JOIN {Unit._meta.db_table} u ON u.id = e.listing_unit_id"""
+
+# The single check (the hot path): the catalogue's version, the subject and its listed entries in
+# one statement, prepared once per connection. One row at least: an unknown code gives the version
+# and NULLs.
+SUBJECT_NOW = prepared.Statement(
+    "credit_status_subject_now",
+    f"""SELECT v.version, {_NOW_COLUMNS}
+          FROM (SELECT {catalogue_cache.VERSION_SQL} AS version) v
+          LEFT JOIN {Subject._meta.db_table} s ON s.identifier = %s
+          {_NOW_JOINS}
+         ORDER BY e.id""",
+    ("text",),
+)
+
+
+def _subjects_and_listed_now(codes: set[str]) -> tuple[dict[str, dict], list[dict], int | None]:
+    """"Now": the subjects, their listed entries and the catalogue's version in one statement, with
+    no ORM compilation (the status check's hot path). The codes find their subjects through the
+    ``cases_subject.identifier`` index. A batch's codes vary in number: its statement is not
+    prepared. The version is None when no code names a subject (no measures are needed then)."""
+    using = prepared.alias_for(Subject)
+    if len(codes) == 1:
+        rows = prepared.run(SUBJECT_NOW, [next(iter(codes))], using=using)
+    else:
+        sql = f"""
+            SELECT {catalogue_cache.VERSION_SQL}, {_NOW_COLUMNS}
+              FROM {Subject._meta.db_table} s
+              {_NOW_JOINS}
+             WHERE s.identifier IN %s
+             ORDER BY s.id, e.id"""
+        with connections[using].cursor() as cur:
+            cur.execute(sql, [tuple(codes)])
+            rows = cur.fetchall()
     subjects: dict[str, dict] = {}
     listed: list[dict] = []
-    with connection.cursor() as cur:
-        cur.execute(sql, [tuple(str(s) for s in LISTED), tuple(codes)])
-        for row in cur.fetchall():
-            subject_id, identifier, name, kind = row[:4]
-            subjects.setdefault(identifier, {"id": subject_id, "identifier": identifier, "name": name, "kind": kind})
-            if row[4] is not None:
-                listed.append(dict(zip(("subject_id", *_ENTRY_FIELDS[:1], *_ENTRY_FIELDS[2:], "state"),
-                                       (subject_id, *row[4:]))))
-    return subjects, listed
+    version = None
+    for row in rows:
+        version = row[0]
+        subject_id, identifier, name, kind = row[1:5]
+        if subject_id is None:
+            continue
+        subjects.setdefault(identifier, {"id": subject_id, "identifier": identifier, "name": name, "kind": kind})
+        if row[5] is not None:
+            listed.append(dict(zip(("subject_id", *_ENTRY_FIELDS[:1], *_ENTRY_FIELDS[2:], "state"),
+                                   (subject_id, *row[5:]))))
+    return subjects, listed, version
 
 
-def _unit_measures(unit: Unit, list_type_ids: Iterable[int]) -> dict[int, list[dict]]:
-    """The unit's active measures per list type (catalogue: list type → measure → implementing unit)."""
+def _unit_measures(unit: Unit, list_type_ids: Iterable[int], version: int | None = None) -> dict[int, list[dict]]:
+    """The unit's active measures per list type (catalogue: list type → measure → implementing
+    unit), from the per-process catalogue cache checked against ``version`` (read now if None)."""
     ids = set(list_type_ids)
-    by_list_type: dict[int, list[dict]] = {}
     if not ids:
-        return by_list_type
-    rows = (
-        ListTypeMeasure.objects.filter(list_type_id__in=ids, measure__is_active=True,
-                                       measure__implementing_units=unit)
-        .values("list_type_id", "measure__code", "measure__title", "measure__direction", "measure__mandatory",
-                "measure__legal_basis", "measure__legal_basis_verified", "measure__target")
-        .order_by("list_type_id", "-measure__mandatory", "measure__code")
-    )
-    for r in rows:
-        by_list_type.setdefault(r["list_type_id"], []).append({
-            "measure": r["measure__code"], "title": r["measure__title"], "direction": r["measure__direction"],
-            "mandatory": r["measure__mandatory"], "legal_basis": r["measure__legal_basis"],
-            "legal_basis_verified": r["measure__legal_basis_verified"], "target": r["measure__target"],
-        })
-    return by_list_type
+        return {}
+    by_list_type = catalogue_cache.unit_measures(unit.pk, catalogue_cache.current_version() if version is None else version)
+    return {list_type_id: by_list_type[list_type_id] for list_type_id in ids if list_type_id in by_list_type}
 
 
 def _entry_row(e: dict, labels: dict) -> dict:
@@ -168,15 +190,17 @@ def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.d
     A constant number of queries for any number of codes. Reads only: nothing is recorded."""
     if not codes:
         return {}
+    version = None
     if as_of is None:
-        subjects, listed = _subjects_and_listed_now(set(codes))
+        subjects, listed, version = _subjects_and_listed_now(set(codes))
     else:
         subjects = {
             s["identifier"]: s
             for s in Subject.objects.filter(identifier__in=set(codes)).values("id", "identifier", "name", "kind").order_by()
         }
         listed = _listed_entries([s["id"] for s in subjects.values()], as_of) if subjects else []
-    measures = _unit_measures(unit, {e["list_type_id"] for e in listed if e["state"] == ListEntry.State.ACTIVE})
+    measures = _unit_measures(unit, {e["list_type_id"] for e in listed if e["state"] == ListEntry.State.ACTIVE},
+                              version)
     entries_by_subject: dict[int, list[dict]] = {}
     for e in listed:
         entries_by_subject.setdefault(e["subject_id"], []).append(e)

@@ -88,6 +88,9 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
 DATABASE_REPLICA_VIEWS = ["status-check", "status-batch", "public-entries", "public:search"]
+# The status check's statements are prepared once per connection (config/prepared.py). Off behind a
+# pooler in transaction mode, where a session's PREPARE is not the next transaction's (docs/scaling.md).
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
