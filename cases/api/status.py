@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -145,10 +146,25 @@ class StatusBatchSerializer(serializers.Serializer):
     results = BatchItemSerializer(many=True)
 
 
+class JsonFirstNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, answered at once for what checking systems send (``Accept`` absent,
+    ``*/*`` or ``application/json``, no ``?format=``): the first renderer, JSON, as DRF would pick."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request._request.META.get("HTTP_ACCEPT", "*/*")
+        if (format_suffix is None and accept in ("*/*", "application/json") and renderers[0].format == "json"
+                and self.settings.URL_FORMAT_OVERRIDE not in request._request.GET):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 def _query(serializer_class, data):
     query = serializer_class(data=data)
     query.is_valid(raise_exception=True)  # rendered as field errors by cases.api.errors
     return query.validated_data
+
+
+_NO_QUERY = {"as_of": None, "unit": ""}  # what StatusQuerySerializer makes of no parameters
 
 
 def _unit(unit):
@@ -158,9 +174,14 @@ def _unit(unit):
 # --- views ------------------------------------------------------------------------------------
 
 class StatusCheck(APIView):
-    """应查必查: a subject's listed entries and the measures the caller's unit must apply."""
+    """应查必查: a subject's listed entries and the measures the caller's unit must apply.
+
+    The hot path (issue 21 item 1, docs/performance.md): the token and the caller's unit come from
+    one prepared statement, the subject, its entries and the catalogue's version from a second, the
+    unit's measures from the per-process catalogue cache; no query parameters, no parsing of them."""
 
     permission_classes = [IsStaffReader]
+    content_negotiation_class = JsonFirstNegotiation
 
     @extend_schema(
         parameters=[
@@ -171,7 +192,8 @@ class StatusCheck(APIView):
         responses=StatusCheckSerializer,
     )
     def get(self, request, identifier: str):
-        query = _query(StatusQuerySerializer, request.query_params)
+        params = request.query_params
+        query = _query(StatusQuerySerializer, params) if params else _NO_QUERY
         code = selectors.parse_identifier(identifier)
         unit = selectors.status_unit(user=request.user, unit_code=query["unit"])
         answer = selectors.subjects_status(user=request.user, codes=[code], unit=unit, as_of=query["as_of"])[code]
@@ -185,6 +207,7 @@ class StatusBatch(APIView):
     its own item and does not fail the batch."""
 
     permission_classes = [IsStaffReader]
+    content_negotiation_class = JsonFirstNegotiation
 
     # JSON: a form body of 1,000 codes is more fields than a form may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS).
     @extend_schema(request={"application/json": StatusBatchRequestSerializer}, responses=StatusBatchSerializer)

@@ -14,6 +14,9 @@ from . import reports as report_views
 from . import status as status_views
 
 urlpatterns = [
+    # First: the status check (应查必查) is the hottest path; every pattern above it is tried first.
+    path("status/batch/", status_views.StatusBatch.as_view(), name="status-batch"),
+    path("status/<str:identifier>/", status_views.StatusCheck.as_view(), name="status-check"),
     path("auth/token/", auth_views.TokenObtain.as_view(), name="api-token"),  # locks: config/signin.py
     path("subjects/", views.SubjectListCreate.as_view(), name="subject-list"),
     path("subjects/<str:identifier>/", views.SubjectDetail.as_view(), name="subject-detail"),
@@ -30,8 +33,6 @@ urlpatterns = [
     path("entries/<int:pk>/remove/", entry_views.EntryRemove.as_view(), name="entry-remove"),
     path("entries/<int:pk>/correct/", entry_views.EntryCorrect.as_view(), name="entry-correct"),
     path("executions/", entry_views.ExecutionList.as_view(), name="execution-list"),
-    path("status/batch/", status_views.StatusBatch.as_view(), name="status-batch"),
-    path("status/<str:identifier>/", status_views.StatusCheck.as_view(), name="status-check"),
     path("objections/", objection_views.ObjectionListCreate.as_view(), name="objection-list"),
     path("objections/<int:pk>/", objection_views.ObjectionDetail.as_view(), name="objection-detail"),
     path("objections/<int:pk>/supplement-request/", objection_views.ObjectionSupplementRequest.as_view(),
