@@ -1,0 +1,111 @@
+"""The single status check in-process (issue 21 item 1): where its Python time goes, without HTTP.
+
+    scripts/bench status_profile [--scale 0.005] [--requests 3000] [--profile]
+
+Generates a small province (``bench/province.py``'s generator), then calls Django's WSGI handler
+directly (production settings, as gunicorn runs it) with ``GET /api/v1/status/<code>/`` and a DRF
+token, the same code mix as the HTTP bench. Prints the mean wall time per check, the statements
+each check sends (and their text), and with ``--profile`` the top functions by own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # as bench/httpload.py starts gunicorn
+
+import province as prov  # noqa: E402  (sets the production settings and calls django.setup())
+
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
+
+
+def environ(path: str, token: str) -> dict:
+    return {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1", "HTTP_AUTHORIZATION": f"Token {token}", "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_ACCEPT": "application/json", "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr, "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=0.005)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    province = prov.generate(args.scale, 2026)
+    officer, _password = prov.bench_officer()
+    samples = prov.code_samples(province, n=2000)
+    pick = prov.code_mix(samples)
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.get_or_create(user=officer)[0].key
+    connection.close()
+    app = WSGIHandler()
+    statuses: dict[str, int] = {}
+
+    def check(code: str) -> bytes:
+        def start_response(status, headers, exc_info=None):
+            statuses[status] = statuses.get(status, 0) + 1
+        response = app(environ(f"/api/v1/status/{code}/", token), start_response)
+        try:
+            return b"".join(response)
+        finally:
+            response.close()
+
+    rng = random.Random(1)
+    for _ in range(200):  # warm: connection, prepared statements, caches
+        check(pick(rng))
+    statements: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    for kind in ("listed", "unlisted", "unknown"):
+        statements.clear()
+        with connection.execute_wrapper(record):
+            check(samples[kind][0])
+        print(f"\n{kind} code: {len(statements)} statements")
+        for sql in statements:
+            print("   ", " ".join(sql.split())[:200])
+
+    codes = [pick(rng) for _ in range(args.requests)]
+    profiler = cProfile.Profile() if args.profile else None
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    if profiler:
+        profiler.enable()
+    for code in codes:
+        check(code)
+    if profiler:
+        profiler.disable()
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    print(f"\n{args.requests} checks in-process{' under cProfile' if profiler else ''}: {elapsed / args.requests * 1000:.3f} ms "
+          f"per check, of which {cpu / args.requests * 1000:.3f} ms CPU in this process (Django; the rest is "
+          f"waiting for PostgreSQL and for the shared cores); statuses {statuses}")
+    if profiler:
+        if os.environ.get("STATUS_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["STATUS_PROFILE_OUT"])
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
