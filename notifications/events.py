@@ -26,6 +26,8 @@ ENTRY_ACTIONS = {
     "entry.correct": "entry.corrected",
 }
 TASK_ACTIONS = {"task.open": "task.assigned", "task.remind": "task.deadline_near", "task.escalate": "task.escalated"}
+# Tasks opened in bulk (the expiry night's lift confirmations): one message per unit and batch.
+TASKS_OPENED = "task.open_many"
 CASE_ACTIONS = {
     "objection.accept": "objection.accepted",
     "objection.request_supplement": "objection.supplement_requested",
@@ -44,7 +46,7 @@ RECOMPUTE_ACTION = "deadline.recompute"
 # Each audit anchor, to the platform (notifications.apps registers on_anchor).
 ANCHOR_KIND = "audit.anchor"
 # What the listener is registered for (notifications.apps): writers skip it for any other action.
-ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION}
+ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION, TASKS_OPENED}
 
 
 def on_audit(event) -> None:
@@ -57,6 +59,8 @@ def on_audit(event) -> None:
         _case_event(event, CASE_ACTIONS[action])
     elif action == RECOMPUTE_ACTION:
         _recompute_event(event)
+    elif action == TASKS_OPENED:
+        _tasks_opened_event(event)
 
 
 def on_anchor(anchor) -> None:
@@ -115,6 +119,23 @@ def _task_event(event, kind: str) -> None:
                 object_type=work.object_type, object_id=work.object_id,
                 payload={"type": kind, "task": work.pk, "step": work.step, "reminder": step, **context},
                 recipients=recipients.unit_staff(units), context=context, link=f"/work/tasks/{work.pk}/")
+
+
+def _tasks_opened_event(event) -> None:
+    """A unit was given many tasks at once (``workflow.services.work_items_open_many``): its staff
+    hear of them in one message that names how many and what to do, linking to the queue."""
+    from cases.models import Unit
+
+    changes = event.changes or {}
+    tasks = (changes.get("tasks") or [None, []])[1] or []
+    unit = Unit.objects.filter(pk=event.object_id).first()
+    if unit is None or not tasks:
+        return
+    context = {"count": len(tasks), "unit": unit.name, "title": (changes.get("title") or [None, ""])[1] or ""}
+    outbox_emit(kind="task.assigned_many", source=f"audit:{event.pk}", object_type="cases.unit", object_id=unit.pk,
+                payload={"type": "task.assigned_many", "tasks": tasks,
+                         "step": (changes.get("step") or [None, ""])[1] or "", **context},
+                recipients=recipients.unit_staff([unit.pk]), context=context, link="/work/")
 
 
 def _recompute_event(event) -> None:

@@ -12,6 +12,8 @@ from deadlines.countdown import countdown_from_dict, countdown_label
 MESSAGES: dict[str, tuple[str, str]] = {
     "task.assigned": (gettext_noop("New task: %(title)s"),
                       gettext_noop("A task was routed to %(unit)s: %(title)s. Due on %(due)s.")),
+    "task.assigned_many": (gettext_noop("%(count)s new tasks: %(title)s"),
+                           gettext_noop("%(count)s tasks were routed to %(unit)s: %(title)s.")),
     "task.deadline_near": (gettext_noop("Deadline near: %(title)s"),
                            gettext_noop("The task %(title)s of %(unit)s is due on %(due)s.")),
     "task.redated": (gettext_noop("Deadline moved: %(title)s"),

@@ -46,6 +46,20 @@ def executions_lifting(executions, *, actor, reason: str) -> None:
         LiftFlow.start_for(execution)
 
 
+def executions_lifting_many(executions, *, units, subjects) -> tuple[dict, dict]:
+    """``executions_lifting`` for a batch of entries removed at once (the expiry night): their
+    open tasks cancelled set-based, and a LiftFlow per execution written in bulk, each unit told
+    once. ``units``: {unit id: Unit}; ``subjects``: {entry id: the entry's Subject}.
+    Returns ({execution id: [cancelled task ids]}, {execution id: lift task id})."""
+    from workflow.flows.measures import LiftFlow
+
+    executions = list(executions)
+    cancelled = work.case_tasks_cancel_many("cases.measureexecution", [x.pk for x in executions])
+    opened = LiftFlow.start_many(executions, node=LiftFlow.confirm, unit_of=lambda x: units[x.unit_id],
+                                 subject_of=lambda x: subjects[x.entry_id])
+    return cancelled, opened
+
+
 def restorations_opened(tasks) -> None:
     from workflow.flows.measures import RestorationFlow
 

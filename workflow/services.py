@@ -12,6 +12,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Task
@@ -336,6 +337,72 @@ def case_tasks_cancel(case, *, actor=None, reason: str = "") -> int:
         audit_record(action="task.cancel", obj=case, actor=actor, reason=reason,
                      changes={"tasks": [None, [w.task_id for w in items]]})
     return len(items)
+
+
+def case_tasks_cancel_many(object_type: str, object_ids, *, now=None) -> dict[int, list[int]]:
+    """``case_tasks_cancel`` for many cases of one type at once, in a few statements (the expiry
+    night, docs/performance.md): the flow locks of every process concerned, in id order as one
+    statement (the order officers' completions take them in: process, then work item), then the
+    open work items re-read under them; NEW and ASSIGNED tasks are cancelled as viewflow's
+    ``cancel`` does (status, finished), a process left with no open task is closed, the work items
+    close. Nothing is deleted. No audit here: the caller's event names the tasks.
+    Returns {case id: [cancelled task ids]}."""
+    from viewflow.workflow.models import Process
+    from viewflow.workflow.status import PROCESS
+
+    ids = list(object_ids)
+    if not ids:
+        return {}
+    candidates = WorkItem.objects.filter(object_type=object_type, object_id__in=ids, is_open=True)
+    process_ids = sorted(set(candidates.values_list("task__process_id", flat=True)))
+    if not process_ids:
+        return {}
+    list(for_update(Process.objects).filter(pk__in=process_ids).order_by("pk").values_list("pk", flat=True))
+    items = list(for_update(WorkItem.objects).filter(object_type=object_type, object_id__in=ids, is_open=True)
+                 .order_by("task_id").values_list("task_id", "object_id"))
+    task_ids = [t for t, _ in items]
+    now = now or timezone.now()
+    Task.objects.filter(pk__in=task_ids, status__in=(STATUS.NEW, STATUS.ASSIGNED)).update(
+        status=STATUS.CANCELED, finished=now)
+    still_open = Task.objects.filter(process_id=OuterRef("pk"), status__in=OPEN)
+    Process.objects.filter(pk__in=process_ids, status=PROCESS.NEW).exclude(Exists(still_open)).update(
+        status=PROCESS.CANCELED, finished=now)
+    WorkItem.objects.filter(pk__in=task_ids).update(is_open=False, remind_on=None)
+    cancelled: dict[int, list[int]] = {}
+    for task_id, object_id in items:
+        cancelled.setdefault(object_id, []).append(task_id)
+    return cancelled
+
+
+def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[WorkItem]:
+    """``work_item_open`` for many tasks of one node created in bulk (``CaseFlow.start_many``): the
+    same rows, and per unit one ``task.open_many`` event on the unit's chain naming its tasks, which
+    the notifications hear as one message per unit instead of one per task (docs/workflow.md)."""
+    items = []
+    for task, case in tasks_and_cases:
+        unit, subject = unit_of(case), subject_of(case)
+        computation = node.due_for(case)
+        work = WorkItem(
+            task=task, unit=unit, case_type=node.case_type, step=node.step,
+            object_type=case._meta.label_lower, object_id=case.pk, subject=subject,
+            title=f"{node.task_title} · {subject.name if subject else case}"[:255],
+            leader_only=node.leader_only,
+            due=computation.due if computation else None,
+            due_unit=computation.unit if computation else "",
+            due_computation=computation.as_dict() if computation else {},
+        )
+        work.remind_on = next_reminder(work)
+        items.append(work)
+    WorkItem.objects.bulk_create(items)
+    by_unit: dict = {}
+    for work in items:
+        by_unit.setdefault(work.unit, []).append(work)
+    for unit, works in sorted(by_unit.items(), key=lambda kv: kv[0].pk):
+        audit_record(action="task.open_many", chain=f"cases.unit:{unit.pk}", object_type="cases.unit",
+                     object_id=unit.pk, actor=None,
+                     changes={"step": [None, node.step], "title": [None, str(node.task_title)],
+                              "tasks": [None, [w.task_id for w in works]]})
+    return items
 
 
 def case_tasks_redate(case, *, steps, computation, actor=None, reason: str = "") -> int:

@@ -12,13 +12,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
+from django_fsm import ConcurrentTransition, can_proceed
 
 from cases.audit.services import audit_record
 from cases.errors import InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
-from cases.models import UnitListRole
+from cases.models import RepairCase, Unit, UnitListRole
 from workflow import dispatch
 from deadlines.calendar import months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
@@ -408,8 +408,16 @@ def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntr
     return entry
 
 
-def entries_expire(*, today: dt.date | None = None, batch: int = 100) -> int:
-    """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent."""
+# A batch of the expiry night: a few hundred entries per transaction keeps each under a second
+# (docs/performance.md, "The expiry sweep").
+EXPIRY_BATCH = 200
+
+
+def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH) -> int:
+    """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent.
+
+    Each batch commits on its own (``entries_remove_many``), so no row stays locked longer than
+    one batch; rows being worked on right now are skipped and taken at the next run."""
     today = today or timezone.localdate()
     done = 0
     while True:
@@ -418,14 +426,82 @@ def entries_expire(*, today: dt.date | None = None, batch: int = 100) -> int:
                 for_update(ListEntry.objects, skip_locked=True)
                 .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
                 .order_by("valid_until")  # walks the partial index entry_expiry
-                .select_related("list_type")[:batch]
+                .select_related("list_type", "subject")[:batch]
             )
-            for entry in due:
-                entry_remove(actor=None, entry=entry, removal_reason=ListEntry.RemovalReason.EXPIRED,
-                             reason="validity expired")
+            entries_remove_many(entries=due, removal_reason=ListEntry.RemovalReason.EXPIRED,
+                                reason="validity expired", actor=None)
         done += len(due)
         if len(due) < batch:
             return done
+
+
+# Removals ``entries_remove_many`` serves: those that issue no letter and open no restoration task.
+SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED,)
+
+
+def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason: str, actor=None) -> list[ListEntry]:
+    """``entry_remove`` for many entries at once, in a few statements per batch (domain.md §1-§2:
+    REMOVED, every execution LIFT_PENDING until its unit confirms the lift).
+
+    ``entries``: listed entries the caller has locked (``for_update``), with ``subject`` loaded.
+    Each entry and execution still moves by its FSM transition (checked and applied on the loaded
+    row); the rows are then written set-based: the entries, their state periods, the executions,
+    the cancellation of their open tasks, one LiftFlow per execution (bulk rows), one message per
+    implementing unit. One ``entry.remove`` event per entry on the entry's chain records what
+    ``entry_remove`` records plus what it did to each execution (``lifted``: [execution, state
+    before]) and its tasks (``tasks_cancelled``, ``lift_tasks``); the platform hears of each entry
+    as from ``entry_remove``. Open repairs of the entries end as ``entry_remove`` ends them.
+    ``tests/workflow/test_expiry_set_based.py`` holds the two paths to the same result."""
+    if removal_reason not in SET_BASED_REMOVAL:
+        raise ValueError(f"{removal_reason}: a removal with letters or restorations goes through entry_remove")
+    if not entries:
+        return []
+    now = timezone.now()
+    before = {}
+    for entry in entries:
+        if not can_proceed(entry.remove):
+            raise InvalidTransition(extra={"state": entry.state, "transition": "remove", "entry": entry.pk})
+        before[entry.pk] = entry.state
+        entry.remove()
+        entry.removal_reason, entry.removed_at, entry.open_verifications = removal_reason, now, 0
+    ids = [e.pk for e in entries]
+    moved = ListEntry.objects.filter(pk__in=ids, state__in=ListEntry.LISTED).update(
+        state=E.REMOVED, removal_reason=removal_reason, removed_at=now, open_verifications=0, updated_at=now)
+    if moved != len(ids):
+        raise ConcurrentTransition("an entry of the batch was moved meanwhile")
+    ListEntryStatePeriod.objects.filter(entry_id__in=ids, ended_at__isnull=True).update(ended_at=now)
+    ListEntryStatePeriod.objects.bulk_create([
+        ListEntryStatePeriod(entry_id=e.pk, subject_id=e.subject_id, state=E.REMOVED, started_at=now) for e in entries])
+
+    executions = list(for_update(MeasureExecution.objects).filter(entry_id__in=ids)
+                      .exclude(state__in=[X.LIFT_PENDING, X.LIFTED]).order_by("pk"))
+    lifted: dict[int, list] = {}
+    for execution in executions:
+        if not can_proceed(execution.lift):
+            raise InvalidTransition(extra={"state": execution.state, "transition": "lift"})
+        lifted.setdefault(execution.entry_id, []).append([execution.pk, execution.state])
+        execution.lift()
+    MeasureExecution.objects.filter(pk__in=[x.pk for x in executions]).update(state=X.LIFT_PENDING)
+    units = Unit.objects.in_bulk({x.unit_id for x in executions})
+    subjects = {e.pk: e.subject for e in entries}
+    cancelled, opened = dispatch.executions_lifting_many(executions, units=units, subjects=subjects)
+
+    for entry in entries:
+        rows = lifted.get(entry.pk, [])
+        changes = {"removal_reason": ["", removal_reason], "lifted": [None, rows],
+                   "tasks_cancelled": [None, sorted(t for x, _s in rows for t in cancelled.get(x, []))],
+                   "lift_tasks": [None, [opened[x] for x, _s in rows]]}
+        audit_record(action="entry.remove", obj=entry, actor=actor, from_state=before[entry.pk],
+                     to_state=entry.state, changes=changes, reason=reason)
+    if removal_reason != ListEntry.RemovalReason.REPAIRED:
+        from .repairs import repairs_entry_removed  # repairs imports this module
+
+        with_repairs = set(RepairCase.objects.filter(entry_id__in=ids, state__in=RepairCase.OPEN)
+                           .values_list("entry_id", flat=True))
+        for entry in entries:
+            if entry.pk in with_repairs:
+                repairs_entry_removed(entry=entry, actor=actor, reason=reason)
+    return entries
 
 
 # --- measure executions: the implementing unit's side ------------------------------------------

@@ -151,6 +151,25 @@ def _state_at(object_type: str, events, moment) -> tuple[bool, str]:
     return True, state
 
 
+@dataclass
+class _Lift:
+    """An execution's move to LIFT_PENDING as the entry's set-based removal recorded it."""
+    occurred_at: dt.datetime
+    object_type: str = "cases.measureexecution"
+    to_state: str = "LIFT_PENDING"
+
+
+def _set_based_lifts(entry_events) -> dict[int, _Lift]:
+    """Executions lifted by a removal written in bulk (the expiry night, ``entries_remove_many``):
+    their own chains have no event for it; the entry's ``entry.remove`` names them under ``lifted``."""
+    lifts = {}
+    for ev in entry_events:
+        if ev.action == "entry.remove" and isinstance(ev.changes, dict):
+            for execution_id, _before in (ev.changes.get("lifted") or [None, []])[1] or []:
+                lifts[int(execution_id)] = _Lift(ev.occurred_at)
+    return lifts
+
+
 def _set_by(ev, name: str, obj) -> tuple[bool, object]:
     """Whether ``ev`` gave ``name`` a value, and which: a change old → new, else its action's rule."""
     change = ev.changes.get(name) if isinstance(ev.changes, dict) else None
@@ -204,8 +223,11 @@ def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
         fields.append(FieldAsOf(name, field_label(own_type, name), value, changed,
                                 value_label(own_type, name, value)))
     related = []
+    lifts = _set_based_lifts(by_chain.get(f"cases.listentry:{case.entry.pk}", []))
     for info in case.chains[1:]:
         chain = by_chain.get(info.chain, [])
+        if info.role == "execution" and info.obj.pk in lifts:
+            chain = sorted([*chain, lifts[info.obj.pk]], key=lambda e: e.occurred_at)
         obj_existed, obj_state = _state_at(info.obj._meta.label_lower, chain, moment)
         related.append(ObjectAsOf(chain_label(info, case), obj_existed, obj_state,
                                   state_label(info.obj._meta.label_lower, obj_state)))

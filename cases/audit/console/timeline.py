@@ -83,6 +83,7 @@ ACTIONS = {
     "case.chase_up": _("Chase-up (催办) by the applicant"),
     # tasks
     "task.open": _("Task opened"),
+    "task.open_many": _("Tasks opened"),
     "task.claim": _("Task claimed"),
     "task.release": _("Task released"),
     "task.reassign": _("Task reassigned"),
@@ -149,6 +150,9 @@ FIELD_LABELS = {
     "revoked_at": _("repair revoked at"),
     "dating_reason": _("reason for recording the decision late"),
     "overdue_unit": _("overdue at unit"),
+    "lifted": _("measures lifted (execution, state before)"),
+    "tasks_cancelled": _("tasks cancelled"),
+    "lift_tasks": _("lift confirmation tasks"),
     "escalated_to": _("escalated to"),
     "reminder": _("reminder"),
 }
