@@ -122,20 +122,24 @@ def _task_event(event, kind: str) -> None:
 
 
 def _tasks_opened_event(event) -> None:
-    """A unit was given many tasks at once (``workflow.services.work_items_open_many``): its staff
-    hear of them in one message that names how many and what to do, linking to the queue."""
+    """Units were given many tasks at once (``workflow.services.work_items_open_many``): the staff of
+    each unit hear of theirs in one message that says how many and what to do, linking to the queue."""
     from cases.models import Unit
 
     changes = event.changes or {}
-    tasks = (changes.get("tasks") or [None, []])[1] or []
-    unit = Unit.objects.filter(pk=event.object_id).first()
-    if unit is None or not tasks:
-        return
-    context = {"count": len(tasks), "unit": unit.name, "title": (changes.get("title") or [None, ""])[1] or ""}
-    outbox_emit(kind="task.assigned_many", source=f"audit:{event.pk}", object_type="cases.unit", object_id=unit.pk,
-                payload={"type": "task.assigned_many", "tasks": tasks,
-                         "step": (changes.get("step") or [None, ""])[1] or "", **context},
-                recipients=recipients.unit_staff([unit.pk]), context=context, link="/work/")
+    by_unit = {int(unit_id): tasks for unit_id, tasks in (changes.get("tasks") or [None, []])[1] or [] if tasks}
+    title = (changes.get("title") or [None, ""])[1] or ""
+    step = (changes.get("step") or [None, ""])[1] or ""
+    units = Unit.objects.in_bulk(list(by_unit))
+    staff = recipients.unit_staff_by_unit(list(by_unit))
+    for unit_id, tasks in sorted(by_unit.items()):
+        unit = units.get(unit_id)
+        if unit is None or not staff.get(unit_id):
+            continue
+        context = {"count": len(tasks), "unit": unit.name, "title": title}
+        outbox_emit(kind="task.assigned_many", source=f"audit:{event.pk}:{unit_id}", object_type="cases.unit",
+                    object_id=unit_id, payload={"type": "task.assigned_many", "tasks": tasks, "step": step, **context},
+                    recipients=staff[unit_id], context=context, link="/work/")
 
 
 def _recompute_event(event) -> None:

@@ -39,6 +39,11 @@ def for_user(user) -> Recipient:
 
 def unit_staff(unit_ids) -> list[Recipient]:
     """The acting staff (officers and leaders) of the units, with their preferences: one query."""
+    return sorted((r for staff in unit_staff_by_unit(unit_ids).values() for r in staff), key=lambda r: r.user.pk)
+
+
+def unit_staff_by_unit(unit_ids) -> dict[int, list[Recipient]]:
+    """``unit_staff`` of several units at once, by unit: one query."""
     users = (
         get_user_model().objects.filter(
             is_active=True, staff__unit_id__in=list(unit_ids),
@@ -47,7 +52,10 @@ def unit_staff(unit_ids) -> list[Recipient]:
         .select_related("staff", "notification_preference")
         .order_by("pk")
     )
-    return [for_user(u) for u in users]
+    out: dict[int, list[Recipient]] = {}
+    for user in users:
+        out.setdefault(user.staff.unit_id, []).append(for_user(user))
+    return out
 
 
 def contact_channel(contact: str) -> tuple[str, str] | None:

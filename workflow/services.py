@@ -376,8 +376,9 @@ def case_tasks_cancel_many(object_type: str, object_ids, *, now=None) -> dict[in
 
 def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[WorkItem]:
     """``work_item_open`` for many tasks of one node created in bulk (``CaseFlow.start_many``): the
-    same rows, and per unit one ``task.open_many`` event on the unit's chain naming its tasks, which
-    the notifications hear as one message per unit instead of one per task (docs/workflow.md)."""
+    same rows, and one ``task.open_many`` event for the lot (its own chain, ``workflow.taskbatch:<first
+    task>``) naming each unit's tasks, which the notifications hear as one message per unit instead
+    of one per task (docs/workflow.md)."""
     items = []
     for task, case in tasks_and_cases:
         unit, subject = unit_of(case), subject_of(case)
@@ -394,14 +395,15 @@ def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[
         work.remind_on = next_reminder(work)
         items.append(work)
     WorkItem.objects.bulk_create(items)
-    by_unit: dict = {}
+    by_unit: dict[int, list[int]] = {}
     for work in items:
-        by_unit.setdefault(work.unit, []).append(work)
-    for unit, works in sorted(by_unit.items(), key=lambda kv: kv[0].pk):
-        audit_record(action="task.open_many", chain=f"cases.unit:{unit.pk}", object_type="cases.unit",
-                     object_id=unit.pk, actor=None,
+        by_unit.setdefault(work.unit_id, []).append(work.task_id)
+    if items:
+        first = items[0].task_id
+        audit_record(action="task.open_many", chain=f"workflow.taskbatch:{first}", object_type="workflow.taskbatch",
+                     object_id=first, actor=None,
                      changes={"step": [None, node.step], "title": [None, str(node.task_title)],
-                              "tasks": [None, [w.task_id for w in works]]})
+                              "tasks": [None, [[unit_id, tasks] for unit_id, tasks in sorted(by_unit.items())]]})
     return items
 
 
