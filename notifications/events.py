@@ -13,7 +13,7 @@ from cases.audit.external import anchor_record
 from cases.models import ListEntry
 from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
-from notifications.services.outbox import outbox_emit
+from notifications.services.outbox import outbox_emit, outbox_emit_platform_many
 
 ENTRY_ACTIONS = {
     "entry.decide": "entry.decided",
@@ -26,6 +26,8 @@ ENTRY_ACTIONS = {
     "entry.correct": "entry.corrected",
 }
 TASK_ACTIONS = {"task.open": "task.assigned", "task.remind": "task.deadline_near", "task.escalate": "task.escalated"}
+# Entries removed together by the expiry night (docs/adr/0007): each entry is an ``entry.removed``.
+REMOVAL_BATCH = "removal.batch"
 # Tasks opened in bulk (the expiry night's lift confirmations): one message per unit and batch.
 TASKS_OPENED = "task.open_many"
 CASE_ACTIONS = {
@@ -46,7 +48,7 @@ RECOMPUTE_ACTION = "deadline.recompute"
 # Each audit anchor, to the platform (notifications.apps registers on_anchor).
 ANCHOR_KIND = "audit.anchor"
 # What the listener is registered for (notifications.apps): writers skip it for any other action.
-ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION, TASKS_OPENED}
+ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION, TASKS_OPENED, REMOVAL_BATCH}
 
 
 def on_audit(event) -> None:
@@ -61,6 +63,8 @@ def on_audit(event) -> None:
         _recompute_event(event)
     elif action == TASKS_OPENED:
         _tasks_opened_event(event)
+    elif action == REMOVAL_BATCH:
+        _removal_batch_event(event)
 
 
 def on_anchor(anchor) -> None:
@@ -97,6 +101,22 @@ def _entry_event(event, kind: str) -> None:
     payload["occurred_at"] = event.occurred_at
     outbox_emit(kind=kind, source=f"audit:{event.pk}", subject_key=entry.subject.identifier,
                 object_type="cases.listentry", object_id=entry.pk, payload=payload, to_platform=True)
+
+
+def _removal_batch_event(event) -> None:
+    """Each entry of an expiry batch goes to the platform as ``entry.removed``, the payload
+    ``_entry_event`` gives an entry removed on its own, written in two statements for the batch."""
+    ids = [row[0] for row in ((event.changes or {}).get("entries") or [None, []])[1] or []]
+    entries = ListEntry.objects.select_related("subject", "list_type", "listing_unit").in_bulk(ids)
+    kind = ENTRY_ACTIONS["entry.remove"]
+    events = []
+    for entry_id in ids:
+        entry = entries[entry_id]
+        payload = entry_payload(entry, kind=kind, reason=event.reason)
+        payload["occurred_at"] = event.occurred_at
+        events.append({"kind": kind, "source": f"audit:{event.pk}:{entry.pk}", "subject_key": entry.subject.identifier,
+                       "object_type": "cases.listentry", "object_id": entry.pk, "payload": payload})
+    outbox_emit_platform_many(events)
 
 
 def _task_event(event, kind: str) -> None:

@@ -83,6 +83,8 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
     if kind == "entry":  # an imported entry's history starts in its import batch's event (ADR 0005)
         batch_id = ImportedRecord.objects.filter(entry=case).values_list("batch_id", flat=True).first()
         chains += [f"cases.importbatch:{batch_id}"] if batch_id else []
+        # … and one the expiry night removed ends in its removal batch's event (ADR 0007).
+        chains += [f"cases.removalbatch:{case.removal_batch_id}"] if case.removal_batch_id else []
     view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor_unit", "on_behalf_of"),
                            key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
     view.letters = list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
@@ -123,6 +125,7 @@ ACTION_LABELS = {
     "task.resume": _("tasks resumed"), "task.cancel": _("tasks cancelled"), "task.redate": _("deadline recomputed"),
     "task.remind": _("reminder sent"), "task.escalate": _("escalated as overdue"),
     "entry.draft": _("entry drafted"), "import.batch": _("entry drafted by a bulk import"),
+    "removal.batch": _("entry removed with its expiry batch"),
     "entry.send_notice": _("prior notice served"),
     "entry.receive_statement": _("statement received"), "entry.statement_window_closed": _("statement window closed"),
     "entry.decide": _("listing decided"), "entry.publish": _("entry published"), "entry.publish_red": _("entry published"),

@@ -24,7 +24,8 @@ from django.utils import timezone
 from cases.errors import Forbidden, NotFound
 from cases.identifiers import normalise
 from cases.models import (
-    ImportBatch, ImportedRecord, ListEntry, ListType, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
+    ImportBatch, ImportedRecord, ListEntry, ListType, MeasureExecution, ObjectionCase, RemovalBatch, RepairCase,
+    RestorationTask,
     StaffProfile, Subject, Unit,
 )
 from cases.selectors.names import name_contains
@@ -187,7 +188,7 @@ def find_cases(*, user, query: FinderQuery) -> FinderPage:
 @dataclass
 class ChainInfo:
     chain: str
-    role: str  # case | entry | import | execution | restoration
+    role: str  # case | entry | import | removal | execution | restoration
     obj: object
 
 
@@ -232,6 +233,10 @@ def case_for(*, user, kind: str, pk: int) -> AuditCase:
     batch = ImportBatch.objects.filter(pk=ImportedRecord.objects.filter(entry=entry).values("batch_id")[:1]).first()
     if batch is not None:
         chains.append(ChainInfo(chain_key(batch), "import", batch))
+    # An entry removed by the expiry night: its removal is the event of its batch (ADR 0007).
+    if entry.removal_batch_id:
+        removal = RemovalBatch.objects.get(pk=entry.removal_batch_id)
+        chains.append(ChainInfo(chain_key(removal), "removal", removal))
     executions = MeasureExecution.objects.filter(entry=entry).select_related("measure", "unit").order_by("pk")
     chains += [ChainInfo(chain_key(x), "execution", x) for x in executions]
     restorations = RestorationTask.objects.filter(entry=entry).select_related("unit").order_by("pk")

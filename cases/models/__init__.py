@@ -1,4 +1,4 @@
-from .entries import ListEntry, ListEntryStatePeriod, MeasureExecution, RestorationTask
+from .entries import ListEntry, ListEntryStatePeriod, MeasureExecution, RemovalBatch, RestorationTask
 from .intake import Attachment, ChaseUp
 from .objections import ObjectionCase
 from .repairs import RepairCase
@@ -15,6 +15,7 @@ __all__ = [
     "RepairCase",
     "ListEntry",
     "ListEntryStatePeriod",
+    "RemovalBatch",
     "MeasureExecution",
     "RestorationTask",
     "ListType",

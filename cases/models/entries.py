@@ -59,6 +59,9 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     open_verifications = models.PositiveIntegerField(default=0)
     # How each deadline was computed (deadlines.calendar.DeadlineComputation.as_dict()).
     deadlines = models.JSONField(default=dict, blank=True)
+    # Removed by the set-based sweep: the batch whose one audit event records it (docs/adr/0007).
+    removal_batch = models.ForeignKey("cases.RemovalBatch", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", db_index=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -127,6 +130,24 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
                 conditions=[lambda self: self.removal_reason == "REPAIRED"])
     def reinstate(self):
         pass
+
+
+class RemovalBatch(models.Model):
+    """Entries removed together by the expiry night (``entries_remove_many``), and the object of the
+    batch's single audit event (``removal.batch``): the event lists every entry with what happened
+    to its executions and tasks, so it is the removal in each of their histories
+    (docs/adr/0007-expiry-batch-audit.md)."""
+
+    removal_reason = models.CharField(_("removal reason"), max_length=16, choices=ListEntry.RemovalReason.choices)
+    removed_at = models.DateTimeField(_("removed at"))
+    entries_removed = models.PositiveIntegerField(_("entries removed"), default=0)
+
+    class Meta:
+        verbose_name = _("removal batch")
+        verbose_name_plural = _("removal batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.entries_removed} entries)"
 
 
 class ListEntryStatePeriod(models.Model):

@@ -18,7 +18,7 @@ from cases.audit.services import audit_record
 from cases.errors import InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
-from cases.models import RepairCase, Unit, UnitListRole
+from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
 from workflow import dispatch
 from deadlines.calendar import months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
@@ -422,18 +422,25 @@ def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH) -
     done = 0
     while True:
         with transaction.atomic():
-            due = list(
-                for_update(ListEntry.objects, skip_locked=True)
-                .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
-                .order_by("valid_until")  # walks the partial index entry_expiry
-                .select_related("list_type", "subject")[:batch]
-            )
+            due = list(expiry_batch(today=today, batch=batch))
             entries_remove_many(entries=due, removal_reason=ListEntry.RemovalReason.EXPIRED,
                                 reason="validity expired", actor=None)
         done += len(due)
         if len(due) < batch:
             return done
 
+
+def expiry_batch(*, today: dt.date, batch: int = EXPIRY_BATCH):
+    """The sweep's search, as it runs (the province bench EXPLAINs this very queryset): one batch
+    of due entries, oldest validity first, locked, skipping rows someone is working on."""
+    return (for_update(ListEntry.objects, skip_locked=True)
+            .filter(state__in=ListEntry.LISTED, valid_until__lt=today)
+            .order_by("valid_until")  # with the LIMIT, walks the partial index entry_expiry
+            .select_related("list_type", "subject")[:batch])
+
+
+# What the batch's event says of each entry (``removal.batch``, docs/adr/0007-expiry-batch-audit.md).
+REMOVAL_COLUMNS = ("entry", "state", "subject", "list_type", "valid_until", "lifted", "tasks_cancelled", "lift_tasks")
 
 # Removals ``entries_remove_many`` serves: those that issue no letter and open no restoration task.
 SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED,)
@@ -447,10 +454,12 @@ def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason
     Each entry and execution still moves by its FSM transition (checked and applied on the loaded
     row); the rows are then written set-based: the entries, their state periods, the executions,
     the cancellation of their open tasks, one LiftFlow per execution (bulk rows), one message per
-    implementing unit. One ``entry.remove`` event per entry on the entry's chain records what
-    ``entry_remove`` records plus what it did to each execution (``lifted``: [execution, state
-    before]) and its tasks (``tasks_cancelled``, ``lift_tasks``); the platform hears of each entry
-    as from ``entry_remove``. Open repairs of the entries end as ``entry_remove`` ends them.
+    implementing unit. The batch is a ``RemovalBatch`` with one audit event (``removal.batch``) that
+    records, per entry, what ``entry_remove`` records on the entry's chain (the state before, the
+    reason) and what happened to each execution (``lifted``: [execution, state before]) and its
+    tasks (``tasks_cancelled``, ``lift_tasks``): docs/adr/0007-expiry-batch-audit.md. The platform
+    hears of each entry as from ``entry_remove`` (``entry.removed``, written in bulk by the
+    notifications' listener). Open repairs of the entries end as ``entry_remove`` ends them.
     ``tests/workflow/test_expiry_set_based.py`` holds the two paths to the same result."""
     if removal_reason not in SET_BASED_REMOVAL:
         raise ValueError(f"{removal_reason}: a removal with letters or restorations goes through entry_remove")
@@ -465,10 +474,14 @@ def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason
         entry.remove()
         entry.removal_reason, entry.removed_at, entry.open_verifications = removal_reason, now, 0
     ids = [e.pk for e in entries]
+    removal = RemovalBatch.objects.create(removal_reason=removal_reason, removed_at=now, entries_removed=len(ids))
     moved = ListEntry.objects.filter(pk__in=ids, state__in=ListEntry.LISTED).update(
-        state=E.REMOVED, removal_reason=removal_reason, removed_at=now, open_verifications=0, updated_at=now)
+        state=E.REMOVED, removal_reason=removal_reason, removed_at=now, open_verifications=0, updated_at=now,
+        removal_batch=removal)
     if moved != len(ids):
         raise ConcurrentTransition("an entry of the batch was moved meanwhile")
+    for entry in entries:
+        entry.removal_batch = removal
     ListEntryStatePeriod.objects.filter(entry_id__in=ids, ended_at__isnull=True).update(ended_at=now)
     ListEntryStatePeriod.objects.bulk_create([
         ListEntryStatePeriod(entry_id=e.pk, subject_id=e.subject_id, state=E.REMOVED, started_at=now) for e in entries])
@@ -486,13 +499,14 @@ def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason
     subjects = {e.pk: e.subject for e in entries}
     cancelled, opened = dispatch.executions_lifting_many(executions, units=units, subjects=subjects)
 
+    rows = []
     for entry in entries:
-        rows = lifted.get(entry.pk, [])
-        changes = {"removal_reason": ["", removal_reason], "lifted": [None, rows],
-                   "tasks_cancelled": [None, sorted(t for x, _s in rows for t in cancelled.get(x, []))],
-                   "lift_tasks": [None, [opened[x] for x, _s in rows]]}
-        audit_record(action="entry.remove", obj=entry, actor=actor, from_state=before[entry.pk],
-                     to_state=entry.state, changes=changes, reason=reason)
+        xs = lifted.get(entry.pk, [])
+        rows.append([entry.pk, before[entry.pk], entry.subject.identifier, entry.list_type.code, entry.valid_until, xs,
+                     sorted(t for x, _s in xs for t in cancelled.get(x, [])), [opened[x] for x, _s in xs]])
+    audit_record(action="removal.batch", obj=removal, actor=actor, to_state=E.REMOVED, reason=reason,
+                 changes={"removal_reason": [None, removal_reason], "columns": [None, list(REMOVAL_COLUMNS)],
+                          "entries": [None, rows]})
     if removal_reason != ListEntry.RemovalReason.REPAIRED:
         from .repairs import repairs_entry_removed  # repairs imports this module
 

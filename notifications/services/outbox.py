@@ -91,6 +91,25 @@ def hand_out(*, platform: int = 0, others=()) -> int:
 _POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
+def outbox_emit_platform_many(events: list[dict]) -> list[OutboxEvent]:
+    """``outbox_emit(to_platform=True)`` for many events of one change at once (each entry of an
+    expiry batch): two inserts whatever their number, in list order (so per subject in order).
+    ``events``: dicts of ``kind, source, subject_key, object_type, object_id, payload``. The sources
+    are new by construction (they name the change's new audit event): a duplicate fails the change."""
+    if not events or not platform_enabled():
+        return []
+    rows = OutboxEvent.objects.bulk_create([
+        OutboxEvent(event_id=uuid.uuid4(), kind=e["kind"], source=e["source"][:96], subject_key=e["subject_key"][:32],
+                    object_type=e["object_type"], object_id=str(e["object_id"]), payload=dict(e["payload"]))
+        for e in events])
+    now = timezone.now()
+    created = Delivery.objects.bulk_create([
+        Delivery(event=event, channel=Delivery.Channel.PLATFORM, subject_key=event.subject_key,
+                 address=settings.PLATFORM_WEBHOOK_URL[:254], next_attempt_at=now) for event in rows])
+    transaction.on_commit(lambda: hand_out(platform=len(created)), robust=True)
+    return rows
+
+
 def enqueue(delivery_ids) -> int:
     """Hand deliveries to Celery one task each. A broker that is down is not an error here: the
     rows wait in the outbox and the sweeper enqueues them again (``notifications.sweep``)."""

@@ -123,14 +123,20 @@ def audit_facts(entries, since):
         task_key[item.pk] = (keys[item.object_id], item.step)
     facts = {"entries": [], "lifted": set(), "cancelled": set(), "opened": set()}
     for i, entry in enumerate(entries):
+        entry = ListEntry.objects.get(pk=entry.pk)
         events = AuditEvent.objects.filter(chain=f"cases.listentry:{entry.pk}", occurred_at__gte=since).order_by("seq")
-        facts["entries"].append([(e.action, e.from_state, e.to_state, e.reason, e.actor_name,
-                                  e.changes.get("removal_reason")) for e in events])
-        for e in events:
-            for execution_id, before in (e.changes.get("lifted") or [None, []])[1]:
-                facts["lifted"].add((keys[execution_id], before))
-            facts["cancelled"] |= {task_key[t] for t in (e.changes.get("tasks_cancelled") or [None, []])[1]}
-            facts["opened"] |= {task_key[t] for t in (e.changes.get("lift_tasks") or [None, []])[1]}
+        said = [(e.from_state, e.to_state, e.reason, e.actor_name, e.changes["removal_reason"][1]) for e in events
+                if e.action == "entry.remove"]
+        if entry.removal_batch_id:
+            batch = AuditEvent.objects.get(chain=f"cases.removalbatch:{entry.removal_batch_id}")
+            assert batch.action == "removal.batch"
+            columns = batch.changes["columns"][1]
+            row = next(dict(zip(columns, r)) for r in batch.changes["entries"][1] if r[0] == entry.pk)
+            said.append((row["state"], batch.to_state, batch.reason, batch.actor_name, batch.changes["removal_reason"][1]))
+            facts["lifted"] |= {(keys[x], before) for x, before in row["lifted"]}
+            facts["cancelled"] |= {task_key[t] for t in row["tasks_cancelled"]}
+            facts["opened"] |= {task_key[t] for t in row["lift_tasks"]}
+        facts["entries"].append(said)
     chains = [f"{EXECUTION}:{x}" for x in keys]
     for e in AuditEvent.objects.filter(chain__in=chains, occurred_at__gte=since).order_by("chain", "seq"):
         key = keys[int(e.object_id)]
@@ -219,16 +225,19 @@ def test_the_entry_timeline_and_the_auditors_as_of_show_the_expiry(province):
     with time_machine.travel(SWEPT, tick=False):
         svc.entries_expire(today=dt.date(2026, 6, 2))
     view = case_view(user=p["officer"], kind="entry", pk=entry.pk)
-    removal = [e for e in view.timeline if e.action == "entry.remove"]
-    assert [(e.from_state, e.to_state, e.changes["removal_reason"]) for e in removal] == [("ACTIVE", "REMOVED", ["", "EXPIRED"])]
+    removal = [e for e in view.timeline if e.action == "removal.batch"]
+    assert [(e.to_state, e.changes["removal_reason"]) for e in removal] == [("REMOVED", [None, "EXPIRED"])]
     case = case_for(user=p["auditor"], kind="entry", pk=entry.pk)
     events = case_events(case)
     before = case_as_of(case, SWEPT - dt.timedelta(hours=1), events)
     after = case_as_of(case, SWEPT + dt.timedelta(hours=1), events)
     assert (before.state, after.state) == ("ACTIVE", "REMOVED")
-    executions = [r for r in after.related if r.state]
-    assert executions and {r.state for r in executions} == {"LIFT_PENDING"}
-    assert {r.state for r in before.related if r.state} == {"PUSHED"}
+    assert {f.name: f.value for f in after.fields}["removal_reason"] == "EXPIRED"
+    assert {f.name: f.value for f in before.fields}["removal_reason"] == ""
+    roles = [info.role for info in case.chains[1:]]
+    assert roles.count("removal") == 1 and roles.count("execution") == 3
+    assert {r.state for r, role in zip(after.related, roles) if role == "execution"} == {"LIFT_PENDING"}
+    assert {r.state for r, role in zip(before.related, roles) if role == "execution"} == {"PUSHED"}
 
 
 def test_a_batch_commits_on_its_own_and_the_next_run_takes_what_is_left(province):
@@ -241,3 +250,32 @@ def test_a_batch_commits_on_its_own_and_the_next_run_takes_what_is_left(province
     assert set(ListEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("state", flat=True)) == {E.REMOVED}
     assert WorkItem.objects.filter(step="lift", is_open=True).count() == MeasureExecution.objects.filter(
         entry__in=entries).count()
+
+
+def test_the_auditors_pages_and_the_offline_bundle_of_an_expired_entry(province, tmp_path):
+    import io
+    import subprocess
+    import sys
+    import zipfile
+
+    from django.test import Client
+
+    p = province
+    with time_machine.travel(BUILT, tick=False):
+        entry = group(p)[1]
+    with time_machine.travel(SWEPT, tick=False):
+        svc.entries_expire(today=dt.date(2026, 6, 2))
+    client = Client()
+    client.force_login(p["auditor"])
+    page = client.get(f"/audit/entry/{entry.pk}/")
+    assert page.status_code == 200
+    assert 'data-action="removal.batch"' in page.content.decode()
+    assert client.get(f"/audit/entry/{entry.pk}/verify/").status_code == 200
+    bundle = client.get(f"/audit/entry/{entry.pk}/bundle.zip")
+    assert bundle.status_code == 200
+    zipfile.ZipFile(io.BytesIO(b"".join(bundle.streaming_content))).extractall(tmp_path)
+    done = subprocess.run([sys.executable, "-I", "-S", "verify_bundle.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    timeline = (tmp_path / "timeline.json").read_text(encoding="utf-8")
+    assert "removal.batch" in timeline

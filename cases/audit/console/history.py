@@ -152,22 +152,34 @@ def _state_at(object_type: str, events, moment) -> tuple[bool, str]:
 
 
 @dataclass
-class _Lift:
-    """An execution's move to LIFT_PENDING as the entry's set-based removal recorded it."""
+class _Moved:
+    """A move the expiry night recorded in its batch's event (``removal.batch``, ADR 0007), read as
+    the object's own transition: the entry's removal, or an execution's lift."""
     occurred_at: dt.datetime
-    object_type: str = "cases.measureexecution"
-    to_state: str = "LIFT_PENDING"
+    object_type: str
+    to_state: str
+    action: str = ""
+    changes: dict = field(default_factory=dict)
 
 
-def _set_based_lifts(entry_events) -> dict[int, _Lift]:
-    """Executions lifted by a removal written in bulk (the expiry night, ``entries_remove_many``):
-    their own chains have no event for it; the entry's ``entry.remove`` names them under ``lifted``."""
-    lifts = {}
-    for ev in entry_events:
-        if ev.action == "entry.remove" and isinstance(ev.changes, dict):
-            for execution_id, _before in (ev.changes.get("lifted") or [None, []])[1] or []:
-                lifts[int(execution_id)] = _Lift(ev.occurred_at)
-    return lifts
+def _batch_moves(case: AuditCase, by_chain: dict) -> tuple[list[_Moved], dict[int, _Moved]]:
+    """The entry's removal and its executions' lifts recorded by the removal batch of the case's entry."""
+    from .timeline import removal_row
+
+    removal, lifts = [], {}
+    for info in case.chains:
+        if info.role != "removal":
+            continue
+        for ev in by_chain.get(info.chain, []):
+            row = removal_row(ev, case.entry)
+            if row is None:
+                continue
+            reason = ((ev.changes or {}).get("removal_reason") or [None, ""])[1]
+            removal.append(_Moved(ev.occurred_at, "cases.listentry", ev.to_state, "entry.remove",
+                                  {"removal_reason": ["", reason]}))
+            for execution_id, _before in row.get("lifted") or []:
+                lifts[int(execution_id)] = _Moved(ev.occurred_at, "cases.measureexecution", "LIFT_PENDING")
+    return removal, lifts
 
 
 def _set_by(ev, name: str, obj) -> tuple[bool, object]:
@@ -212,6 +224,10 @@ def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
     # An imported entry exists from its import batch's event on (ADR 0005), as a draft.
     born = [e for info in case.chains if info.role == "import" and case.kind == "entry"
             for e in by_chain.get(info.chain, [])]
+    # An entry the expiry night removed: its removal and its executions' lifts are its batch's event (ADR 0007).
+    removal, lifts = _batch_moves(case, by_chain)
+    if case.kind == "entry":
+        own = sorted([*own, *removal], key=lambda e: e.occurred_at)
     existed, state = _state_at(own_type, sorted(born + own, key=lambda e: e.occurred_at), moment)
     fields = []
     for name in FIELDS[case.kind]:
@@ -223,14 +239,16 @@ def case_as_of(case: AuditCase, moment: dt.datetime, events: list) -> CaseAsOf:
         fields.append(FieldAsOf(name, field_label(own_type, name), value, changed,
                                 value_label(own_type, name, value)))
     related = []
-    lifts = _set_based_lifts(by_chain.get(f"cases.listentry:{case.entry.pk}", []))
     for info in case.chains[1:]:
         chain = by_chain.get(info.chain, [])
         if info.role == "execution" and info.obj.pk in lifts:
             chain = sorted([*chain, lifts[info.obj.pk]], key=lambda e: e.occurred_at)
+        elif info.role == "entry":
+            chain = sorted([*chain, *removal], key=lambda e: e.occurred_at)
         obj_existed, obj_state = _state_at(info.obj._meta.label_lower, chain, moment)
-        related.append(ObjectAsOf(chain_label(info, case), obj_existed, obj_state,
-                                  state_label(info.obj._meta.label_lower, obj_state)))
+        # A batch's event moves entries (ADR 0005, 0007): its state reads as an entry's.
+        labelled_as = "cases.listentry" if info.role in ("import", "removal") else info.obj._meta.label_lower
+        related.append(ObjectAsOf(chain_label(info, case), obj_existed, obj_state, state_label(labelled_as, obj_state)))
     letters = [e for e in events if e.occurred_at <= moment and e.action in ("letter.signed", "letter.rendered")]
     uploads = [e for e in own if e.occurred_at <= moment and e.action == "attachments.add"]
     attachments = [item for ev in uploads for item in ((ev.changes or {}).get("attachments") or [None, []])[1] or []]

@@ -36,6 +36,7 @@ ACTIONS = {
     "entry.correct": _("Entry corrected"),
     "entry.import_update": _("Entry updated by an import"),
     "import.batch": _("Entry drafted by a bulk import"),
+    "removal.batch": _("Removed from the list with its expiry batch"),
     "entry.objection_filed": _("Objection filed against the entry"),
     "entry.repair_filed": _("Credit repair applied for"),
     # measure executions and restoration
@@ -205,6 +206,8 @@ def chain_label(info: ChainInfo, case: AuditCase) -> str:
         return f"{gettext('List entry')} {case_ref_of(obj)}"
     if info.role == "import":
         return gettext("Import job %(job)s · batch %(batch)s") % {"job": obj.job_id, "batch": obj.number}
+    if info.role == "removal":
+        return gettext("Expiry batch %(batch)s (%(count)s entries)") % {"batch": obj.pk, "count": obj.entries_removed}
     if info.role == "execution":
         return gettext("Measure %(code)s · %(unit)s") % {"code": obj.measure.code, "unit": obj.unit.short_name}
     return gettext("Restoration · %(unit)s") % {"unit": obj.unit.short_name}
@@ -285,6 +288,29 @@ def batch_changes(event, entry) -> list[Change]:
     return shown
 
 
+def removal_row(event, entry) -> dict | None:
+    """This entry's row of a removal batch's event (``removal.batch``, ADR 0007), by column name."""
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    columns = (changes.get("columns") or [None, []])[1] or []
+    for row in (changes.get("entries") or [None, []])[1] or []:
+        if row and row[0] == entry.pk:
+            return dict(zip(columns, row))
+    return None
+
+
+def removal_changes(event, entry) -> list[Change]:
+    """What a removal batch's event says about one entry: the reason, and its executions lifted and
+    tasks cancelled and opened. The event itself (every entry of the batch) is what the chain proves."""
+    row = removal_row(event, entry)
+    if row is None:
+        return []
+    reason = ((event.changes or {}).get("removal_reason") or [None, ""])[1]
+    return [Change("removal_reason", field_label("cases.listentry", "removal_reason"), "", reason, "cases.listentry"),
+            Change("lifted", str(FIELD_LABELS["lifted"]), None, row.get("lifted")),
+            Change("tasks_cancelled", str(FIELD_LABELS["tasks_cancelled"]), None, row.get("tasks_cancelled")),
+            Change("lift_tasks", str(FIELD_LABELS["lift_tasks"]), None, row.get("lift_tasks"))]
+
+
 def _changes(ev) -> list[Change]:
     changes = ev.changes if isinstance(ev.changes, dict) else {}
     return [Change(k, field_label(ev.object_type, k), v[0] if isinstance(v, list) and len(v) == 2 else None,
@@ -294,6 +320,7 @@ def _changes(ev) -> list[Change]:
 def rows_for(case: AuditCase, events) -> list[Row]:
     labels = {info.chain: chain_label(info, case) for info in case.chains}
     imports = {info.chain for info in case.chains if info.role == "import"}
+    removals = {info.chain for info in case.chains if info.role == "removal"}
     names = _user_names(events)
     rows = []
     for ev in events:
@@ -301,9 +328,11 @@ def rows_for(case: AuditCase, events) -> list[Row]:
             event=ev,
             object_label=labels.get(ev.chain, ev.chain),
             action_label=action_label(ev.action),
-            from_label=state_label(ev.object_type, ev.from_state),
-            to_label=state_label("cases.listentry" if ev.chain in imports else ev.object_type, ev.to_state),
-            changes=batch_changes(ev, case.entry) if ev.chain in imports else _changes(ev),
+            from_label=(state_label("cases.listentry", (removal_row(ev, case.entry) or {}).get("state", ""))
+                        if ev.chain in removals else state_label(ev.object_type, ev.from_state)),
+            to_label=state_label("cases.listentry" if ev.chain in imports | removals else ev.object_type, ev.to_state),
+            changes=(batch_changes(ev, case.entry) if ev.chain in imports
+                     else removal_changes(ev, case.entry) if ev.chain in removals else _changes(ev)),
             acting_for=names.get(ev.on_behalf_of_id, ""),
             unit=ev.actor_unit.name if ev.actor_unit_id else "",
         ))
