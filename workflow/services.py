@@ -9,8 +9,10 @@ beat sweep firing while an officer acts, leave one consistent result; the loser 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from contextlib import contextmanager
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -27,6 +29,7 @@ from deadlines.calendar import (
     CalendarDataMissing, DeadlineComputation, DeadlineInputError, Pause, compute_deadline,
 )
 from deadlines.rules import ProcedureRuleMissing, current_calendar, find_rule
+from workflow.bulk import insert_rows
 from workflow.models import Substitution, WorkItem
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -394,7 +397,16 @@ def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[
         )
         work.remind_on = next_reminder(work)
         items.append(work)
-    WorkItem.objects.bulk_create(items)
+    columns = {"task_id": "bigint", "unit_id": "bigint", "case_type": "varchar", "step": "varchar",
+               "object_type": "varchar", "object_id": "bigint", "subject_id": "bigint", "title": "varchar",
+               "leader_only": "boolean", "due": "date", "due_unit": "varchar", "due_computation": "jsonb",
+               "is_open": "boolean", "remind_on": "date", "reminders_sent": "jsonb", "created_at": "timestamptz"}
+    now = timezone.now()
+    rows = [[w.task_id, w.unit_id, w.case_type, w.step, w.object_type, w.object_id, w.subject_id, w.title,
+             w.leader_only, w.due, w.due_unit, json.dumps(w.due_computation, cls=DjangoJSONEncoder), True, w.remind_on,
+             "[]", now] for w in items]
+    insert_rows(WorkItem._meta.db_table, list(columns), list(columns.values()),
+                [list(column) for column in zip(*rows)] if rows else [[] for _ in columns])
     by_unit: dict[int, list[int]] = {}
     for work in items:
         by_unit.setdefault(work.unit_id, []).append(work.task_id)
