@@ -381,6 +381,7 @@ def expiry_sweep(budget_s: float, province: data.Province) -> dict:
     measure execution lifted (an entry's cost grows with its executions: 5 per entry here, 34 for
     the demo's tax list), against 1 ms."""
     from cases.models import ListEntry, MeasureExecution
+    from cases.services import repairs  # noqa: F401  the sweep's lazy import, loaded by a worker at start
     from cases.services.entries import entries_expire
 
     today = timezone.localdate()

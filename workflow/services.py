@@ -377,46 +377,39 @@ def case_tasks_cancel_many(object_type: str, object_ids, *, now=None) -> dict[in
     return cancelled
 
 
-def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[WorkItem]:
+def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[int]:
     """``work_item_open`` for many tasks of one node created in bulk (``CaseFlow.start_many``): the
     same rows, and one ``task.open_many`` event for the lot (its own chain, ``workflow.taskbatch:<first
     task>``) naming each unit's tasks, which the notifications hear as one message per unit instead
-    of one per task (docs/workflow.md)."""
-    items = []
-    for task, case in tasks_and_cases:
-        unit, subject = unit_of(case), subject_of(case)
-        computation = node.due_for(case)
-        work = WorkItem(
-            task=task, unit=unit, case_type=node.case_type, step=node.step,
-            object_type=case._meta.label_lower, object_id=case.pk, subject=subject,
-            title=f"{node.task_title} · {subject.name if subject else case}"[:255],
-            leader_only=node.leader_only,
-            due=computation.due if computation else None,
-            due_unit=computation.unit if computation else "",
-            due_computation=computation.as_dict() if computation else {},
-        )
-        work.remind_on = next_reminder(work)
-        items.append(work)
+    of one per task (docs/workflow.md). ``tasks_and_cases``: (task id, case). Returns the task ids."""
     columns = {"task_id": "bigint", "unit_id": "bigint", "case_type": "varchar", "step": "varchar",
                "object_type": "varchar", "object_id": "bigint", "subject_id": "bigint", "title": "varchar",
                "leader_only": "boolean", "due": "date", "due_unit": "varchar", "due_computation": "jsonb",
                "is_open": "boolean", "remind_on": "date", "reminders_sent": "jsonb", "created_at": "timestamptz"}
     now = timezone.now()
-    rows = [[w.task_id, w.unit_id, w.case_type, w.step, w.object_type, w.object_id, w.subject_id, w.title,
-             w.leader_only, w.due, w.due_unit, json.dumps(w.due_computation, cls=DjangoJSONEncoder), True, w.remind_on,
-             "[]", now] for w in items]
-    insert_rows(WorkItem._meta.db_table, list(columns), list(columns.values()),
-                [list(column) for column in zip(*rows)] if rows else [[] for _ in columns])
-    by_unit: dict[int, list[int]] = {}
-    for work in items:
-        by_unit.setdefault(work.unit_id, []).append(work.task_id)
-    if items:
-        first = items[0].task_id
-        audit_record(action="task.open_many", chain=f"workflow.taskbatch:{first}", object_type="workflow.taskbatch",
-                     object_id=first, actor=None,
-                     changes={"step": [None, node.step], "title": [None, str(node.task_title)],
-                              "tasks": [None, [[unit_id, tasks] for unit_id, tasks in sorted(by_unit.items())]]})
-    return items
+    title = str(node.task_title)
+    rows, by_unit = [], {}
+    for task_id, case in tasks_and_cases:
+        unit, subject = unit_of(case), subject_of(case)
+        computation = node.due_for(case)
+        due = computation.due if computation else None
+        # Reminders are planned from the due date, as work_item_open plans them; no date, no reminder.
+        remind_on = next_reminder(WorkItem(case_type=node.case_type, due=due)) if due else None
+        rows.append([task_id, unit.pk, node.case_type, node.step, case._meta.label_lower, case.pk,
+                     subject.pk if subject else None, f"{title} · {subject.name if subject else case}"[:255],
+                     node.leader_only, due, computation.unit if computation else "",
+                     json.dumps(computation.as_dict() if computation else {}, cls=DjangoJSONEncoder), True,
+                     remind_on, "[]", now])
+        by_unit.setdefault(unit.pk, []).append(task_id)
+    if not rows:
+        return []
+    insert_rows(WorkItem._meta.db_table, list(columns), list(columns.values()), [list(c) for c in zip(*rows)])
+    first = rows[0][0]
+    audit_record(action="task.open_many", chain=f"workflow.taskbatch:{first}", object_type="workflow.taskbatch",
+                 object_id=first, actor=None,
+                 changes={"step": [None, node.step], "title": [None, title],
+                          "tasks": [None, [[unit_id, tasks] for unit_id, tasks in sorted(by_unit.items())]]})
+    return [row[0] for row in rows]
 
 
 def case_tasks_redate(case, *, steps, computation, actor=None, reason: str = "") -> int:

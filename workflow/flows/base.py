@@ -66,8 +66,7 @@ class CaseFlow(flow.Flow):
                  [now] * (2 * n), [now] * n + [None] * n, [now] * n + [None] * n, ["start"] * (2 * n),
                  [None] * n + [unit_of(case).permission_name for case in cases], process_ids * 2, ["{}"] * (2 * n)])
         insert_rows(through._meta.db_table, ["from_task_id", "to_task_id"], ["bigint", "bigint"], [humans, starts])
-        tasks = [cls.task_class(pk=pk) for pk in humans]
-        work_items_open_many(node=node, tasks_and_cases=list(zip(tasks, cases)), unit_of=unit_of,
+        work_items_open_many(node=node, tasks_and_cases=list(zip(humans, cases)), unit_of=unit_of,
                              subject_of=subject_of)
         return {case.pk: task_id for case, task_id in zip(cases, humans)}
 
