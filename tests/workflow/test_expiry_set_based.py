@@ -279,3 +279,18 @@ def test_the_auditors_pages_and_the_offline_bundle_of_an_expired_entry(province,
     assert done.returncode == 0, done.stdout + done.stderr
     timeline = (tmp_path / "timeline.json").read_text(encoding="utf-8")
     assert "removal.batch" in timeline
+
+
+def test_a_batch_takes_entries_only_while_their_executions_fit(province):
+    from cases.models import RemovalBatch
+
+    p = province
+    with time_machine.travel(BUILT, tick=False):
+        entries = group(p)  # four entries with 3 executions each, one red entry with 1
+    with time_machine.travel(SWEPT, tick=False):
+        assert svc.entries_expire(today=dt.date(2026, 6, 2), executions=4) == len(entries)
+    lifted = [sum(len(row[5]) for row in AuditEvent.objects.get(chain=f"cases.removalbatch:{b.pk}").changes["entries"][1])
+              for b in RemovalBatch.objects.all()]
+    assert sum(lifted) == 13 and max(lifted) <= 4  # never two blacklist entries (3 + 3) in one batch
+    assert RemovalBatch.objects.count() in (4, 5)  # the red entry's one execution may join a blacklist entry
+    assert set(ListEntry.objects.filter(pk__in=[e.pk for e in entries]).values_list("state", flat=True)) == {E.REMOVED}
