@@ -13,7 +13,7 @@ from cases.audit.external import anchor_record
 from cases.models import ListEntry
 from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
-from notifications.services.outbox import outbox_emit, outbox_emit_platform_many
+from notifications.services.outbox import outbox_emit, outbox_emit_many
 
 ENTRY_ACTIONS = {
     "entry.decide": "entry.decided",
@@ -115,8 +115,9 @@ def _removal_batch_event(event) -> None:
         payload = entry_payload(entry, kind=kind, reason=event.reason)
         payload["occurred_at"] = event.occurred_at
         events.append({"kind": kind, "source": f"audit:{event.pk}:{entry.pk}", "subject_key": entry.subject.identifier,
-                       "object_type": "cases.listentry", "object_id": entry.pk, "payload": payload})
-    outbox_emit_platform_many(events)
+                       "object_type": "cases.listentry", "object_id": entry.pk, "payload": payload,
+                       "to_platform": True})
+    outbox_emit_many(events)
 
 
 def _task_event(event, kind: str) -> None:
@@ -143,7 +144,8 @@ def _task_event(event, kind: str) -> None:
 
 def _tasks_opened_event(event) -> None:
     """Units were given many tasks at once (``workflow.services.work_items_open_many``): the staff of
-    each unit hear of theirs in one message that says how many and what to do, linking to the queue."""
+    each unit hear of theirs in one message that says how many and what to do, linking to the queue
+    (the messages of every unit written in three statements)."""
     from cases.models import Unit
 
     changes = event.changes or {}
@@ -152,14 +154,17 @@ def _tasks_opened_event(event) -> None:
     step = (changes.get("step") or [None, ""])[1] or ""
     units = Unit.objects.in_bulk(list(by_unit))
     staff = recipients.unit_staff_by_unit(list(by_unit))
+    events = []
     for unit_id, tasks in sorted(by_unit.items()):
         unit = units.get(unit_id)
         if unit is None or not staff.get(unit_id):
             continue
         context = {"count": len(tasks), "unit": unit.name, "title": title}
-        outbox_emit(kind="task.assigned_many", source=f"audit:{event.pk}:{unit_id}", object_type="cases.unit",
-                    object_id=unit_id, payload={"type": "task.assigned_many", "tasks": tasks, "step": step, **context},
-                    recipients=staff[unit_id], context=context, link="/work/")
+        events.append({"kind": "task.assigned_many", "source": f"audit:{event.pk}:{unit_id}",
+                       "object_type": "cases.unit", "object_id": unit_id,
+                       "payload": {"type": "task.assigned_many", "tasks": tasks, "step": step, **context},
+                       "recipients": staff[unit_id], "context": context, "link": "/work/"})
+    outbox_emit_many(events)
 
 
 def _recompute_event(event) -> None:

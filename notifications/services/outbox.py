@@ -59,7 +59,13 @@ def outbox_emit(*, kind: str, source: str, subject_key: str = "", object_type: s
         if OutboxEvent.objects.filter(source=source[:96]).exists():
             return None
         raise
-    now = timezone.now()
+    notes, deliveries = _fan_out(event, to_platform, recipients, context, link, timezone.now())
+    _write_fan_out(notes, deliveries)
+    return event
+
+
+def _fan_out(event, to_platform: bool, recipients, context, link: str, now) -> tuple[list, list]:
+    """The in-app notifications and the deliveries (platform, e-mail, SMS) of one event, unsaved."""
     deliveries, notes, seen = [], [], set()
     if to_platform:
         deliveries.append(Delivery(event=event, channel=Delivery.Channel.PLATFORM, subject_key=event.subject_key,
@@ -67,19 +73,22 @@ def outbox_emit(*, kind: str, source: str, subject_key: str = "", object_type: s
     for r in recipients:
         if r.user is not None and r.user.pk not in seen:
             seen.add(r.user.pk)
-            notes.append(Notification(user=r.user, event=event, kind=kind, context=context or {}, link=link))
+            notes.append(Notification(user=r.user, event=event, kind=event.kind, context=context or {}, link=link))
         for channel, address in ((Delivery.Channel.EMAIL, r.email), (Delivery.Channel.SMS, r.phone)):
             if channel in r.channels and address and (channel, address) not in seen:
                 seen.add((channel, address))
                 deliveries.append(Delivery(event=event, channel=channel, recipient=r.user, address=address,
                                            language=r.language, next_attempt_at=now))
+    return notes, deliveries
+
+
+def _write_fan_out(notes: list, deliveries: list) -> None:
     Notification.objects.bulk_create(notes)
     created = Delivery.objects.bulk_create(deliveries)
     platform = sum(d.channel == Delivery.Channel.PLATFORM for d in created)
     others = [d.pk for d in created if d.channel != Delivery.Channel.PLATFORM]
     if created:
         transaction.on_commit(lambda: hand_out(platform=platform, others=others), robust=True)
-    return event
 
 
 def hand_out(*, platform: int = 0, others=()) -> int:
@@ -91,22 +100,33 @@ def hand_out(*, platform: int = 0, others=()) -> int:
 _POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
-def outbox_emit_platform_many(events: list[dict]) -> list[OutboxEvent]:
-    """``outbox_emit(to_platform=True)`` for many events of one change at once (each entry of an
-    expiry batch): two inserts whatever their number, in list order (so per subject in order).
-    ``events``: dicts of ``kind, source, subject_key, object_type, object_id, payload``. The sources
-    are new by construction (they name the change's new audit event): a duplicate fails the change."""
-    if not events or not platform_enabled():
+def outbox_emit_many(events: list[dict]) -> list[OutboxEvent]:
+    """``outbox_emit`` for many events of one change at once (each entry of an expiry batch, each
+    unit told of its lift tasks): three inserts whatever their number, in list order (so per
+    subject in order). ``events``: dicts of ``outbox_emit``'s arguments. The sources are new by
+    construction (they name the change's new audit event): a duplicate fails the change."""
+    platform = platform_enabled()
+    kept = []
+    for e in events:
+        recipients = [r for r in e.get("recipients", ()) if r.user is not None or r.channels]
+        to_platform = bool(e.get("to_platform")) and platform
+        if to_platform or recipients:
+            kept.append((e, to_platform, recipients))
+    if not kept:
         return []
     rows = OutboxEvent.objects.bulk_create([
-        OutboxEvent(event_id=uuid.uuid4(), kind=e["kind"], source=e["source"][:96], subject_key=e["subject_key"][:32],
-                    object_type=e["object_type"], object_id=str(e["object_id"]), payload=dict(e["payload"]))
-        for e in events])
+        OutboxEvent(event_id=uuid.uuid4(), kind=e["kind"], source=e["source"][:96],
+                    subject_key=e.get("subject_key", "")[:32], object_type=e.get("object_type", ""),
+                    object_id=str(e.get("object_id", "")),
+                    payload={**(e.get("payload") or {}), **({"message": e["context"]} if e.get("context") else {})})
+        for e, _p, _r in kept])
     now = timezone.now()
-    created = Delivery.objects.bulk_create([
-        Delivery(event=event, channel=Delivery.Channel.PLATFORM, subject_key=event.subject_key,
-                 address=settings.PLATFORM_WEBHOOK_URL[:254], next_attempt_at=now) for event in rows])
-    transaction.on_commit(lambda: hand_out(platform=len(created)), robust=True)
+    notes, deliveries = [], []
+    for (e, to_platform, recipients), event in zip(kept, rows):
+        n, d = _fan_out(event, to_platform, recipients, e.get("context"), e.get("link", ""), now)
+        notes += n
+        deliveries += d
+    _write_fan_out(notes, deliveries)
     return rows
 
 
