@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.audit.models import AuditEvent
@@ -111,7 +112,7 @@ def test_verification_due_20_days_after_receipt_rolls_past_a_holiday(province, a
 def test_a_supplement_pause_moves_the_acceptance_deadline_by_the_paused_days(province, active):
     case, _ = svc.objection_file(channel="PORTAL", entry=active, grounds="g", applicant_name="a", applicant_contact="c")
     case.refresh_from_db()
-    filed = case.filed_at.date()
+    filed = timezone.localdate(case.filed_at)  # the Beijing date, as the services count it
     original = case.acceptance_due
     svc.objection_request_supplement(actor=province["officer"], case=case, materials=["营业执照复印件"], today=filed)
     task = WorkItem.objects.get(object_id=case.pk, object_type="cases.objectioncase", step="acceptance")
