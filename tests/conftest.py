@@ -20,6 +20,7 @@ def _moved_clock() -> dt.datetime | None:
 
 
 def pytest_configure(config):
+    config.pluginmanager.register(_SlowestFirst(), "credit-slowest-first")
     moment = _moved_clock()
     if moment is not None:
         import time_machine
@@ -129,20 +130,29 @@ def pytest_runtest_setup(item):
 pytest_plugins = ["tests.province"]
 
 
-# --- the suite on several workers (pytest-xdist; scripts/test runs it with -n and --dist loadgroup) ---
-# Tests that share a costly fixture go to one worker as one unit, so that it is built once: a
-# package-scoped fixture (the production-shaped stack of tests/deploy) groups its package, a module-
-# or class-scoped one (the embedded default, the browser) its module. Units are queued slowest first
-# (scripts/test passes --no-loadscope-reorder, which keeps the order below): the stack, the other
-# tests marked slow, then the rest, so that no worker ends the run on a long tail.
-def _shared_fixture_group(item) -> str | None:
-    scopes = {defs[-1].scope for defs in item._fixtureinfo.name2fixturedefs.values() if defs}
-    path = item.nodeid.split("::", 1)[0]
-    if "package" in scopes:
-        return path.rsplit("/", 1)[0]
-    if scopes & {"module", "class"}:
-        return path
-    return None
+# --- the suite on several workers (pytest-xdist; scripts/test runs it with -n) -------------------------
+# Units of work go to workers whole, so that a costly fixture is built once: each test file is a unit
+# (its module-scoped fixtures: the embedded default, a browser), and every file on the production-
+# shaped stack (the package-scoped ``stack`` of tests/deploy) is one unit together. Units are queued
+# slowest first: the stack, the other tests marked slow, then the rest, so no worker ends on a long
+# tail. (xdist's own --dist loadgroup marks no longer reach its scheduler under pytest 9, which keeps
+# the node id elsewhere: this scheduler decides from the node id alone.)
+STACK_FILES = frozenset({
+    "tests/deploy/test_audit_roles_in_the_stack.py", "tests/deploy/test_limits_through_nginx.py",
+    "tests/deploy/test_redis_down_in_the_stack.py", "tests/deploy/test_stack.py",
+    "tests/deploy/test_worker_recycling.py",
+})
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "the stack" if path in STACK_FILES else path
+
+    return SharedFixtureScheduling(config, log)
 
 
 def _queue_rank(item) -> int:
@@ -151,12 +161,10 @@ def _queue_rank(item) -> int:
     return 1 if item.get_closest_marker("slow") else 2
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=_queue_rank)
+class _SlowestFirst:
+    @pytest.hookimpl(trylast=True)  # after pytest-django's, which orders tests by kind of database access
+    def pytest_collection_modifyitems(self, items):
+        items.sort(key=_queue_rank)
 
 
 @pytest.fixture(autouse=True)
