@@ -118,23 +118,20 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def broker(redis_server):
-    """Point this process's Celery app at the test's Redis and stop running tasks eagerly."""
+    """Point this process's Celery app at the test's Redis and stop running tasks eagerly. The
+    suite's connection and producer pools are set aside and put back untouched, never closed: kombu
+    caches a producer pool per broker address, and a closed one would fail every later task the
+    suite sends ("Acquire on closed pool"); the test's own pools are closed after it."""
     from config.celery import app
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-
-    def reset_pool():
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
-        app.amqp._producer_pool = None
-
-    reset_pool()
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
+    app._pool, app.amqp._producer_pool = None, None
     app.conf.broker_url = redis_server.url
     app.conf.task_always_eager = False
     yield redis_server
-    reset_pool()
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = saved
 
 
 class Workers:
