@@ -31,7 +31,13 @@ def lookup(mapping, key):
 def person(user):
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return person_name(user.first_name, user.last_name, user.get_username())
+
+
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named on a page (Django's full name, else the username), from plain values:
+    the queue reads its rows as values (workflow/views/queue.py)."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 @register.filter

@@ -21,6 +21,7 @@ from cases.models import ObjectionCase, ProcedureRule, RepairCase, StaffProfile
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 from workflow.dashboard import unit_staff
+from workflow.templatetags.workspace_tags import case_type_label, person_name
 
 from .common import PAGE_ERRORS, error_parts, officer_page
 
@@ -106,16 +107,13 @@ def _case_numbers(rows) -> dict:
 
 
 def _person(row: dict, prefix: str) -> str:
-    """The ``person`` filter (``User.get_full_name()`` or the username) from a row's values."""
-    return (f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
-            or row[prefix + "username"])
+    return person_name(row[prefix + "first_name"], row[prefix + "last_name"], row[prefix + "username"])
 
 
 def queue_rows(rows: list[dict], *, absent: set[int], numbers: dict, clock: CountdownClock) -> list[dict]:
     """What each row of the table shows, worked out here so that the template only places it: the
     labels in the reader's language, the link, the countdown (issue 21 item 3: the page costs the
     same whatever the backlog, and little per row)."""
-    case_types = {value: str(label) for value, label in ProcedureRule.CaseType.choices}
     steps = {value: str(label) for value, label in STEPS.items()}
     link = reverse("work:task", args=[LINK_PLACEHOLDER]).replace(str(LINK_PLACEHOLDER), "{}")
     out = []
@@ -124,7 +122,7 @@ def queue_rows(rows: list[dict], *, absent: set[int], numbers: dict, clock: Coun
         step, case_type, due = row["work__step"], row["work__case_type"], row["work__due"]
         out.append({
             "pk": str(row["id"]), "href": link.format(row["id"]), "step": step, "step_label": steps.get(step, step),
-            "title": row["work__title"], "case_type_label": case_types.get(case_type, case_type),
+            "title": row["work__title"], "case_type_label": case_type_label(case_type),
             "case_number": numbers.get((row["work__object_type"], row["work__object_id"])),
             "has_subject": row["work__subject_id"] is not None, "subject_name": row["work__subject__name"],
             "subject_identifier": row["work__subject__identifier"], "leader_only": row["work__leader_only"],
