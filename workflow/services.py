@@ -120,7 +120,9 @@ def _locked(task_id: int):
         raise NotFound(_("No such task."), code="task_not_found")
     with found.flow_task.flow_class.lock(found.process_id):
         task = Task.objects.select_related("process", "owner").get(pk=task_id)
-        work = for_update(WorkItem.objects).get(pk=task_id)
+        work = for_update(WorkItem.objects).filter(pk=task_id).first()
+        if work is None:  # a flow's own node (start, end, a function), not a step anybody works on
+            raise NotFound(_("No such task."), code="task_not_found")
         yield task, work
 
 

@@ -126,3 +126,17 @@ def test_a_cases_tasks_are_found_by_its_reference_or_number(province, as_user):
     assert queue(officer, case=f"entry:{entry.pk}") == []  # the listing flow is done: no open task
     refused = officer.get("/api/v1/tasks/", {"case": "nonsense:1"})
     assert refused.status_code == 400 and refused.json()["fields"]["case"][0]["code"] == "unknown_case"
+
+
+def test_a_flows_own_node_is_no_task_anybody_claims_completes_or_releases(province, as_user, noticed):
+    """The start of a flow is a task row without a work item: acting on its id is a 404, never a 500."""
+    from viewflow.workflow.models import Task
+
+    from workflow.models import WorkItem
+
+    node = Task.objects.exclude(pk__in=WorkItem.objects.values("pk")).order_by("pk").first()
+    assert node is not None
+    officer = as_user(province["officer"])
+    for action in ("claim", "release", "complete"):
+        response = officer.post(f"/api/v1/tasks/{node.pk}/{action}/", {}, format="json")
+        assert response.status_code == 404 and response.json()["code"] == "task_not_found", action
