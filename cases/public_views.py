@@ -67,6 +67,20 @@ def _page_number(value) -> int:
         return 1
 
 
+def _api_page_number(value) -> int:
+    """The API's ``page``: absent is the first page; anything but a whole number from 1 is a 400
+    naming the field (the search page, for people, falls back to the first page instead)."""
+    if value is None:
+        return 1
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValidationFailed(fields={"page": [("invalid", _("A page number is a whole number from 1."))]})
+    return number
+
+
 class PublicEntries(APIView):
     """公示: listed red, black and focus list entries by name fragment (≥ 2 characters) or full code."""
 
@@ -79,13 +93,13 @@ class PublicEntries(APIView):
             OpenApiParameter("q", str, required=True, description="a name fragment (at least 2 characters) or a full code",
                              pattern=r"\S[\s\S]*\S"),
             OpenApiParameter("kind", str, enum=ListType.Kind.values),
-            OpenApiParameter("page", int),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}),
         ],
         responses=PublicPageSerializer,
     )
     def get(self, request):
         query = selectors.parse_query(q=request.query_params.get("q", ""), kind=request.query_params.get("kind", ""))
-        page = selectors.public_page(query=query, page=_page_number(request.query_params.get("page")))
+        page = selectors.public_page(query=query, page=_api_page_number(request.query_params.get("page")))
         return Response(PublicPageSerializer(page).data)
 
 
