@@ -116,8 +116,8 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning"],
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", *os.environ.get("BENCH_GUNICORN_ARGS", "").split()],
             cwd=ROOT, env=self.env,
         )
         deadline = time.monotonic() + 60

@@ -26,7 +26,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")  # as bench/httpload.py starts gun
 
 import province as prov  # noqa: E402  (sets the production settings and calls django.setup())
 
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from config.handlers import Application  # noqa: E402
 from django.db import connection  # noqa: E402
 
 
@@ -55,13 +55,13 @@ def main() -> None:
 
     token = Token.objects.get_or_create(user=officer)[0].key
     connection.close()
-    app = WSGIHandler()
+    app = Application()  # what gunicorn serves: a token request takes the short chain
     statuses: dict[str, int] = {}
 
-    def check(code: str) -> bytes:
+    def check(code: str, handler=None) -> bytes:
         def start_response(status, headers, exc_info=None):
             statuses[status] = statuses.get(status, 0) + 1
-        response = app(environ(f"/api/v1/status/{code}/", token), start_response)
+        response = (handler or app)(environ(f"/api/v1/status/{code}/", token), start_response)
         try:
             return b"".join(response)
         finally:
@@ -85,6 +85,19 @@ def main() -> None:
             print("   ", " ".join(sql.split())[:200])
 
     codes = [pick(rng) for _ in range(args.requests)]
+    if not args.profile:
+        # The two middleware chains side by side, interleaved (config/handlers.py): what the short
+        # chain of token API requests saves against the whole one that pages take.
+        cpu_per_check = {"whole chain (pages)": [], "short chain (token API)": []}
+        for _round in range(3):
+            for label, handler in (("whole chain (pages)", app.pages), ("short chain (token API)", app.token_api)):
+                started = time.process_time()
+                for code in codes[: max(1, args.requests // 3)]:
+                    check(code, handler)
+                cpu_per_check[label].append((time.process_time() - started) / max(1, args.requests // 3) * 1000)
+        print()
+        for label, values in cpu_per_check.items():
+            print(f"{label:<26} {min(values):.3f} ms CPU per check (best of 3 rounds of {max(1, args.requests // 3)})")
     profiler = cProfile.Profile() if args.profile else None
     t0, cpu0 = time.perf_counter(), time.process_time()
     if profiler:

@@ -59,6 +59,20 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Middleware that serves pages only: API requests that carry a token skip it (config/handlers.py;
+# issue 21 item 1). Every other middleware runs for both.
+PAGE_ONLY_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # added below; sign-in lockouts (tokens never sign in)
+    "viewflow.middleware.SiteMiddleware",  # viewflow appends these two when its app is ready
+    "viewflow.middleware.HotwireTurboMiddleware",
+]
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

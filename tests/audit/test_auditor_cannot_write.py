@@ -23,6 +23,7 @@ UNSAFE = ("post", "put", "patch", "delete")
 REFUSED = {403, 404, 405}
 # The auditor's own session, not case data (settings.AUDITOR_WRITE_ALLOWED_URL_NAMES).
 OWN_SESSION = {"login", "logout", "set_language"}
+READS_SENT_AS_POST = {"status-batch"}  # 1,000 codes do not fit in an address; auditors screen too
 ROUTE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
@@ -99,7 +100,8 @@ def auditor_clients(history):
 def test_every_write_endpoint_refuses_an_auditor_and_nothing_changes(history, auditor_clients):
     session, api = auditor_clients
     values = _values(history)
-    endpoints = [(concrete(t, history, values), name) for t, name, _ in patterns() if name not in OWN_SESSION]
+    endpoints = [(concrete(t, history, values), name) for t, name, _ in patterns()
+                 if name not in OWN_SESSION | READS_SENT_AS_POST]
     assert len(endpoints) > 100  # the walk reaches the admin and every area's pages and API
     assert any(p.startswith("/api/v1/tasks/") for p, _ in endpoints) and any(p.startswith("/admin/") for p, _ in endpoints)
     before = snapshot()
