@@ -145,6 +145,16 @@ def open_task_rows(*, user, entry) -> list[dict]:
     return TaskSerializer(selectors.open_tasks_of_entry(user=user, entry=entry, rows=True), many=True).data
 
 
+def task_rows_of_entry(*, user, entry) -> list[dict]:
+    """Every task of the entry's own procedure the user may read, oldest first, as the entry's
+    detail lists them (asked through ``cases.selectors.case_tasks``)."""
+    return [
+        {"id": t.pk, "step": t.work.step, "unit": t.work.unit.code, "status": t.status, "due": t.work.due,
+         "owner": t.owner.username if t.owner_id else None}
+        for t in selectors.tasks_of_case(case=entry, user=user)
+    ]
+
+
 class TaskDetailSerializer(TaskSerializer):
     due_computation = serializers.JSONField(source="work.due_computation")
     form = serializers.SerializerMethodField()

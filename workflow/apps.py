@@ -9,8 +9,10 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         from cases.selectors.case_tasks import register_entry_tasks_reader
         from deadlines.recompute import register_holder
-        from workflow.api import open_task_rows
+        from workflow import dispatch
+        from workflow.api import open_task_rows, task_rows_of_entry
         from workflow.recompute import OpenTasks
 
         register_holder(OpenTasks())
-        register_entry_tasks_reader(open_task_rows)
+        register_entry_tasks_reader(open_task_rows, task_rows_of_entry)
+        dispatch.subscribe()

@@ -1,44 +1,48 @@
-"""How the case services tell the workflow what happened, inside the same transaction.
+"""The workflow's listeners to the domain's events (``cases.events``), subscribed in
+``WorkflowConfig.ready()``.
 
-The services own the state; these functions only start flows and open, pause, resume or cancel
-tasks so that the queues always match the cases (a suspended entry's measure tasks are paused, a
-removed entry's are cancelled and replaced by lift confirmations). Flows are imported lazily: they
-import the services that import this module.
+The services own the state and announce what happened; these listeners only start flows and open,
+pause, resume, re-date or cancel tasks so that the queues always match the cases (a suspended
+entry's measure tasks are paused, a removed entry's are cancelled and replaced by lift
+confirmations). Every one runs in the announcing transaction: a task and its case commit or roll
+back together. Flows are imported when a listener runs: they import the services, which are
+loaded with the models before any app is ready.
 """
 
 from __future__ import annotations
 
+from cases import events
 from workflow import services as work
 
 
-def entry_drafted(entry) -> None:
+def entry_drafted(*, entry) -> None:
     from workflow.flows.listing import ListingFlow
 
     ListingFlow.start_for(entry)
 
 
-def entry_withdrawn(entry, *, actor, reason: str) -> None:
+def entry_withdrawn(*, entry, actor, reason: str) -> None:
     work.case_tasks_cancel(entry, actor=actor, reason=reason)
 
 
-def executions_pushed(executions) -> None:
+def executions_pushed(*, executions) -> None:
     from workflow.flows.measures import ExecutionFlow
 
     for execution in executions:
         ExecutionFlow.start_for(execution)
 
 
-def executions_suspended(executions, *, actor, reason: str) -> None:
+def executions_suspended(*, executions, actor, reason: str) -> None:
     for execution in executions:
         work.case_tasks_pause(execution, actor=actor, reason=reason)
 
 
-def executions_resumed(executions, *, actor, reason: str) -> None:
+def executions_resumed(*, executions, actor, reason: str) -> None:
     for execution in executions:
         work.case_tasks_resume(execution, actor=actor, reason=reason)
 
 
-def executions_lifting(executions, *, actor, reason: str) -> None:
+def executions_lifting(*, executions, actor, reason: str) -> None:
     from workflow.flows.measures import LiftFlow
 
     for execution in executions:
@@ -46,11 +50,10 @@ def executions_lifting(executions, *, actor, reason: str) -> None:
         LiftFlow.start_for(execution)
 
 
-def executions_lifting_many(executions, *, units, subjects) -> tuple[dict, dict]:
-    """``executions_lifting`` for a batch of entries removed at once (the expiry night): their
-    open tasks cancelled set-based, and a LiftFlow per execution written in bulk, each unit told
-    once. ``units``: {unit id: Unit}; ``subjects``: {entry id: the entry's Subject}.
-    Returns ({execution id: [cancelled task ids]}, {execution id: lift task id})."""
+def executions_lifting_in_batch(*, executions, units, subjects) -> tuple[dict, dict]:
+    """``executions_lifting`` for a batch: the open tasks cancelled set-based, and a LiftFlow per
+    execution written in bulk, each unit told once. Answers ({execution id: [cancelled task ids]},
+    {execution id: lift task id}) for the batch's audit event."""
     from workflow.flows.measures import LiftFlow
 
     executions = list(executions)
@@ -60,22 +63,9 @@ def executions_lifting_many(executions, *, units, subjects) -> tuple[dict, dict]
     return cancelled, opened
 
 
-def restorations_opened(tasks) -> None:
-    from workflow.flows.measures import RestorationFlow
-
-    for task in tasks:
-        RestorationFlow.start_for(task)
-
-
-def objection_filed(case) -> None:
-    from workflow.flows.objection import ObjectionFlow
-
-    ObjectionFlow.start_for(case)
-
-
-def executions_reinstated(executions, *, actor, reason: str) -> None:
-    """The entry was reinstated (a repair revoked): open lift confirmations are cancelled and each
-    execution is a respond → feedback task for its unit again."""
+def executions_reinstated(*, executions, actor, reason: str) -> None:
+    """Open lift confirmations are cancelled and each execution is a respond → feedback task for its
+    unit again."""
     from workflow.flows.measures import ExecutionFlow
 
     for execution in executions:
@@ -83,7 +73,67 @@ def executions_reinstated(executions, *, actor, reason: str) -> None:
         ExecutionFlow.start_for(execution)
 
 
-def repair_filed(case) -> None:
+def execution_feedback_imported(*, execution, actor, reason: str) -> None:
+    work.case_tasks_cancel(execution, actor=actor, reason=reason)
+
+
+def restorations_opened(*, restorations) -> None:
+    from workflow.flows.measures import RestorationFlow
+
+    for task in restorations:
+        RestorationFlow.start_for(task)
+
+
+def objection_filed(*, case) -> None:
+    from workflow.flows.objection import ObjectionFlow
+
+    ObjectionFlow.start_for(case)
+
+
+def repair_filed(*, case) -> None:
     from workflow.flows.repair import RepairFlow
 
     RepairFlow.start_for(case)
+
+
+def case_paused(*, case, actor, reason: str) -> None:
+    work.case_tasks_pause(case, actor=actor, reason=reason)
+
+
+def case_resumed(*, case, actor, reason: str) -> None:
+    work.case_tasks_resume(case, actor=actor, reason=reason)
+
+
+def case_deadline_moved(*, case, steps, computation, reason: str, actor=None) -> None:
+    work.case_tasks_redate(case, steps=steps, computation=computation, actor=actor, reason=reason)
+
+
+def case_ended(*, case, actor, reason: str) -> None:
+    work.case_tasks_cancel(case, actor=actor, reason=reason)
+
+
+# event → listener: every event of cases.events that opens, moves or closes tasks (all of them).
+LISTENERS = {
+    events.entry_drafted: entry_drafted,
+    events.entry_withdrawn: entry_withdrawn,
+    events.executions_pushed: executions_pushed,
+    events.executions_suspended: executions_suspended,
+    events.executions_resumed: executions_resumed,
+    events.executions_lifting: executions_lifting,
+    events.executions_lifting_in_batch: executions_lifting_in_batch,
+    events.executions_reinstated: executions_reinstated,
+    events.execution_feedback_imported: execution_feedback_imported,
+    events.restorations_opened: restorations_opened,
+    events.objection_filed: objection_filed,
+    events.repair_filed: repair_filed,
+    events.case_paused: case_paused,
+    events.case_resumed: case_resumed,
+    events.case_deadline_moved: case_deadline_moved,
+    events.case_ended: case_ended,
+}
+
+
+def subscribe() -> None:
+    """Every listener, in the announcing transaction (``WorkflowConfig.ready``)."""
+    for event, listener in LISTENERS.items():
+        events.subscribe(event, listener)

@@ -14,7 +14,7 @@ from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
 from cases.models import ListEntry, ListType, MeasureExecution, RestorationTask, Subject, Unit
 from cases.selectors import entries as selectors
-from cases.selectors.case_tasks import open_tasks_of_entry
+from cases.selectors.case_tasks import open_tasks_of_entry, tasks_of_entry
 from cases.services import entries as services
 
 from .countdown import CountdownSerializer
@@ -127,13 +127,7 @@ class EntryDetailSerializer(EntrySerializer):
         return EntryTaskSerializer(open_tasks_of_entry(user=self.context["request"].user, entry=entry), many=True).data
 
     def get_tasks(self, entry) -> list:
-        from workflow.selectors import tasks_of_case
-
-        return [
-            {"id": t.pk, "step": t.work.step, "unit": t.work.unit.code, "status": t.status, "due": t.work.due,
-             "owner": t.owner.username if t.owner_id else None}
-            for t in tasks_of_case(case=entry, user=self.context["request"].user)
-        ]
+        return tasks_of_entry(user=self.context["request"].user, entry=entry)
 
 
 class DraftForm(serializers.Serializer):

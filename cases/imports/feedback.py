@@ -14,10 +14,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cases import events
 from cases.errors import DomainError, InvalidTransition
 from cases.models import MeasureExecution
 from cases.services import entries as entry_services
-from workflow import services as work
 
 from .validation import parse_date
 
@@ -95,7 +95,7 @@ def apply_feedback_row(*, job, actor, unit, line: int, row: dict):
                 entry_services.execution_apply(actor=actor, execution=execution, note=row["note"], applied_at=at)
             else:
                 entry_services.execution_not_apply(actor=actor, execution=execution, reason=row["reason"])
-            work.case_tasks_cancel(execution, actor=actor, reason=reason)
+            events.execution_feedback_imported(execution=execution, actor=actor, reason=reason)
     except InvalidTransition:
         return ("outcome", "execution_state", {"state": execution.get_state_display()})
     except DomainError as err:

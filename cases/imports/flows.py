@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases import events
 from cases.locking import for_update
 from cases.models import ImportedRecord, ImportJob
-from workflow import dispatch
 
 BATCH = 200
 
@@ -37,7 +37,7 @@ def start_pending_flows(*, job_id: int | None = None, batch: int = BATCH, max_ba
             per_job: dict[int, int] = {}
             for record in records:
                 if record.entry.state == record.entry.State.DRAFT:  # not withdrawn meanwhile
-                    dispatch.entry_drafted(record.entry)
+                    events.entry_drafted(entry=record.entry)
                 per_job[record.job_id] = per_job.get(record.job_id, 0) + 1
             ImportedRecord.objects.filter(pk__in=[r.pk for r in records]).update(flow_started_at=now)
             for jid, count in per_job.items():

@@ -1,25 +1,35 @@
-"""The open workflow tasks of an entry, as the cases app reads them without importing the workflow.
+"""The workflow tasks of an entry, as the cases app reads them without importing the workflow.
 
 Tasks and who may read them belong to the workflow (``workflow.selectors``); the cases app must
-not depend on it for a read (docs/architecture.md). The workflow registers its reader here when it
-starts (``workflow.apps``), as it registers its deadline holder with ``deadlines.recompute``.
+not depend on it for a read (docs/architecture.md). The workflow registers its readers here when it
+starts (``workflow.apps``), as it registers its deadline holder with ``deadlines.recompute`` and
+its listeners with ``cases.events``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-# (user, entry) → the rows /api/v1/tasks/ shows for the open tasks of the entry the user may read.
+# (user, entry) → rows about the entry's tasks the user may read.
 EntryTasksReader = Callable[..., list]
-_reader: EntryTasksReader | None = None
+_open_reader: EntryTasksReader | None = None
+_every_reader: EntryTasksReader | None = None
 
 
-def register_entry_tasks_reader(reader: EntryTasksReader) -> None:
-    global _reader
-    _reader = reader
+def register_entry_tasks_reader(open_rows: EntryTasksReader, every_row: EntryTasksReader) -> None:
+    """``open_rows``: the open tasks about the entry as /api/v1/tasks/ shows them; ``every_row``:
+    every task of the entry itself, oldest first, as the entry's detail lists them."""
+    global _open_reader, _every_reader
+    _open_reader, _every_reader = open_rows, every_row
 
 
 def open_tasks_of_entry(*, user, entry) -> list[dict]:
     """Every open task about the entry, its executions, restorations and the cases filed on it that
     the user may read; none when no workflow is installed."""
-    return list(_reader(user=user, entry=entry)) if _reader is not None else []
+    return list(_open_reader(user=user, entry=entry)) if _open_reader is not None else []
+
+
+def tasks_of_entry(*, user, entry) -> list[dict]:
+    """Every task of the entry's own procedure (open or not) that the user may read: id, step,
+    unit, status, due, owner; none when no workflow is installed."""
+    return list(_every_reader(user=user, entry=entry)) if _every_reader is not None else []

@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from cases import events
 from cases.audit.services import audit_record
 from cases.errors import InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
-from workflow import dispatch
 from deadlines.calendar import months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
@@ -81,7 +81,7 @@ def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: s
     ListEntryStatePeriod.objects.create(entry=entry, subject=subject, state=entry.state, started_at=timezone.now())
     audit_record(action="entry.draft", obj=entry, actor=actor, to_state=entry.state,
                  changes={"subject": [None, subject.identifier], "list_type": [None, list_type.code]})
-    dispatch.entry_drafted(entry)
+    events.entry_drafted(entry=entry)
     return entry
 
 
@@ -184,7 +184,7 @@ def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
     )
     audit_record(action="entry.measures_pushed", obj=entry, actor=actor,
                  changes={"executions": [None, [[e.measure_id, e.unit_id] for e in executions]]})
-    dispatch.executions_pushed(executions)
+    events.executions_pushed(executions=executions)
     return executions
 
 
@@ -218,7 +218,7 @@ def entry_suspend(*, actor, entry: ListEntry, reason: str) -> ListEntry:
         executions = list(for_update(entry.executions).filter(state__in=MeasureExecution.IN_FORCE))
         for execution in executions:
             _step(execution, "suspend", actor=actor, reason=reason)
-        dispatch.executions_suspended(executions, actor=actor, reason=reason)
+        events.executions_suspended(executions=executions, actor=actor, reason=reason)
     else:
         entry.save(update_fields=["open_verifications", "updated_at"])
     return entry
@@ -235,7 +235,7 @@ def entry_resume(*, actor, entry: ListEntry, reason: str) -> ListEntry:
         executions = list(for_update(entry.executions).filter(state=X.SUSPENDED))
         for execution in executions:
             _step(execution, "resume", actor=actor, reason=reason)
-        dispatch.executions_resumed(executions, actor=actor, reason=reason)
+        events.executions_resumed(executions=executions, actor=actor, reason=reason)
     else:
         entry.save(update_fields=["open_verifications", "updated_at"])
     return entry
@@ -261,7 +261,7 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     executions = list(for_update(entry.executions).exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
     for execution in executions:
         _step(execution, "lift", actor=actor, reason=reason)
-    dispatch.executions_lifting(executions, actor=actor, reason=reason)
+    events.executions_lifting(executions=executions, actor=actor, reason=reason)
     if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
         entry_open_restorations(entry=entry, reason=removal_reason, actor=actor)
     if removal_reason != ListEntry.RemovalReason.REPAIRED:
@@ -283,7 +283,7 @@ def entry_open_restorations(*, entry: ListEntry, reason: str, actor) -> list[Res
         task = RestorationTask.objects.create(entry=entry, unit_id=unit_id, reason=reason)
         audit_record(action="restoration.open", obj=task, actor=actor, changes={"unit": [None, unit_id]})
         restorations.append(task)
-    dispatch.restorations_opened(restorations)
+    events.restorations_opened(restorations=restorations)
     return restorations
 
 
@@ -324,7 +324,7 @@ def entry_reinstate(*, actor, entry: ListEntry, reason: str) -> ListEntry:
         execution.lifted_at = None
         execution.applied_note = execution.not_applied_reason = ""
         _step(execution, "reinstate", actor=actor, reason=reason)
-    dispatch.executions_reinstated(executions, actor=actor, reason=reason)
+    events.executions_reinstated(executions=executions, actor=actor, reason=reason)
     present = set(entry.executions.values_list("measure_id", "unit_id"))
     pairs = (
         MeasureImplementer.objects.filter(measure__list_types=entry.list_type, measure__is_active=True)
@@ -337,7 +337,7 @@ def entry_reinstate(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     if added:
         audit_record(action="entry.measures_pushed", obj=entry, actor=actor, reason=reason,
                      changes={"executions": [None, [[e.measure_id, e.unit_id] for e in added]]})
-        dispatch.executions_pushed(added)
+        events.executions_pushed(executions=added)
     return entry
 
 
@@ -364,7 +364,7 @@ def entry_withdraw(*, actor, entry: ListEntry, reason: str) -> ListEntry:
     if not (reason or "").strip():
         raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
     _move(entry, "withdraw", actor=actor, reason=reason)
-    dispatch.entry_withdrawn(entry, actor=actor, reason=reason)
+    events.entry_withdrawn(entry=entry, actor=actor, reason=reason)
     return entry
 
 
@@ -512,7 +512,7 @@ def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason
     MeasureExecution.objects.filter(pk__in=[x.pk for x in executions]).update(state=X.LIFT_PENDING)
     units = Unit.objects.in_bulk({x.unit_id for x in executions})
     subjects = {e.pk: e.subject for e in entries}
-    cancelled, opened = dispatch.executions_lifting_many(executions, units=units, subjects=subjects)
+    cancelled, opened = events.executions_lifting_in_batch(executions=executions, units=units, subjects=subjects)
 
     rows = []
     for entry in entries:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
+from cases import events
 from cases.audit.services import audit_record, chain_key
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
@@ -21,8 +22,6 @@ from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfil
 from letters.models import Letter
 from letters.services import letter_issue
 from letters.types import LetterType
-from workflow import dispatch
-from workflow import services as work
 from deadlines.calendar import DeadlineComputation, Extension, Pause
 from deadlines.rules import compute_for_rule, find_rule
 
@@ -186,7 +185,7 @@ def objection_file(
     audit_record(action="entry.objection_filed", obj=entry, actor=case.filed_by,
                  changes={"objection": [None, case.number]})
     intake.attachments_store(case, checked, kind="EVIDENCE", actor=actor)
-    dispatch.objection_filed(case)
+    events.objection_filed(case=case)
     return case, code
 
 
@@ -207,7 +206,7 @@ def objection_request_supplement(*, actor, case: ObjectionCase, materials: list[
     case.supplement_request, case.supplement_requested_on = materials, today
     case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
     case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
-    work.case_tasks_pause(case, actor=actor, reason="补正")
+    events.case_paused(case=case, actor=actor, reason="补正")
     _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_SUPPLEMENT,
             {"missing_materials": materials, "supplement_deadline": window.due})
     return case
@@ -232,8 +231,8 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
           changes={"acceptance_due": [before, case.acceptance_due]})
     intake.attachments_store(case, checked, kind="SUPPLEMENT", actor=actor)
-    work.case_tasks_resume(case, actor=actor, reason="补正材料已收到")
-    work.case_tasks_redate(case, steps=["acceptance"], computation=computation, reason="补正材料已收到")
+    events.case_resumed(case=case, actor=actor, reason="补正材料已收到")
+    events.case_deadline_moved(case=case, steps=["acceptance"], computation=computation, reason="补正材料已收到")
     return case
 
 
@@ -273,7 +272,7 @@ def objection_supplement_lapse(*, case: ObjectionCase, today: dt.date | None = N
     case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
     _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
           changes={"supplement_due": [None, due]})
-    work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
+    events.case_ended(case=case, actor=None, reason=case.withdrawal_reason)
     _letter(case, None, case.accepting_unit, LetterType.OBJECTION_LAPSED,
             lapse_letter_context(case, LetterType.OBJECTION_SUPPLEMENT, due))
     return case
@@ -442,8 +441,8 @@ def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
     case.save()
     audit_record(action="objection.extend", obj=case, actor=actor, reason=case.extension_reason,
                  changes={"verification_due": [before, case.verification_due]})
-    work.case_tasks_redate(case, steps=["verification", "approval"], computation=computation, actor=actor,
-                           reason=case.extension_reason)
+    events.case_deadline_moved(case=case, steps=["verification", "approval"], computation=computation, actor=actor,
+                               reason=case.extension_reason)
     return case
 
 
@@ -454,7 +453,7 @@ def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
     was_verifying = case.state == O.VERIFYING and case.suspended_entry
     case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
     _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
-    work.case_tasks_cancel(case, actor=actor, reason="申请人撤回异议")
+    events.case_ended(case=case, actor=actor, reason="申请人撤回异议")
     if was_verifying:
         entry = ListEntry.objects.get(pk=case.entry_id)
         entry_services.entry_resume(actor=actor, entry=entry, reason=f"异议{case.number}已撤回")

@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
+from cases import events
 from cases.audit.services import audit_record, chain_key
 from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
 from letters.services import letter_issue
 from letters.types import LetterType
-from workflow import dispatch
-from workflow import services as work
 from deadlines.calendar import DeadlineComputation, Extension, Pause
 from deadlines.rules import compute_for_rule, find_rule
 
@@ -194,7 +193,7 @@ def repair_file(
     _store(case, checked, actor=actor)
     if not dict(checked)[Attachment.Kind.COMMITMENT]:
         repair_commitment_form(case=case)
-    dispatch.repair_filed(case)
+    events.repair_filed(case=case)
     return case, code
 
 
@@ -230,8 +229,8 @@ def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(
     _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
           changes={"acceptance_due": [before[0], case.acceptance_due], "decision_due": [before[1], case.decision_due]})
     _store(case, checked, actor=actor, supplement_kind=Attachment.Kind.SUPPLEMENT)
-    work.case_tasks_resume(case, actor=actor, reason="补正材料已收到")
-    work.case_tasks_redate(case, steps=["acceptance"], computation=acceptance, reason="补正材料已收到")
+    events.case_resumed(case=case, actor=actor, reason="补正材料已收到")
+    events.case_deadline_moved(case=case, steps=["acceptance"], computation=acceptance, reason="补正材料已收到")
     return case
 
 
@@ -253,7 +252,7 @@ def repair_request_supplement(*, actor, case: RepairCase, materials: list[str], 
     case.supplement_request, case.supplement_requested_on = materials, today
     case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
     case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
-    work.case_tasks_pause(case, actor=actor, reason="补正")
+    events.case_paused(case=case, actor=actor, reason="补正")
     _letter(case, actor, LetterType.REPAIR_SUPPLEMENT,
             {"missing_materials": materials, "supplement_deadline": window.due})
     return case
@@ -275,7 +274,7 @@ def repair_supplement_lapse(*, case: RepairCase, today: dt.date | None = None) -
     case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
     _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
           changes={"supplement_due": [None, due]})
-    work.case_tasks_cancel(case, actor=None, reason=case.withdrawal_reason)
+    events.case_ended(case=case, actor=None, reason=case.withdrawal_reason)
     _letter(case, None, LetterType.REPAIR_LAPSED, lapse_letter_context(case, LetterType.REPAIR_SUPPLEMENT, due))
     return case
 
@@ -477,8 +476,8 @@ def repair_extend(*, actor, case: RepairCase, days: int, reason: str):
     case.save()
     audit_record(action="repair.extend", obj=case, actor=actor, reason=case.extension_reason,
                  changes={"decision_due": [before, case.decision_due]})
-    work.case_tasks_redate(case, steps=["review", "performance_check", "decision"], computation=computation,
-                           actor=actor, reason=case.extension_reason)
+    events.case_deadline_moved(case=case, steps=["review", "performance_check", "decision"], computation=computation,
+                               actor=actor, reason=case.extension_reason)
     return case
 
 
@@ -488,7 +487,7 @@ def repair_withdraw(*, case: RepairCase, reason: str, actor=None):
     case = for_update(RepairCase.objects).get(pk=case.pk)
     case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
     _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
-    work.case_tasks_cancel(case, actor=actor, reason="申请人撤回信用修复申请")
+    events.case_ended(case=case, actor=actor, reason="申请人撤回信用修复申请")
     return case
 
 
@@ -533,7 +532,7 @@ def repairs_entry_removed(*, entry: ListEntry, actor, reason: str = "") -> int:
         case.outcome, case.closed_at = RepairCase.Outcome.ENTRY_REMOVED, timezone.now()
         _move(case, "lapse", actor=actor, reason=reason or entry.removal_reason,
               changes={"outcome": ["", case.outcome], "removal_reason": [None, entry.removal_reason]})
-        work.case_tasks_cancel(case, actor=actor, reason="名单条目已移出")
+        events.case_ended(case=case, actor=actor, reason="名单条目已移出")
         ended += 1
     return ended
 

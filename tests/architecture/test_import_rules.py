@@ -31,6 +31,16 @@ def test_deadlines_imports_nothing_of_the_other_apps(package):
     assert not offending, "\n".join(offending)
 
 
+def test_cases_imports_nothing_of_the_workflow():
+    """The domain announces what happened (``cases.events``); the workflow subscribes and opens,
+    pauses, re-dates and cancels tasks. Nothing under ``cases/`` (domain, API, portal, imports,
+    audit) imports the workflow, not even inside a function: the demo cases that drive tasks live
+    in ``workflow/demo.py``, and an entry's tasks are read through ``cases.selectors.case_tasks``."""
+    offending = [f"{path}:{line} imports {module}" for path, line, module in imported_modules("cases")
+                 if module.split(".")[0] == "workflow"]
+    assert not offending, "\n".join(offending)
+
+
 def test_the_pure_calendar_imports_no_django():
     offending = [f"{path}:{line} imports {module}" for path, line, module in imported_modules("deadlines")
                  if str(path) == "deadlines/calendar.py" and module.split(".")[0] == "django"]

@@ -101,7 +101,7 @@ class Stack:
 
 
 # The subjects `load_demo_cases` lists (scripts/stack up --demo loads them).
-DEMO_CASE_SUBJECTS = set(re.findall(r'_subject\("([^"]+)"\)', (ROOT / "cases" / "demo_cases.py").read_text()))
+DEMO_CASE_SUBJECTS = set(re.findall(r'_subject\("([^"]+)"\)', (ROOT / "workflow" / "demo.py").read_text()))
 
 _CURRENT: list = []  # the stack under test, so that a failed request can show the server's errors
 

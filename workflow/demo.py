@@ -1,7 +1,10 @@
 """Demo cases, created through the services exactly as officers would, so that every role finds
 work in its queue on the embedded default: a blacklist entry at each stage, measure tasks at the
 implementing units, an objection waiting for acceptance at the platform window, a red-list entry
-waiting for publication, and a substitute standing in for an absent officer. Idempotent: nothing is created once any entry exists."""
+waiting for publication, and a substitute standing in for an absent officer. Idempotent: nothing is created once any entry exists.
+
+It lives with the workflow because it drives tasks (completes steps, claims, designates a
+substitute); the domain (``cases``) imports nothing of the workflow."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from django.utils import timezone
 from cases.models import ListEntry, ListType, Subject
 from cases.services import entries as entries_svc
 from cases.services import objections as objections_svc
+from workflow.models import WorkItem
+from workflow.services import substitution_designate, task_claim, task_complete
 
 User = get_user_model()
 
@@ -28,9 +33,6 @@ def _subject(name):
 
 def _step(case, step, actor, data=None):
     """Complete the case's open task for ``step`` as an officer would in the queue."""
-    from workflow.models import WorkItem
-    from workflow.services import task_complete
-
     work = WorkItem.objects.get(object_type=case._meta.label_lower, object_id=case.pk, step=step, is_open=True)
     task_complete(actor=actor, task_id=work.task_id, data=data or {})
 
@@ -104,9 +106,6 @@ def _substitute(tax_officer, tax_leader, today):
     """5. The workspace's substitute (代理): ls-tax-officer has claimed the drafted entry's prior
     notice and is away for a week; ls-tax-officer2 stands in, so that officer's inbox shows the
     task marked as acting for a colleague."""
-    from workflow.models import WorkItem
-    from workflow.services import substitution_designate, task_claim
-
     work = WorkItem.objects.filter(unit__code="ls-tax", step="prior_notice", is_open=True).first()
     if work is not None:
         task_claim(actor=tax_officer, task_id=work.task_id)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo_cases import load_demo_cases
+from workflow.demo import load_demo_cases
 
 
 class Command(BaseCommand):
