@@ -6,7 +6,7 @@
   the due date (the computation's ``paused_days``) and is not counted as time taken;
 - objections and repair applications the unit handled, per month of filing, for twelve months.
 
-Every count reads an index: open work from ``work_open_by_unit`` (unit, due), completed work from
+Every count reads an index: open work from ``work_open_by_unit_due`` (unit, due, task), completed work from
 ``work_done_by_unit`` (unit, completed_at); objections and repairs by their unit foreign keys.
 """
 

@@ -29,11 +29,15 @@ from workflow.models.work import work_countdown
 from workflow.services import OPEN
 
 Role = StaffProfile.Role
+# Each ends with the task's id, so ties (same due date, same moment) keep one order from page to
+# page. The id is the work item's too (WorkItem.task is its primary key), so the partial index
+# work_open_by_unit_due (unit, due, task) WHERE is_open serves "due" to the last key: the first page
+# of a 100,000-task queue reads 50 index entries, not every task of the first due date.
 ORDERINGS = {
-    "due": ("work__due", "created"),
-    "-due": ("-work__due", "-created"),
-    "created": ("created",),
-    "-created": ("-created",),
+    "due": (F("work__due").asc(nulls_last=True), "id"),
+    "-due": (F("work__due").desc(nulls_first=True), "-id"),
+    "created": ("created", "id"),
+    "-created": ("-created", "-id"),
 }
 
 
@@ -88,7 +92,7 @@ def task_queue(
     if staff is None or staff.role not in (Role.OFFICER, Role.LEADER, Role.AUDITOR):
         return Task.objects.none()
     today = today or timezone.localdate()
-    # Driven from the work item: the partial index work_open_by_unit (unit, due) WHERE is_open
+    # Driven from the work item: the partial index work_open_by_unit_due (unit, due, task) WHERE is_open
     # returns the first page already in deadline order (bench/province.py: 2,000 open tasks per
     # unit). The routing permission is the same fact on viewflow's side (a task is routed to
     # exactly its WorkItem.unit's permission) and is what every action checks.
@@ -128,10 +132,7 @@ def task_queue(
         if case is not None:  # a case number (YY-2026-000123): the work_by_case index
             match |= Q(work__object_type=case[0], work__object_id=case[1])
         qs = qs.filter(match)
-    order = ORDERINGS.get(ordering, ORDERINGS["due"])
-    if order[0] == "work__due":
-        return qs.order_by(F("work__due").asc(nulls_last=True), "created")
-    return qs.order_by(*order)
+    return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["due"]))
 
 
 def task_row(task: Task) -> dict:

@@ -93,7 +93,7 @@ def _figures() -> dict:
     from workflow.models import WorkItem
 
     today = timezone.localdate()
-    # Both counts come from the open-work partial indexes (work_open_by_unit / work_escalation_due).
+    # Both counts come from the open-work partial indexes (work_open_by_unit_due / work_escalation_due).
     counts = WorkItem.objects.filter(is_open=True, due__lte=today, paused_at__isnull=True).aggregate(
         due_today=Count("pk", filter=Q(due=today)),
         overdue=Count("pk", filter=Q(due__lt=today)),

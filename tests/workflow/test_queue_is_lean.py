@@ -130,3 +130,23 @@ def test_countdown_data_is_what_the_countdown_serializer_gives(province):
     ]:
         countdown = clock(due=due, unit=unit, paused=paused, paused_on=paused_on, done=done)
         assert countdown_data(countdown) == dict(CountdownSerializer(countdown.as_dict()).data), countdown
+
+
+def test_the_first_page_by_deadline_is_read_in_index_order_with_a_tie_break(province, as_user):
+    """(unit, due, task) WHERE open serves the page's whole order: no sort of the unit's backlog, and
+    tasks sharing a due date come in the order of their ids on every page."""
+    add_tasks(province, as_user, 12)
+    same_day = timezone.localdate() + dt.timedelta(days=30)
+    WorkItem.objects.filter(unit=province["listing"], is_open=True).update(due=same_day)
+    queue = selectors.task_queue(user=province["officer"], ordering="due", rows=True)
+    ids = [row["id"] for row in queue]
+    assert ids == sorted(ids)
+    first, second = [row["id"] for row in queue[:5]], [row["id"] for row in queue[5:10]]
+    assert first + second == ids[:10]
+    sql, params = queue.all()[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a 12-row table would be read whole anyway
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "work_open_by_unit_due" in plan, plan
+    assert "Sort" not in plan, plan

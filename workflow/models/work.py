@@ -51,7 +51,7 @@ class WorkItem(models.Model):
         verbose_name_plural = _("work items")
         indexes = [
             # The queue page: a unit's open tasks by deadline.
-            models.Index(fields=["unit", "due"], name="work_open_by_unit", condition=Q(is_open=True)),
+            models.Index(fields=["unit", "due", "task"], name="work_open_by_unit_due", condition=Q(is_open=True)),
             # The beat sweeps: open, not yet escalated, by deadline; reminders by date.
             models.Index(fields=["due"], name="work_escalation_due", condition=Q(is_open=True, escalated_at__isnull=True)),
             models.Index(fields=["remind_on"], name="work_reminder_due", condition=Q(is_open=True)),
