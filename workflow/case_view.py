@@ -17,7 +17,7 @@ from cases.models import (
     Attachment, ImportedRecord, ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
 )
 from cases.selectors.entries import entries_visible_to, executions_visible_to
-from cases.selectors.objections import objections_visible_to
+from cases.selectors.objections import objection_correction_rows, objections_visible_to
 from cases.selectors.repairs import repairs_visible_to
 from letters.selectors import letters_visible_to
 from workflow.models import WorkItem
@@ -50,6 +50,7 @@ class CaseView:
     timeline: list = field(default_factory=list)
     letters: list = field(default_factory=list)
     executions: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)  # an objection's: label, old → new
 
 
 def case_address(object_type: str, object_id: int) -> tuple[str, int] | None:
@@ -89,6 +90,7 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
                            key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
     view.letters = list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
     view.executions = execution_rows(user=user, entry=entry)
+    view.corrections = objection_correction_rows(case) if kind == "objection" else []
     return view
 
 

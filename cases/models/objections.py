@@ -14,6 +14,10 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
     # subject was told (a recompute never moves them earlier: deadlines.recompute).
     DEADLINE_FIELDS = {"acceptance": "acceptance_due", "verification": "verification_due"}
     TOLD_DEADLINES = frozenset({"*"})
+    # The entry's fields a conclusion may correct (``corrections`` keys), in the order the correction
+    # form lists them, with the labels the case page gives them.
+    CORRECTABLE_FIELDS = {"facts": _("Facts"), "reasons": _("Reasons"), "basis": _("Basis"),
+                          "valid_until": _("Valid until")}
 
     class State(models.TextChoices):
         SUBMITTED = "SUBMITTED", _("submitted, acceptance check")
@@ -85,6 +89,12 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
 
     def __str__(self) -> str:
         return self.number or f"objection {self.pk}"
+
+    @property
+    def effect_prefix(self) -> str:
+        """How the reason of every change its conclusion makes to the entry begins (the case page
+        finds the correction's values before by it)."""
+        return f"异议{self.number}："
 
     # --- the map of what may happen --------------------------------------------------------
     @transition(state, source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT,

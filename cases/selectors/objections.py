@@ -4,8 +4,11 @@ their cases; the credit lead office and auditors see every case of the units the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
+from cases.audit.models import AuditEvent
 from cases.models import ObjectionCase
 
 from .scope import responsible, supervises, units_supervised_by
@@ -22,3 +25,33 @@ def objections_visible_to(*, user) -> QuerySet[ObjectionCase]:
     unit = staff.unit
     return base.filter(Q(accepting_unit=unit) | Q(verifying_unit=unit) | Q(entry__listing_unit=unit)
                        | Q(reporting_unit=unit))
+
+
+def _shown_value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def objection_correction_rows(case: ObjectionCase) -> list[dict]:
+    """The conclusion's corrections as a person reads them: each field's label, the value before and
+    the corrected value. Until the conclusion takes effect the value before is the entry's; once it
+    has, the entry has changed and the value before is the one its correction event recorded."""
+    corrections = case.corrections or {}
+    if not corrections:
+        return []
+    before = {}
+    if case.state == ObjectionCase.State.CLOSED:
+        event = (AuditEvent.objects.filter(chain=f"cases.listentry:{case.entry_id}", action="entry.correct",
+                                           reason__startswith=case.effect_prefix)
+                 .order_by("-occurred_at").first())
+        before = {name: change[0] for name, change in (event.changes if event else {}).items()}
+        # A field the correction left as it was has no change recorded: it is still the entry's.
+        before = {name: before.get(name, getattr(case.entry, name, "")) for name in corrections}
+    else:
+        before = {name: getattr(case.entry, name, "") for name in corrections}
+    labels = ObjectionCase.CORRECTABLE_FIELDS
+    return [{"field": name, "label": str(labels.get(name, name)), "old": _shown_value(before.get(name)),
+             "new": _shown_value(value)} for name, value in corrections.items()]

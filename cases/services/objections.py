@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -33,7 +33,8 @@ from .access import ACTING_ROLES, require_leader, require_member, staff_of
 O = ObjectionCase.State
 Outcome = ObjectionCase.Outcome
 Channel = ObjectionCase.Channel
-CORRECTABLE = {"facts", "reasons", "basis", "valid_until"}
+CORRECTABLE_FIELDS = ObjectionCase.CORRECTABLE_FIELDS
+# The letters' words for them (letters are in Chinese whatever the reader's language).
 FIELD_NAMES = {"facts": "失信事实", "reasons": "列入理由", "basis": "认定依据", "valid_until": "有效期至"}
 NUMBER_PREFIX = "YY"
 
@@ -346,6 +347,38 @@ def _standing(entry: ListEntry) -> dict:
 
 # --- verification (核查) -------------------------------------------------------------------------
 
+def corrections_by_code(given: dict) -> tuple[dict, list[str]]:
+    """The corrections keyed by field code, and the keys that name no correctable field. A key may be
+    the code (``reasons``, what the API documents) or the field's label as a person reads it, in
+    either language or as the letters name it (「列入理由」): an officer who types the label they see
+    is not refused for it."""
+    names = {}
+    for code, label in CORRECTABLE_FIELDS.items():
+        names[code.casefold()] = code
+        names[FIELD_NAMES[code]] = code
+        names[str(label).casefold()] = code
+        with translation.override("en"):
+            names[str(label).casefold()] = code
+        with translation.override("zh-hans"):
+            names[str(label).casefold()] = code
+    by_code, unknown = {}, []
+    for key, value in given.items():
+        code = names.get(str(key).strip().casefold())
+        if code is None:
+            unknown.append(str(key))
+        else:
+            by_code[code] = value
+    return by_code, unknown
+
+
+def _listed(words) -> str:
+    return ("、" if (translation.get_language() or "").startswith("zh") else ", ").join(str(w) for w in words)
+
+
+def _correctable_words() -> str:
+    return _listed(CORRECTABLE_FIELDS.values())
+
+
 @transaction.atomic
 def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: str, corrections: dict | None = None):
     """The data-providing unit's officer proposes the conclusion; a leader approves it."""
@@ -355,12 +388,14 @@ def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: st
         errors["outcome"] = [("invalid_choice", _("Not one of the allowed values."))]
     if not (findings or "").strip():
         errors["findings"] = [("required", _("This field is required."))]
-    corrections = {k: v for k, v in (corrections or {}).items()}
-    if outcome == Outcome.CORRECTED:
-        unknown = set(corrections) - CORRECTABLE
-        if not corrections or unknown:
-            errors["corrections"] = [("invalid", _("Give the corrected fields (facts, reasons, basis, valid_until)."))]
-    elif corrections:
+    corrections, unknown = corrections_by_code(corrections or {})
+    if unknown:
+        errors["corrections"] = [("invalid", _("These fields cannot be corrected: %(names)s. Correctable: %(fields)s.")
+                                  % {"names": _listed(unknown), "fields": _correctable_words()})]
+    elif outcome == Outcome.CORRECTED and not corrections:
+        errors["corrections"] = [("invalid", _("Change at least one field to correct it (%(fields)s).")
+                                  % {"fields": _correctable_words()})]
+    elif outcome != Outcome.CORRECTED and corrections:
         errors["corrections"] = [("not_allowed", _("Corrections go with the outcome CORRECTED only."))]
     if "valid_until" in corrections and case.entry.state not in ListEntry.LISTED:
         errors["corrections"] = [("entry_not_in_force", _(
@@ -386,7 +421,7 @@ def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str 
         _move(case, "send_back", actor=actor, reason=reason.strip())
         return case
     entry = for_update(ListEntry.objects).select_related("list_type").get(pk=case.entry_id)
-    why = f"异议{case.number}：{case.findings}"
+    why = f"{case.effect_prefix}{case.findings}"
     was_in_force = entry.state in ListEntry.LISTED
     corrected_rows = [{"field": str(FIELD_NAMES.get(k, k)), "old": str(getattr(entry, k) or ""), "new": str(v)}
                       for k, v in case.corrections.items()]

@@ -20,6 +20,29 @@
     }
   });
 
+  // <fieldset data-shown-with="ID" data-shown-value="V">: shown only while the control #ID has the
+  // value V (the corrections of a conclusion, with the outcome "corrected"); while hidden it is
+  // disabled, so nothing in it is submitted. Without script everything stays shown.
+  function syncShownWith() {
+    document.querySelectorAll("[data-shown-with]").forEach(function (part) {
+      var control = document.getElementById(part.getAttribute("data-shown-with"));
+      if (!control) { return; }
+      var shown = control.value === part.getAttribute("data-shown-value");
+      part.hidden = !shown;
+      part.disabled = !shown;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id && document.querySelector("[data-shown-with='" + event.target.id + "']")) {
+      syncShownWith();
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", syncShownWith);
+  } else {
+    syncShownWith();
+  }
+
   // form.upload-form: the upload's progress in its <progress>; a finished upload empties the form.
   function uploadBar(event) {
     var form = event.target.closest && event.target.closest("form.upload-form");

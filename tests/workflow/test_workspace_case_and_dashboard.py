@@ -190,13 +190,14 @@ def test_an_objection_goes_through_its_steps_on_the_pages_with_a_correction(prov
     assert officer.post(f"/work/tasks/{acceptance}/complete/", {"accept": "true"}).status_code == 302
     verification = task("verification")
     form = officer.get(f"/work/tasks/{verification}/").content.decode()
-    assert 'id="field-outcome"' in form and 'id="field-corrections"' in form
+    assert 'id="field-outcome"' in form and 'id="field-corrections-facts"' in form
+    unchanged = {f"corrections.{name}": getattr(applied, name) for name in ("facts", "reasons", "basis")}
     wrong = officer.post(f"/work/tasks/{verification}/complete/", {
-        "outcome": "CORRECTED", "findings": "欠薪金额有误", "corrections": "nonsense: x"})
+        "outcome": "CORRECTED", "findings": "欠薪金额有误", **unchanged})
     assert wrong.status_code == 400 and 'id="error-corrections"' in wrong.content.decode()
     assert officer.post(f"/work/tasks/{verification}/complete/", {
         "outcome": "CORRECTED", "findings": "经核实欠薪金额有误",
-        "corrections": "facts: 经核实，欠薪已于2026年2月全部支付"}).status_code == 302
+        **unchanged, "corrections.facts": "经核实，欠薪已于2026年2月全部支付"}).status_code == 302
     case.refresh_from_db()
     assert case.corrections == {"facts": "经核实，欠薪已于2026年2月全部支付"}
     assert leader.post(f"/work/tasks/{task('approval')}/complete/", {"approve": "true"}).status_code == 302

@@ -27,7 +27,9 @@ class AcceptanceForm(serializers.Serializer):
 class ConclusionForm(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ObjectionCase.Outcome.choices)
     findings = serializers.CharField()
-    corrections = serializers.DictField(required=False, help_text=_("Field → corrected value (outcome CORRECTED)."))
+    corrections = serializers.DictField(required=False, help_text=_(
+        "Outcome CORRECTED: the fields to correct, each to its corrected value. A field is named by its code "
+        "(facts, reasons, basis, valid_until) or its label (e.g. 列入理由)."))
 
 
 class ApprovalForm(serializers.Serializer):

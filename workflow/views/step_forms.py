@@ -34,6 +34,9 @@ LABELS = {
     "earliest_reapply_on": _("May apply again from"),
 }
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+# A field that only means something with one choice of another: the page shows it only then
+# (static/credit/site.js), and a hidden field is not submitted.
+SHOWN_WITH = {"corrections": ("outcome", "CORRECTED")}
 
 
 def _kind(field) -> str:
@@ -50,42 +53,73 @@ def _kind(field) -> str:
     return "text"
 
 
-def form_fields(form_class, values: dict | None = None, errors: dict | None = None) -> list[dict]:
-    """What the template needs to draw each field: name, label, kind, choices, value, errors."""
+def _part_name(name: str, key: str) -> str:
+    return f"{name}.{key}"
+
+
+def form_fields(form_class, values: dict | None = None, errors: dict | None = None,
+                parts: dict | None = None) -> list[dict]:
+    """What the template needs to draw each field: name, label, kind, choices, value, errors.
+
+    A mapping (the corrections of a conclusion) is drawn one input per entry of ``parts[name]``
+    (each with its key, label, kind and current value, from ``workflow.decision``), filled with the
+    current value until the officer changes it; without parts there is nothing to draw it from."""
     if form_class is None:
         return []
-    values, errors = values or {}, errors or {}
+    values, errors, parts = values or {}, errors or {}, parts or {}
     fields = []
     for name, field in form_class().fields.items():
         kind = _kind(field)
+        if kind == "mapping" and name not in parts:
+            continue
         choices = YES_NO if kind == "boolean" else (
             [(str(k), v) for k, v in field.choices.items()] if kind == "choice" else [])
-        fields.append({
+        drawn = {
             "name": name, "id": f"field-{name}", "label": LABELS.get(name, name.replace("_", " ")),
             "kind": kind, "required": field.required, "choices": choices,
             "help": field.help_text or "", "value": values.get(name, ""), "errors": errors.get(name, []),
-        })
+        }
+        if kind == "mapping":
+            drawn["help"] = ""  # the API's help names the codes; the page names the fields
+            if name in SHOWN_WITH:
+                other, value = SHOWN_WITH[name]
+                drawn["shown_with"], drawn["shown_value"] = f"field-{other}", value
+            drawn["parts"] = [{
+                **part, "name": _part_name(name, part["key"]), "id": f"field-{name}-{part['key']}",
+                "value": values.get(_part_name(name, part["key"]), part["current"]),
+                "errors": errors.get(part["key"], []),
+            } for part in parts[name]]
+        fields.append(drawn)
     return fields
 
 
-def read_posted(form_class, post) -> tuple[dict, dict]:
+def _same(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def read_posted(form_class, post, parts: dict | None = None) -> tuple[dict, dict]:
     """(data for the service, the raw values to redraw the form with). Empty optional fields are
-    left out; a mapping is typed one ``field: value`` per line."""
+    left out; a mapping holds only the parts the officer changed from their current value."""
     data, raw = {}, {}
     if form_class is None:
         return data, raw
+    parts = parts or {}
     for name, field in form_class().fields.items():
+        if _kind(field) == "mapping":
+            mapping = {}
+            for part in parts.get(name, []):
+                posted = post.get(_part_name(name, part["key"]))
+                if posted is None:
+                    continue  # not on the form (e.g. the outcome is not a correction)
+                raw[_part_name(name, part["key"])] = posted
+                if not _same(posted, part["current"]):
+                    mapping[part["key"]] = posted.strip()
+            if mapping:
+                data[name] = mapping
+            continue
         value = (post.get(name) or "").strip()
         raw[name] = value
         if value == "":
             continue  # a required one is reported by the serializer ("This field is required.")
-        if _kind(field) == "mapping":
-            mapping = {}
-            for line in value.splitlines():
-                key, sep, val = line.partition(":") if ":" in line else line.partition("：")
-                if key.strip():
-                    mapping[key.strip()] = val.strip()
-            data[name] = mapping
-        else:
-            data[name] = value
+        data[name] = value
     return data, raw

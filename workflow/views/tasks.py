@@ -18,6 +18,7 @@ from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 from workflow.case_view import case_address
 from workflow.dashboard import unit_staff
+from workflow.decision import decision_for
 from workflow.services import OPEN
 
 from .common import PAGE_ERRORS, error_parts, officer_page
@@ -35,9 +36,10 @@ def _task_or_error(request, task_id):
         return None, render(request, "workspace/denied.html", {"message": message}, status=status)
 
 
-def task_context(request, task, *, values=None, field_errors=None, error=None) -> dict:
+def task_context(request, task, *, values=None, field_errors=None, error=None, decision=None) -> dict:
     user = request.user
     work = task.work
+    decision = decision or decision_for(user=user, work=work)
     staff = user.staff
     substitution = services.substitution_for(user, task.owner) if task.owner_id not in (None, user.pk) else None
     is_open = task.status in OPEN and work.is_open
@@ -45,8 +47,8 @@ def task_context(request, task, *, values=None, field_errors=None, error=None) -
     may_do_step = mine and (not work.leader_only or staff.role == StaffProfile.Role.LEADER)
     countdown = work.countdown(CountdownClock(), done=not is_open)
     form_class = getattr(task.flow_task, "form_class", None)
-    fields = form_fields(form_class, values, field_errors)
-    known = {f["name"] for f in fields}
+    fields = form_fields(form_class, values, field_errors, parts=decision.form_parts if decision else None)
+    known = {f["name"] for f in fields} | {p["key"] for f in fields for p in f.get("parts", [])}
     other_errors = [m for name, msgs in (field_errors or {}).items() if name not in known for m in msgs]
     return {
         "task": task, "work": work, "computation": work.due_computation or {}, "countdown": countdown,
@@ -59,7 +61,7 @@ def task_context(request, task, *, values=None, field_errors=None, error=None) -
         "can_reassign": is_open and mine and staff.role == StaffProfile.Role.LEADER,
         "can_complete": is_open and may_do_step and work.paused_at is None and (
             task.owner_id in (None, user.pk) or substitution is not None),
-        "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
+        "decision": decision, "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
         "leader_needed": is_open and mine and work.leader_only and staff.role != StaffProfile.Role.LEADER,
         "colleagues": list(unit_staff(user=user)) if mine else [],
     }
@@ -124,7 +126,9 @@ def task_complete(request, task_id: int):
     task, denied = _task_or_error(request, task_id)
     if denied:
         return denied
-    data, raw = read_posted(getattr(task.flow_task, "form_class", None), request.POST)
+    decision = decision_for(user=request.user, work=task.work)
+    data, raw = read_posted(getattr(task.flow_task, "form_class", None), request.POST,
+                            parts=decision.form_parts if decision else None)
     try:
         services.task_complete(actor=request.user, task_id=task_id, data=data)
     except PAGE_ERRORS as exc:
@@ -133,7 +137,8 @@ def task_complete(request, task_id: int):
         if denied:
             return denied
         return render(request, "workspace/task.html",
-                      task_context(request, task, values=raw, field_errors=fields, error=message), status=status)
+                      task_context(request, task, values=raw, field_errors=fields, error=message, decision=decision),
+                      status=status)
     messages.success(request, _("Step completed: %(title)s.") % {"title": task.work.title})
     return redirect(reverse("work:queue") + "?view=inbox")
 
