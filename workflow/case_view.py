@@ -88,10 +88,27 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
         chains += [f"cases.removalbatch:{case.removal_batch_id}"] if case.removal_batch_id else []
     view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor_unit", "on_behalf_of"),
                            key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
+    for event in view.timeline:
+        event.corrected = corrected_fields(event)
     view.letters = list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
     view.executions = execution_rows(user=user, entry=entry)
     view.corrections = objection_correction_rows(case) if kind == "objection" else []
     return view
+
+
+def corrected_fields(event) -> list[dict]:
+    """An entry's correction (``entry.correct``) or an objection's proposed one (``objection.conclude``)
+    as label, old → new, for the timeline; [] for any other event."""
+    labels = ObjectionCase.CORRECTABLE_FIELDS
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    if event.action == "entry.correct":
+        return [{"field": name, "label": str(labels.get(name, name)), "old": change[0] or "—", "new": change[1] or "—"}
+                for name, change in changes.items() if isinstance(change, list) and len(change) == 2]
+    if event.action == "objection.conclude":
+        proposed = (changes.get("corrections") or [None, None])[1] or {}
+        return [{"field": name, "label": str(labels.get(name, name)), "old": "", "new": value or "—"}
+                for name, value in proposed.items()]
+    return []
 
 
 def execution_rows(*, user, entry: ListEntry) -> list[dict]:

@@ -115,8 +115,8 @@ def _objection(user, work) -> Decision | None:
     decision.groups.append(Group("objection", str(_("The objection")), _filed_rows(case) + _rows(
         (_("Objection to"), case.get_target_display()), (_("Grounds"), case.grounds),
         (_("Accepting unit"), case.accepting_unit.name), (_("Verifying unit"), case.verifying_unit.name))))
-    if case.outcome and work.step != "verification":
-        decision.groups.append(Group("conclusion", str(_("The conclusion to approve")), _rows(
+    if case.outcome and work.step != "verification":  # what the leader approves comes first
+        decision.groups.insert(0, Group("conclusion", str(_("The conclusion to approve")), _rows(
             (_("Outcome"), case.get_outcome_display()), (_("Findings"), case.findings),
             (_("Concluded by"), person(case.concluded_by) if case.concluded_by else "")),
             changes=objection_correction_rows(case)))
@@ -141,8 +141,8 @@ def _repair(user, work) -> Decision | None:
             (_("What is to be verified"), case.verification_request),
             (_("Obligations found performed"), case.verification_performed),
             (_("Verification findings"), case.verification_findings))))
-    if case.proposal and work.step == "decision":
-        decision.groups.append(Group("proposal", str(_("The proposed decision")), _rows(
+    if case.proposal and work.step == "decision":  # what the leader decides on comes first
+        decision.groups.insert(0, Group("proposal", str(_("The proposed decision")), _rows(
             (_("Proposal"), case.get_proposal_display()), (_("Findings"), case.proposal_findings),
             (_("Proposed by"), person(case.proposed_by) if case.proposed_by else ""))))
     decision.groups.append(_entry_group(case.entry))

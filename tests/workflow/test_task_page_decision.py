@@ -161,7 +161,14 @@ def test_after_approval_the_case_page_shows_the_correction_by_label_old_to_new(p
     html = browser_for(province["officer"]).get(f"/work/cases/objection/{case.pk}/").content.decode()
     shown = html.split('id="case-corrections"')[1].split("</ul>")[0]
     assert "列入原因" in shown and old_reasons in shown and "更正后的列入理由" in shown
-    assert "reasons:" not in html and "reasons: " not in shown
+    assert "reasons:" not in html
+    timeline = html.split('id="timeline"')[1]
+    proposed = timeline.split('data-action="objection.conclude"')[1].split("</ul>")[0]
+    assert "列入原因" in proposed and "更正后的列入理由" in proposed
+    entry_page = browser_for(province["officer"]).get(f"/work/cases/entry/{active.pk}/").content.decode()
+    corrected = entry_page.split('data-action="entry.correct"')[1].split("</ul>")[0]
+    assert "列入原因" in corrected and old_reasons in corrected and "更正后的列入理由" in corrected
+    assert_no_codes(corrected)
 
 
 def test_a_response_task_shows_the_measure_and_the_entry(province, active):

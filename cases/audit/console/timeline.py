@@ -160,6 +160,8 @@ FIELD_LABELS = {
 
 
 def field_label(object_type: str, name: str) -> str:
+    if object_type == "cases.listentry" and name in ObjectionCase.CORRECTABLE_FIELDS:
+        return str(ObjectionCase.CORRECTABLE_FIELDS[name])  # as the case page and the correction form name them
     if name in OTHER_KEYS:
         return str(OTHER_KEYS[name])
     model = MODELS.get(object_type)
