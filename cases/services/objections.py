@@ -400,6 +400,18 @@ def objection_conclude(*, actor, case: ObjectionCase, outcome: str, findings: st
     if "valid_until" in corrections and case.entry.state not in ListEntry.LISTED:
         errors["corrections"] = [("entry_not_in_force", _(
             "The entry is no longer in force: its validity cannot be corrected; correct the record or revoke it."))]
+    elif "valid_until" in corrections and not errors.get("corrections"):
+        # Checked now, not only when the leader approves: the officer can still put it right.
+        try:
+            valid_until = dt.date.fromisoformat(str(corrections["valid_until"]))
+        except ValueError:
+            valid_until = None
+            errors["corrections"] = [("invalid_date", _("The corrected validity is not a date (YYYY-MM-DD)."))]
+        if valid_until is not None and valid_until <= timezone.localdate():
+            errors["corrections"] = [("valid_until_not_future", _(
+                "The validity can only end after today; to end the entry's effect now, remove it."))]
+        elif valid_until is not None:
+            corrections["valid_until"] = valid_until.isoformat()
     if errors:
         raise ValidationFailed(fields=errors)
     case = for_update(ObjectionCase.objects).get(pk=case.pk)

@@ -199,3 +199,15 @@ def test_the_repair_review_shows_the_application_and_its_material_and_the_decisi
         assert str(RepairCase.Proposal.APPROVE.label) in proposal
     assert "APPROVE" not in proposal
     assert_no_codes(decision)
+
+
+def test_a_corrected_validity_in_the_past_is_refused_when_concluding(province, active):
+    case = verifying(province, active)
+    with pytest.raises(ValidationFailed) as refused:
+        svc.objection_conclude(actor=province["officer"], case=case, outcome="CORRECTED", findings="有误",
+                               corrections={"valid_until": "2020-01-01"})
+    assert refused.value.fields["corrections"][0][0] == "valid_until_not_future"
+    with pytest.raises(ValidationFailed) as refused:
+        svc.objection_conclude(actor=province["officer"], case=case, outcome="CORRECTED", findings="有误",
+                               corrections={"有效期至": "明年"})
+    assert refused.value.fields["corrections"][0][0] == "invalid_date"
