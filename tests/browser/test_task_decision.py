@@ -2,7 +2,7 @@
 and English: the verification page shows the objection's grounds and evidence and takes a
 correction by picking the field (labels and current values, the fields shown once the outcome is
 "corrected"); the approval page shows the conclusion and each correction old → new; neither shows
-a code, a Python value or scrolls sideways. Screenshots of each page are kept as test artefacts."""
+a code, a Python value or scrolls sideways, and axe-core finds nothing serious on them. Screenshots of each page are kept as test artefacts."""
 
 import os
 from pathlib import Path
@@ -16,6 +16,7 @@ from tests.workflow.test_objections import file_on_portal
 from workflow import services
 from workflow.models import WorkItem
 
+from .test_portal_support import axe_check
 from .test_workspace import set_language, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,6 +95,7 @@ def test_the_correction_form_names_each_field_and_sends_only_what_changed(
     current = page.locator("#field-corrections-reasons-current").inner_text()
     assert current.startswith("现为：") and entry.reasons in current
     assert_readable(page, f"verification {device} zh", "zh")
+    axe_check(page, f"verification {device}")
     shoot(page, f"task-verification-{device}-zh")
     set_language(page, "en")
     page.select_option("#field-outcome", "CORRECTED")
@@ -133,6 +135,7 @@ def test_the_approval_page_shows_the_conclusion_and_each_correction_old_to_new(
     assert change.locator("ins").inner_text().endswith("更正后的列入理由")
     assert page.locator("#decision").get_by_role("link", name="凭证.pdf").is_visible()  # the grounds' evidence
     assert_readable(page, f"approval {device} zh", "zh")
+    axe_check(page, f"approval {device}")
     shoot(page, f"task-approval-{device}-zh")
     set_language(page, "en")
     text = page.locator("[data-group=conclusion]").inner_text()
