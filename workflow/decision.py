@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
-from cases.models import Attachment, ListEntry, ObjectionCase
+from cases.models import Attachment, ListEntry, ObjectionCase, Unit
 from cases.selectors.entries import entries_visible_to, executions_visible_to, restorations_visible_to
 from cases.selectors.objections import objection_correction_rows, objections_visible_to
 from cases.selectors.repairs import repairs_visible_to
@@ -43,6 +43,8 @@ class Decision:
     filed: bool = False  # a filed case (objection, repair): its material is listed, even when none
     # The form's mappings drawn field by field: {form field name: [part, …]} (see correction_parts).
     form_parts: dict = field(default_factory=dict)
+    # Values of the form's text fields offered by name: {form field name: [(value, label), …]}.
+    form_choices: dict = field(default_factory=dict)
 
 
 def _words(value) -> str:
@@ -146,6 +148,10 @@ def _repair(user, work) -> Decision | None:
             (_("Proposal"), case.get_proposal_display()), (_("Findings"), case.proposal_findings),
             (_("Proposed by"), person(case.proposed_by) if case.proposed_by else ""))))
     decision.groups.append(_entry_group(case.entry))
+    if work.step == "review":
+        decision.form_choices["verification_unit"] = [
+            (unit.code, unit.name) for unit in Unit.objects.filter(is_active=True).exclude(pk=case.deciding_unit_id)
+            .order_by("name").only("code", "name")]
     return decision
 
 

@@ -211,3 +211,25 @@ def test_a_corrected_validity_in_the_past_is_refused_when_concluding(province, a
         svc.objection_conclude(actor=province["officer"], case=case, outcome="CORRECTED", findings="有误",
                                corrections={"有效期至": "明年"})
     assert refused.value.fields["corrections"][0][0] == "invalid_date"
+
+
+def test_the_repair_review_offers_the_unit_to_verify_by_name(province, as_user, repairable):  # noqa: F811
+    case = RepairCase.objects.get(number=filed(repairable)["number"])
+    accept(province, as_user)
+    officer = browser_for(province["officer"])
+    task_id = task_of(case, "review")
+    html = officer.get(f"/work/tasks/{task_id}/").content.decode()
+    select = html.split('id="field-verification_unit"')[1].split("</select>")[0]
+    impl_a = province["impl_a"]
+    assert f'<option value="{impl_a.code}">{impl_a.name}</option>' in select
+    assert f'value="{province["listing"].code}"' not in select  # not the deciding unit itself
+    assert "Code of the unit" not in html and "单位代码" not in html
+    response = officer.post(f"/work/tasks/{task_id}/complete/", {
+        "action": "VERIFY", "verification_unit": impl_a.code, "request": "请核实税款是否已足额缴纳"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.verification_unit == impl_a
+    check = decision_text(browser_for(province["officer_a"]).get(
+        f"/work/tasks/{task_of(case, 'performance_check')}/").content.decode())
+    assert "请核实税款是否已足额缴纳" in check and "已足额缴纳欠缴税款及滞纳金" in check
+    assert_no_codes(check)

@@ -58,15 +58,16 @@ def _part_name(name: str, key: str) -> str:
 
 
 def form_fields(form_class, values: dict | None = None, errors: dict | None = None,
-                parts: dict | None = None) -> list[dict]:
+                parts: dict | None = None, choices: dict | None = None) -> list[dict]:
     """What the template needs to draw each field: name, label, kind, choices, value, errors.
 
-    A mapping (the corrections of a conclusion) is drawn one input per entry of ``parts[name]``
+    ``choices`` offers a text field's values by name ({field: [(value, label), …]}), e.g. the unit
+    asked to verify, which the API takes by its code. A mapping (the corrections of a conclusion) is drawn one input per entry of ``parts[name]``
     (each with its key, label, kind and current value, from ``workflow.decision``), filled with the
     current value until the officer changes it; without parts there is nothing to draw it from."""
     if form_class is None:
         return []
-    values, errors, parts = values or {}, errors or {}, parts or {}
+    values, errors, parts, offered = values or {}, errors or {}, parts or {}, choices or {}
     fields = []
     for name, field in form_class().fields.items():
         kind = _kind(field)
@@ -74,10 +75,13 @@ def form_fields(form_class, values: dict | None = None, errors: dict | None = No
             continue
         choices = YES_NO if kind == "boolean" else (
             [(str(k), v) for k, v in field.choices.items()] if kind == "choice" else [])
+        help_text = field.help_text or ""
+        if name in offered:  # a code the API takes, chosen on the page by the name it stands for
+            kind, choices, help_text = "choice", offered[name], ""
         drawn = {
             "name": name, "id": f"field-{name}", "label": LABELS.get(name, name.replace("_", " ")),
             "kind": kind, "required": field.required, "choices": choices,
-            "help": field.help_text or "", "value": values.get(name, ""), "errors": errors.get(name, []),
+            "help": help_text, "value": values.get(name, ""), "errors": errors.get(name, []),
         }
         if kind == "mapping":
             drawn["help"] = ""  # the API's help names the codes; the page names the fields

@@ -47,7 +47,8 @@ def task_context(request, task, *, values=None, field_errors=None, error=None, d
     may_do_step = mine and (not work.leader_only or staff.role == StaffProfile.Role.LEADER)
     countdown = work.countdown(CountdownClock(), done=not is_open)
     form_class = getattr(task.flow_task, "form_class", None)
-    fields = form_fields(form_class, values, field_errors, parts=decision.form_parts if decision else None)
+    fields = form_fields(form_class, values, field_errors, parts=decision.form_parts if decision else None,
+                         choices=decision.form_choices if decision else None)
     known = {f["name"] for f in fields} | {p["key"] for f in fields for p in f.get("parts", [])}
     other_errors = [m for name, msgs in (field_errors or {}).items() if name not in known for m in msgs]
     return {
