@@ -102,8 +102,8 @@ def corrected_fields(event) -> list[dict]:
     labels = ObjectionCase.CORRECTABLE_FIELDS
     changes = event.changes if isinstance(event.changes, dict) else {}
     if event.action == "entry.correct":
-        return [{"field": name, "label": str(labels.get(name, name)), "old": change[0] or "—", "new": change[1] or "—"}
-                for name, change in changes.items() if isinstance(change, list) and len(change) == 2]
+        return [{"field": name, "label": str(labels.get(name, name)), "old": change[0] or "—",
+                 "new": change[1] or "—"} for name, change in changes.items() if isinstance(change, list) and len(change) == 2]
     if event.action == "objection.conclude":
         proposed = (changes.get("corrections") or [None, None])[1] or {}
         return [{"field": name, "label": str(labels.get(name, name)), "old": "", "new": value or "—"}

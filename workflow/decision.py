@@ -81,7 +81,8 @@ def _entry_group(entry: ListEntry) -> Group:
 
 
 def _attachments(kind: str, case) -> list[dict]:
-    rows = Attachment.objects.filter(object_type=case._meta.label_lower, object_id=case.pk).order_by("uploaded_at", "pk")
+    rows = (Attachment.objects.filter(object_type=case._meta.label_lower, object_id=case.pk)
+            .order_by("uploaded_at", "pk"))
     return [{"name": a.original_name, "kind": a.get_kind_display(), "size": filesize(a.size), "sha256": a.sha256,
              "uploaded_at": _words(a.uploaded_at),
              "url": reverse("work:attachment", args=[kind, case.pk, a.pk]) if a.file else ""} for a in rows]

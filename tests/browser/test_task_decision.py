@@ -2,7 +2,8 @@
 and English: the verification page shows the objection's grounds and evidence and takes a
 correction by picking the field (labels and current values, the fields shown once the outcome is
 "corrected"); the approval page shows the conclusion and each correction old → new; neither shows
-a code, a Python value or scrolls sideways, and axe-core finds nothing serious on them. Screenshots of each page are kept as test artefacts."""
+a code, a Python value or scrolls sideways, and axe-core finds nothing serious on them.
+Screenshots of each page are kept as test artefacts."""
 
 import os
 from pathlib import Path

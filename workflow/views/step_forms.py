@@ -62,9 +62,10 @@ def form_fields(form_class, values: dict | None = None, errors: dict | None = No
     """What the template needs to draw each field: name, label, kind, choices, value, errors.
 
     ``choices`` offers a text field's values by name ({field: [(value, label), …]}), e.g. the unit
-    asked to verify, which the API takes by its code. A mapping (the corrections of a conclusion) is drawn one input per entry of ``parts[name]``
-    (each with its key, label, kind and current value, from ``workflow.decision``), filled with the
-    current value until the officer changes it; without parts there is nothing to draw it from."""
+    asked to verify, which the API takes by its code. A mapping (the corrections of a conclusion) is
+    drawn one input per entry of ``parts[name]`` (each with its key, label, kind and current value,
+    from ``workflow.decision``), filled with the current value until the officer changes it; without
+    parts there is nothing to draw it from."""
     if form_class is None:
         return []
     values, errors, parts, offered = values or {}, errors or {}, parts or {}, choices or {}
