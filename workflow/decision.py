@@ -65,6 +65,8 @@ def _rows(*pairs) -> list[tuple[str, str]]:
 
 
 def _entry_group(entry: ListEntry) -> Group:
+    removal = _rows((_("Removal reason"), entry.get_removal_reason_display()),
+                    (_("Removed at"), entry.removed_at)) if entry.removal_reason else []
     return Group("entry", str(_("The list entry")), _rows(
         (_("List"), entry.list_type.name),
         (_("Subject"), f"{entry.subject.name} · {entry.subject.identifier}"),
@@ -77,7 +79,7 @@ def _entry_group(entry: ListEntry) -> Group:
         (_("Valid until"), entry.valid_until),
         (_("Listing unit"), entry.listing_unit.name),
         (_("Data-providing unit"), entry.data_providing_unit.name),
-    ))
+    ) + removal)
 
 
 def _attachments(kind: str, case) -> list[dict]:

@@ -233,3 +233,20 @@ def test_the_repair_review_offers_the_unit_to_verify_by_name(province, as_user, 
         f"/work/tasks/{task_of(case, 'performance_check')}/").content.decode())
     assert "请核实税款是否已足额缴纳" in check and "已足额缴纳欠缴税款及滞纳金" in check
     assert_no_codes(check)
+
+
+def test_a_lift_task_shows_why_the_entry_left_the_list(province, active):
+    execution = MeasureExecution.objects.get(entry=active, unit=province["impl_a"], measure=province["mandatory"])
+    services.task_complete(actor=province["officer_a"], task_id=task_of(execution, "respond"), data={})
+    case = verifying(province, active)
+    services.task_complete(actor=province["officer"], task_id=task_of(case, "verification"),
+                           data={"outcome": "REVOKED", "findings": "认定事实错误"})
+    services.task_complete(actor=province["leader"], task_id=task_of(case, "approval"), data={"approve": True})
+    panel = decision_text(browser_for(province["officer_a"]).get(
+        f"/work/tasks/{task_of(execution, 'lift')}/").content.decode())
+    with translation.override("zh-hans"):
+        assert str(ListEntry.RemovalReason.REVOKED.label) in panel
+        assert str(ListEntry.State.REMOVED.label) in panel
+    assert province["mandatory"].title in panel
+    assert_no_codes(panel)
+    assert "REVOKED" not in re.sub(r"<[^>]+>", " ", panel)
