@@ -13,8 +13,8 @@
 3. Prints ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements the selectors really run (recorded with
    an execute wrapper, ``province.explain``).
 
-Exits non-zero when a search of 3 or more characters takes more than 20 ms (median) or the batch
-check's plan scans ``cases_subject`` sequentially. Figures go to docs/performance.md by hand.
+Exits non-zero when a search of 2 or more characters takes more than 20 ms (median) or the batch
+check's plan scans ``cases_subject`` sequentially (one character is a bounded walk, not a target). Figures go to docs/performance.md by hand.
 """
 
 from __future__ import annotations
@@ -60,14 +60,23 @@ def grow_subjects(province: data.Province, total: int) -> None:
             timing = data.copy_table(c, "cases_subject", data.SUBJECT_COLUMNS, more_subjects(province, total))
         c.execute("SET session_replication_role = origin")
         data.reset_sequence(c, "cases_subject")
+        # The bigram index's build alone (the COPY's rebuild times every index together).
+        c.execute("SELECT pg_get_indexdef('subject_name_bigrams'::regclass)")
+        definition = c.fetchone()[0]
+        c.execute("DROP INDEX subject_name_bigrams")
         started = time.monotonic()
-        c.execute("VACUUM (ANALYZE) cases_subject")
+        c.execute(definition)
+        bigrams_s = time.monotonic() - started
+        started = time.monotonic()
+        c.execute("VACUUM (ANALYZE) cases_subject")  # after the rebuild: ANALYZE gathers the index expression's statistics
         say(f"cases_subject +{timing.rows:,} registered subjects: COPY {timing.copy_s:.1f} s, indexes rebuilt "
-            f"{timing.index_s:.1f} s (the trigram index included), VACUUM (ANALYZE) {time.monotonic() - started:.1f} s")
+            f"{timing.index_s:.1f} s (both name indexes included), subject_name_bigrams alone {bigrams_s:.1f} s, "
+            f"VACUUM (ANALYZE) {time.monotonic() - started:.1f} s")
         c.execute("SELECT count(*), pg_size_pretty(pg_relation_size('cases_subject')), "
-                  "pg_size_pretty(pg_relation_size('subject_name_trgm')) FROM cases_subject")
-        n, table, index = c.fetchone()
-        say(f"cases_subject: {n:,} rows, heap {table}, subject_name_trgm {index}")
+                  "pg_size_pretty(pg_relation_size('subject_name_trgm')), "
+                  "pg_size_pretty(pg_relation_size('subject_name_bigrams')) FROM cases_subject")
+        n, table, trigrams, bigrams = c.fetchone()
+        say(f"cases_subject: {n:,} rows, heap {table}, subject_name_trgm {trigrams}, subject_name_bigrams {bigrams}")
 
 
 def timed(run, runs: int) -> tuple[float, float, object]:
@@ -82,15 +91,16 @@ def timed(run, runs: int) -> tuple[float, float, object]:
 
 def searches(province: data.Province, officer, auditor, samples) -> list[tuple[str, str, object]]:
     """(label, fragment, run) for every name search, from a rare full name to a two-character one."""
+    from cases.api.pagination import CappedCountPaginator
     from cases.audit.selectors import FinderQuery, find_cases
     from cases.selectors import disclosure
     from cases.selectors.registry import subject_search
     from workflow.selectors import task_queue
 
-    def registry(q):  # the API's page: the paginator's COUNT, then 50 rows by identifier
+    def registry(q):  # the API's page: the paginator's capped COUNT, then 50 rows by identifier
         def run():
-            qs = subject_search(user=officer, query=q)
-            return qs.count(), [s.pk for s in qs[:50]]
+            page = CappedCountPaginator(subject_search(user=officer, query=q), 50).page(1)
+            return page.paginator.count, [s.pk for s in page.object_list]
         return run
 
     def public(q):
@@ -128,7 +138,8 @@ def searches(province: data.Province, officer, auditor, samples) -> list[tuple[s
                      ("2-char fragment nobody carries", "鑫鑫")]:
         cases.append((f"registry: {label}", q, registry(q)))
     for label, q in [("listed company's full name", listed), ("name body", listed[2:-4].rstrip("0123456789")),
-                     (f"2-char personal name {person}", person), ("2-char fragment nobody carries", "鑫鑫")]:
+                     ("trade, 4 chars (1 in 10 companies)", "建筑工程"), (f"2-char personal name {person}", person),
+                     ("2-char fragment nobody carries", "鑫鑫"), ("2-char legal-form word 公司", "公司")]:
         cases.append((f"public: {label}", q, public(q)))
     for label, q in [("a queued subject's full name", queued), (f"2-char personal name {person}", person)]:
         cases.append((f"queue: {label}", q, queue(q)))
@@ -177,7 +188,7 @@ def main() -> None:
         median, worst, result = timed(run, args.runs)
         rows = result[0] if isinstance(result, tuple) else len(result)
         say(f"{label:<62}{median:>10.1f}{worst:>10.1f}{median / limit_ms:>9.0f}  {rows}")
-        if len(q) >= 3 and median > TARGET_MS:
+        if len(q) >= 2 and median > TARGET_MS:
             failed.append(f"{label}: {median:.1f} ms > {TARGET_MS:.0f} ms")
 
     plans: list[str] = []
@@ -189,7 +200,7 @@ def main() -> None:
     if failed:
         say("MISSED: " + "; ".join(failed))
         sys.exit(1)
-    say(f"all searches of 3+ characters ≤ {TARGET_MS:.0f} ms; the batch check uses the identifier index")
+    say(f"all searches of 2+ characters ≤ {TARGET_MS:.0f} ms; the batch check uses the identifier index")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Credit subjects (信用主体) and their name history."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,8 +33,13 @@ class Subject(models.Model):
         ordering = ["identifier"]
         verbose_name = _("credit subject")
         verbose_name_plural = _("credit subjects")
-        # Name search by fragment (cases.selectors.names): LIKE/ILIKE '%...%' of 3+ characters.
-        indexes = [GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="subject_name_trgm")]
+        # Name search by fragment (cases.selectors.names): LIKE/ILIKE '%...%' of 3+ characters, and
+        # the name's two-character pieces (cases_name_bigrams, migration 0014) for 2 characters.
+        indexes = [
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="subject_name_trgm"),
+            GinIndex(Func(F("name"), function="cases_name_bigrams", output_field=ArrayField(models.TextField())),
+                     name="subject_name_bigrams"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

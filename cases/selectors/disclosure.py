@@ -10,16 +10,24 @@ code (never a code prefix: that would let anyone enumerate ID numbers); at most 
 matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT (no COUNT over the match) and at
 most ``MAX_PAGES`` pages; refine the query to see more. A code is an index lookup
 (``cases_subject.identifier``), then the subject's listed entries (partial index
-``entry_listed_by_subject``). A name fragment is a LIKE over subjects' names, answered by the trigram
-index from 3 characters on (``cases.selectors.names``); a 2-character one walks the primary key and
-stops after ``MAX_SUBJECTS`` listed matches.
+``entry_listed_by_subject``).
+
+A name fragment is planned from whichever side is small (``matching_subjects``). The registry's
+matches are asked for first, through the name indexes (``cases.selectors.names``: trigrams from 3
+characters, bigrams for 2), at most ``CANDIDATES`` of them: when that is all, their listed entries
+are probed by subject. When more match (a broad fragment: 建筑工程, 公司), the listed subjects are
+walked in id order instead, each name checked by primary key, until ``MAX_SUBJECTS`` match: public
+entries are a small share of the registry, and a broad fragment finds its matches early. Left to
+itself PostgreSQL planned the search as one merge join walking every subject by primary key (4 s at
+10 million subjects for one listed company: docs/performance.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +41,7 @@ MIN_QUERY = 2
 PAGE_SIZE = 20
 MAX_PAGES = 50
 MAX_SUBJECTS = 1000
+CANDIDATES = 2000  # registry matches probed one by one; beyond this, the listed subjects are walked
 KINDS = ListType.Kind
 
 # What the public reads for each listed state.
@@ -73,14 +82,41 @@ def _listed(kind: str = "") -> QuerySet[ListEntry]:
 def matching_subjects(*, query: DisclosureQuery) -> tuple[list[int], bool]:
     """Ids of the first ``MAX_SUBJECTS`` listed subjects (in registration order) whose code is the
     query or whose name contains it, and whether more match. Bounding the subjects first keeps a
-    broad fragment (公司) from joining and sorting every listed entry: the scan stops early."""
+    broad fragment (公司) from joining and sorting every listed entry: the search stops early."""
     if query.is_code:
-        subjects = Subject.objects.filter(identifier=query.text)
+        candidates = list(Subject.objects.filter(identifier=query.text).values_list("pk", flat=True))
     else:
-        subjects = Subject.objects.filter(name_contains(query.text))
-    subjects = subjects.filter(Exists(_listed(query.kind).filter(subject=OuterRef("pk"))))
-    ids = list(subjects.order_by("pk").values_list("pk", flat=True)[: MAX_SUBJECTS + 1])
+        # Unordered: the first CANDIDATES + 1 the plan meets (a sort would read every match).
+        candidates = list(Subject.objects.filter(name_contains(query.text)).order_by()
+                          .values_list("pk", flat=True)[:CANDIDATES + 1])
+    if len(candidates) > CANDIDATES:
+        ids = _listed_subjects_named(query.text, kind=query.kind, limit=MAX_SUBJECTS + 1)
+    else:
+        ids = list(_listed(query.kind).filter(subject_id__in=candidates).order_by("subject_id")
+                   .values_list("subject_id", flat=True).distinct()[: MAX_SUBJECTS + 1]) if candidates else []
     return ids[:MAX_SUBJECTS], len(ids) > MAX_SUBJECTS
+
+
+def _listed_subjects_named(fragment: str, *, kind: str, limit: int) -> list[int]:
+    """The listed subjects in id order whose name contains ``fragment``, the first ``limit``: the
+    listed subjects from ``entry_listed_by_subject`` (an index-only scan without ``kind``), each
+    subject's name read by primary key. The subject lookup is a LATERAL subquery fenced with
+    ``OFFSET 0`` so that PostgreSQL cannot turn it back into a merge join over every subject.
+    ``kind`` is a choice of ``ListType.Kind`` on every list type, so without one no list type is
+    excluded."""
+    listed = ", ".join(f"'{state}'" for state in ListEntry.LISTED)
+    of_kind = f"AND list_type_id IN (SELECT id FROM {ListType._meta.db_table} WHERE kind = %s)" if kind else ""
+    sql = f"""
+        SELECT e.subject_id
+          FROM (SELECT DISTINCT subject_id FROM {ListEntry._meta.db_table}
+                 WHERE state IN ({listed}) {of_kind} ORDER BY subject_id) e
+         CROSS JOIN LATERAL (SELECT 1 FROM {Subject._meta.db_table} s
+                              WHERE s.id = e.subject_id AND strpos(s.name, %s) > 0 OFFSET 0) named
+         ORDER BY e.subject_id
+         LIMIT %s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [*([kind] if kind else []), fragment, limit])
+        return [row[0] for row in cur.fetchall()]
 
 
 def public_entries(*, subject_ids: list[int], kind: str = "") -> QuerySet[ListEntry]:

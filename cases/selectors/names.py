@@ -9,12 +9,17 @@ index can look up; ``LIKE '%fragment%'`` is then answered from the index and rec
 word characters too; punctuation (full-width brackets) splits words and is checked by the recheck.
 
 A fragment of one or two characters has no trigram: a GIN scan for it reads the whole index (2.3 s
-on 500,000 subjects, docs/architecture.md). Such a fragment is therefore written as
-``strpos(name, fragment) > 0``, the same exact substring test, which the trigram index does not
-match: the planner cannot pick it. Every caller bounds the result (first N matches in id order, or
-one unit's queue), so PostgreSQL walks the primary key and stops at the N-th match: fast for a
-common fragment such as a two-character personal name, a scan of the table for a fragment nobody
-carries.
+on 500,000 subjects, docs/architecture.md). Two characters (刘伟, the most common real search: a
+Chinese personal name) are answered by a second index, ``subject_name_bigrams`` (migration 0014): a
+GIN index on ``cases_name_bigrams(name)``, the array of the upper-cased name's overlapping
+two-character pieces. ``cases_name_bigrams(name) @> ARRAY[upper(fragment)]`` finds every name whose
+upper-cased form contains the upper-cased fragment (a superset for a case-sensitive search), and
+``strpos`` on the rows found keeps exactly the names that contain it.
+
+A single character stays a bounded walk: written ``strpos(name, fragment) > 0``, which no index
+matches, so PostgreSQL walks the primary key and stops at the caller's bound (first N matches in id
+order, or one unit's queue): fast for a common character, a scan of the table for one nobody
+carries. The registry API caps its count (``cases.api.pagination.CappedCountPagination``).
 
 A LIKE reads the posting list of every trigram of its pattern, and a legal-form word (公司法: every
 company's name carries 有限公司, 有限责任公司 or 股份有限公司) has trigrams that most names share: at
@@ -29,11 +34,14 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, Q, Value
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import Contains, GreaterThan
 
 TRIGRAM = 3  # characters a fragment needs before the trigram index can serve it
+BIGRAM = 2  # a fragment of exactly this many characters is served by subject_name_bigrams
 LEGAL_FORMS = re.compile("股份有限公司|有限责任公司|有限公司|股份公司|公司")
 
 
@@ -47,6 +55,27 @@ class NameIContains(Contains):
         return f"ILIKE {rhs}"
 
 
+class NameBigrams(Func):
+    """``cases_name_bigrams(name)``: the expression ``subject_name_bigrams`` indexes (migration 0014)."""
+
+    function = "cases_name_bigrams"
+    output_field = ArrayField(TextField())
+
+
+class UpperArray(Func):
+    """``ARRAY[upper(fragment)]``: upper-cased by PostgreSQL, as the index's expression is."""
+
+    template = "ARRAY[upper(%(expressions)s)]"
+    output_field = ArrayField(TextField())
+
+
+def _bigram(field: str, fragment: str, ignore_case: bool) -> Q:
+    index = Q(DataContains(NameBigrams(F(field)), UpperArray(Value(fragment, output_field=TextField()))))
+    # strpos first: where a plan filters rows instead of asking the index (a walk in the page's
+    # order), the cheap exact test runs before the PL/pgSQL function.
+    return _strpos(field, fragment, ignore_case) & index
+
+
 def _strpos(field: str, fragment: str, ignore_case: bool) -> Q:
     name, text = (Upper(F(field)), Upper(Value(fragment))) if ignore_case else (F(field), Value(fragment))
     return Q(GreaterThan(StrIndex(name, text), 0))
@@ -58,7 +87,10 @@ def _like(field: str, fragment: str, ignore_case: bool) -> Q:
 
 def name_contains(fragment: str, *, field: str = "name", ignore_case: bool = False) -> Q:
     """Subjects (or rows reaching them through ``field``) whose name contains ``fragment``: LIKE for
-    the trigram index from ``TRIGRAM`` characters on, ``strpos`` below (see the module's docstring)."""
+    the trigram index from ``TRIGRAM`` characters on, the bigram index for ``BIGRAM``, ``strpos`` for
+    one character (see the module's docstring)."""
+    if len(fragment) == BIGRAM:
+        return _bigram(field, fragment, ignore_case)
     if len(fragment) < TRIGRAM:
         return _strpos(field, fragment, ignore_case)
     piece = max(LEGAL_FORMS.split(fragment), key=len)

@@ -1,9 +1,10 @@
 """Searches by a fragment of a Chinese name (cases.selectors.names): the officers' registry search,
 the public search (公示), the task queue and the auditors' finder return exactly the subjects whose
 name contains the fragment, for fragments of 1, 2, 3 and more characters, with digits and Latin
-letters; from 3 characters on the statement they run is answered by ``subject_name_trgm``, below
-3 it never is (a GIN scan without a trigram reads the whole index). The 1,000-code batch check
-finds its subjects through the identifier index.
+letters; from 3 characters on the statement they run is answered by ``subject_name_trgm``, at 2 by
+``subject_name_bigrams``, at 1 by neither (a GIN scan without a key reads the whole index). The
+public search gives the same answer from either side (the registry's matches probed, or the listed
+subjects walked). The 1,000-code batch check finds its subjects through the identifier index.
 
 Plans are read with sequential scans and plain index scans disabled: on a table this small
 PostgreSQL would rightly scan it whole or walk the ORDER BY's index; what is asserted is that the
@@ -67,6 +68,12 @@ def names(qs) -> set[str]:
     ("2号", {"西藏建筑工程2号有限公司"}),
     ("ABC科技", {"拉萨ABC科技有限公司"}),
     ("ABC", {"拉萨ABC科技有限公司"}),  # case kept: LIKE
+    ("Ab", set()),  # the bigram index is upper-cased: it offers AB in ABC and abc, strpos keeps neither
+    ("bc", {"青海abc建材店"}),
+    ("AB", {"拉萨ABC科技有限公司"}),
+    ("公司", {"拉萨ABC科技有限公司", "西藏建筑工程2号有限公司", "（西藏）鑫源商贸有限公司", "日喀则市建筑劳务有限责任公司"}),
+    ("）鑫", {"（西藏）鑫源商贸有限公司"}),  # punctuation inside a two-character piece
+    ("伟欧", set()),  # two names' characters side by side are not a piece of either
     ("鑫源商贸", {"（西藏）鑫源商贸有限公司"}),
     ("（西藏）", {"（西藏）鑫源商贸有限公司"}),  # full-width punctuation splits trigram words; the recheck decides
     ("有限公司", {"拉萨ABC科技有限公司", "西藏建筑工程2号有限公司", "（西藏）鑫源商贸有限公司"}),
@@ -114,31 +121,73 @@ def test_a_fragment_of_three_characters_or_more_is_answered_by_the_trigram_index
     assert "subject_name_trgm" in count and "subject_name_trgm" in rows
 
 
-@pytest.mark.parametrize("fragment", ["张伟", "建", "2号"])
-def test_a_fragment_shorter_than_a_trigram_never_scans_the_trigram_index(named, fragment):
-    for plan in plans(lambda: list(subject_search(user=None, query=fragment)[:50])):
-        assert "subject_name_trgm" not in plan
-    assert names(subject_search(user=None, query=fragment))  # and still finds
+@pytest.mark.parametrize("fragment", ["张伟", "建筑", "2号", "Ab"])
+def test_a_fragment_of_two_characters_is_answered_by_the_bigram_index(named, fragment):
+    def page():
+        qs = subject_search(user=None, query=fragment)
+        return qs.count(), list(qs[:50])
+
+    count, rows = plans(page)
+    for plan in (count, rows):
+        assert "subject_name_bigrams" in plan and "subject_name_trgm" not in plan
 
 
-def test_the_public_search_finds_chinese_names_of_two_three_and_more_characters_through_the_index(world):
+def test_a_single_character_is_looked_up_in_neither_name_index(named):
+    for plan in plans(lambda: list(subject_search(user=None, query="建")[:50])):
+        assert "subject_name_trgm" not in plan and "subject_name_bigrams" not in plan
+    assert names(subject_search(user=None, query="建")) == {
+        "欧阳建国", "西藏建筑工程2号有限公司", "青海abc建材店", "日喀则市建筑劳务有限责任公司"}
+
+
+@pytest.fixture
+def public(world):
     person = NaturalPersonFactory(name="张伟")
     company = SubjectFactory(name="西藏雪域ABC建筑工程有限公司")
     SubjectFactory(name="西藏雪域商贸有限公司")  # registered, never listed: never public
+    SubjectFactory(name="张伟建筑工程有限公司")  # never listed either
     listed(world, subject=person)
     listed(world, subject=company)
-    for fragment, expected in [("张伟", {person.pk}), ("建筑工程", {company.pk}), ("雪域ABC", {company.pk}),
-                               ("雪域", {company.pk}), ("有限公司", {company.pk})]:
+    return {"person": person.pk, "company": company.pk}
+
+
+PUBLIC = [("张伟", ["person"]), ("建筑工程", ["company"]), ("雪域ABC", ["company"]), ("雪域", ["company"]),
+          ("有限公司", ["company"]), ("公司", ["company"]), ("鑫鑫", []), ("西藏雪域ABC建筑工程有限公司", ["company"])]
+
+
+@pytest.mark.parametrize("candidates", [disclosure.CANDIDATES, 0], ids=["registry matches probed", "listed walked"])
+def test_the_public_search_finds_the_same_listed_subjects_from_either_side(public, monkeypatch, candidates):
+    monkeypatch.setattr(disclosure, "CANDIDATES", candidates)
+    for fragment, expected in PUBLIC:
         ids, truncated = disclosure.matching_subjects(query=disclosure.parse_query(q=fragment))
-        assert set(ids) == expected and not truncated
-    # Two listed entries: PostgreSQL rightly starts from them (bench/search.py shows the trigram
-    # index chosen at scale). Asserted here: the statement is the one the index serves, or not.
+        assert ids == [public[k] for k in expected] and not truncated, fragment
+    ids, _truncated = disclosure.matching_subjects(query=disclosure.parse_query(q="建筑工程", kind="RED"))
+    assert ids == []  # listed on the blacklist only
+    ids, _truncated = disclosure.matching_subjects(query=disclosure.parse_query(q="建筑工程", kind="SERIOUS"))
+    assert ids == [public["company"]]
+
+
+def test_the_public_search_asks_the_name_indexes_for_the_registrys_matches(public):
     with CaptureQueriesContext(connection) as captured:
         disclosure.matching_subjects(query=disclosure.parse_query(q="建筑工程"))
         disclosure.matching_subjects(query=disclosure.parse_query(q="张伟"))
-    long, short = (q["sql"] for q in captured.captured_queries)
-    assert """"cases_subject"."name"::text LIKE '%建筑工程%'""" in long
-    assert """STRPOS("cases_subject"."name", '张伟') > 0""" in short
+    long, short = (q["sql"] for q in captured.captured_queries if "cases_subject" in q["sql"])
+    assert """"cases_subject"."name"::text LIKE '%建筑工程%'""" in long and "ORDER BY" not in long
+    assert "cases_name_bigrams" in short and "ORDER BY" not in short
+
+
+def test_a_broad_public_search_walks_the_listed_subjects_never_every_subject(public, monkeypatch):
+    """The walk's plan as PostgreSQL chooses it (no scan disabled): the listed subjects in id order,
+    each subject by primary key; never a merge join over every subject (at scale the listed subjects
+    come from ``entry_listed_by_subject``: bench/search.py)."""
+    monkeypatch.setattr(disclosure, "CANDIDATES", 0)
+    with CaptureQueriesContext(connection) as captured:
+        disclosure.matching_subjects(query=disclosure.parse_query(q="公司"))
+    [walk] = [q["sql"] for q in captured.captured_queries if "LATERAL" in q["sql"]]
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN " + walk)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    assert "Nested Loop" in plan and "Index Cond: (id = cases_listentry.subject_id)" in plan, plan
+    assert "Merge" not in plan and "Seq Scan on cases_subject" not in plan, plan
 
 
 def test_the_auditors_finder_looks_names_up_through_the_index_ignoring_case(world):

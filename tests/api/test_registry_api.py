@@ -37,6 +37,22 @@ def test_lookup_of_an_unknown_valid_identifier_is_404(api):
 def test_search_by_name_fragment_is_paginated(api, subject):
     body = api.get("/api/v1/subjects/", {"search": "某某"}).json()
     assert body["count"] == 1 and body["results"][0]["identifier"] == subject.identifier
+    assert body["count_capped"] is False
+
+
+def test_a_search_matching_more_than_the_cap_says_at_least_the_cap(api, monkeypatch):
+    from cases.api.pagination import CappedCountPaginator
+
+    for code in ("91110000802100433B", "91350100M000100Y43", "91110108551385082Q"):
+        Subject.objects.create(kind="LEGAL_PERSON", identifier_type="USCC", identifier=code, name=f"北京{code[-4:]}建材有限公司")
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    body = api.get("/api/v1/subjects/", {"search": "建材", "page_size": 1}).json()
+    assert (body["count"], body["count_capped"], len(body["results"])) == (2, True, 1)
+    assert "page=2" in body["next"]
+    assert api.get("/api/v1/subjects/", {"search": "建材", "page_size": 1, "page": 3}).status_code == 404  # past the cap
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    body = api.get("/api/v1/subjects/", {"search": "建材"}).json()
+    assert (body["count"], body["count_capped"]) == (3, False)
 
 
 def test_anonymous_callers_are_refused(subject):
