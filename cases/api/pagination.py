@@ -1,6 +1,7 @@
 import re
 
 from django.core.paginator import Paginator
+from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.pagination import PageNumberPagination
@@ -37,11 +38,23 @@ class Pagination(PageNumberPagination):
         return parameters
 
 
+class Unindexed(Func):
+    """``(text || '')``: the same value and order, which no index serves."""
+
+    template = "(%(expressions)s || '')"
+    output_field = TextField()
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most ``cap + 1`` matches (``SELECT count(*) FROM (… LIMIT cap + 1)``, unordered):
     a count that grows with the table costs seconds at 10 million subjects (a broad name fragment:
     1.8 s for 898,027 matches). ``count`` is then ``cap`` and ``capped`` is true: there are at least
-    that many, and pages past the cap are not served (refine the search)."""
+    that many, and pages past the cap are not served (refine the search).
+
+    When the count is exact (at most ``cap`` matches) the page sorts the matches: its text ordering
+    fields are written ``(field || '')``, so PostgreSQL cannot walk the ordering field's index with
+    the search as a filter, which it chose for a full company name at 10 million subjects (6.3 s to
+    find 1 of 10 million in code order, against a sort of the rows the name index finds)."""
 
     cap = 10_000
     capped = False
@@ -51,6 +64,23 @@ class CappedCountPaginator(Paginator):
         n = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
+
+    def page(self, number):
+        number = self.validate_number(number)  # counts
+        if not self.capped and isinstance(self.object_list, QuerySet):
+            self.object_list = self.object_list.order_by(*(_sorted(self.object_list, o) for o in self.object_list.query.order_by))
+        return super().page(number)
+
+
+def _sorted(qs: QuerySet, ordering):
+    if not isinstance(ordering, str):
+        return ordering
+    name = ordering.lstrip("-")
+    field = qs.model._meta.get_field(name)
+    if not isinstance(field, (CharField, TextField)):
+        return ordering
+    expression = Unindexed(F(name))
+    return expression.desc() if ordering.startswith("-") else expression.asc()
 
 
 class CappedCountPagination(Pagination):

@@ -53,6 +53,7 @@ def test_a_search_matching_more_than_the_cap_says_at_least_the_cap(api, monkeypa
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)
     body = api.get("/api/v1/subjects/", {"search": "建材"}).json()
     assert (body["count"], body["count_capped"]) == (3, False)
+    assert [s["identifier"] for s in body["results"]] == sorted(s["identifier"] for s in body["results"])
 
 
 def test_anonymous_callers_are_refused(subject):
