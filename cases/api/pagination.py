@@ -1,5 +1,6 @@
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.utils.functional import cached_property
@@ -68,15 +69,21 @@ class CappedCountPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)  # counts
         if not self.capped and isinstance(self.object_list, QuerySet):
-            self.object_list = self.object_list.order_by(*(_sorted(self.object_list, o) for o in self.object_list.query.order_by))
+            qs = self.object_list
+            self.object_list = qs.order_by(*(_sorted(qs, o) for o in qs.query.order_by))
         return super().page(number)
 
 
 def _sorted(qs: QuerySet, ordering):
+    """``ordering`` written so that no index serves it, for a text field of the model itself; any
+    other ordering (an expression, a related or non-text field, ``pk``, ``?``) as it is."""
     if not isinstance(ordering, str):
         return ordering
     name = ordering.lstrip("-")
-    field = qs.model._meta.get_field(name)
+    try:
+        field = qs.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ordering
     if not isinstance(field, (CharField, TextField)):
         return ordering
     expression = Unindexed(F(name))
