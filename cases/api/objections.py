@@ -126,7 +126,8 @@ class PublicFileForm(FileForm):
         entry = ListEntry.objects.select_related("subject", "listing_unit", "data_providing_unit").filter(
             pk=data["entry"], subject__identifier=normalise(data["subject"])).first()
         if entry is None:
-            raise serializers.ValidationError({"entry": _("No list entry of this subject has this number.")})
+            raise serializers.ValidationError({"entry": _("No list entry of this subject has this number.")},
+                                              code="entry_not_found")
         data["entry"] = entry
         return data
 

@@ -75,6 +75,16 @@ def test_bad_attachments_are_refused_and_nothing_is_written(province, active):
     assert not ObjectionCase.objects.exists()
 
 
+def test_an_entry_number_of_another_subject_is_refused_as_not_found(province, active):
+    response = APIClient().post("/api/v1/public/objections/", {
+        "subject": "91110000MA01ABCD1X", "entry": active.pk, "grounds": "不是我的条目",
+        "applicant_name": "张三", "applicant_contact": "13800000000",
+    }, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["fields"]["entry"][0]["code"] == "entry_not_found"
+    assert not ObjectionCase.objects.exists()
+
+
 def test_wrong_query_codes_are_rate_limited(province, active):
     number = file_on_portal(province, active).json()["number"]
     client = APIClient()
