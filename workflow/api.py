@@ -16,6 +16,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from cases.api.countdown import CountdownSerializer, countdown_data
+from cases.api.pagination import QueuePagination
 from cases.api.permissions import IsStaff
 from cases.api.serializers import QuerySerializer
 from cases.errors import Forbidden, ValidationFailed
@@ -205,9 +206,10 @@ class QueryForm(QuerySerializer):
 
 
 class TaskQueue(generics.GenericAPIView):
-    """My unit's open tasks."""
+    """My unit's open tasks (counted up to 10,000: ``count_capped``)."""
 
     permission_classes = [IsStaff]
+    pagination_class = QueuePagination
     serializer_class = TaskSerializer
     queryset = Task.objects.none()  # for the schema; reads go through the selector
 

@@ -59,6 +59,7 @@ class CappedCountPaginator(Paginator):
 
     cap = 10_000
     capped = False
+    sort_when_exact = True  # False where the ordering's own index is the point (the task queue)
 
     @cached_property
     def count(self) -> int:
@@ -68,7 +69,7 @@ class CappedCountPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)  # counts
-        if not self.capped and isinstance(self.object_list, QuerySet):
+        if self.sort_when_exact and not self.capped and isinstance(self.object_list, QuerySet):
             qs = self.object_list
             self.object_list = qs.order_by(*(_sorted(qs, o) for o in qs.query.order_by))
         return super().page(number)
@@ -118,3 +119,14 @@ class CappedCountPagination(Pagination):
         }
         schema["required"] = [*schema["required"], "count_capped"]
         return schema
+
+
+class QueuePaginator(CappedCountPaginator):
+    """A task queue's pages: the count capped (the COUNT of a 100,000-task backlog joined every
+    task to its work item, ~440 ms), the page read in the order the queue's index gives."""
+
+    sort_when_exact = False
+
+
+class QueuePagination(CappedCountPagination):
+    django_paginator_class = QueuePaginator

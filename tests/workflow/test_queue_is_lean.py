@@ -150,3 +150,20 @@ def test_the_first_page_by_deadline_is_read_in_index_order_with_a_tie_break(prov
         plan = "\n".join(line for (line,) in cursor.fetchall())
     assert "work_open_by_unit_due" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_the_queue_counts_up_to_its_cap_and_says_when_more_are_open(province, as_user, monkeypatch):
+    """The COUNT of a huge backlog is bounded (at most cap + 1 rows read); the API says
+    ``count_capped`` and the workspace says "more than"; below the cap the count is exact."""
+    from cases.api.pagination import QueuePaginator
+
+    add_tasks(province, as_user, 12)
+    officer = as_user(province["officer"])
+    exact = officer.get("/api/v1/tasks/").json()
+    assert (exact["count"], exact["count_capped"]) == (12, False)
+    monkeypatch.setattr(QueuePaginator, "cap", 5)
+    capped = officer.get("/api/v1/tasks/?page_size=3&page=2").json()
+    assert (capped["count"], capped["count_capped"]) == (5, True)
+    assert len(capped["results"]) == 2  # pages end at the cap: filter the queue to see past it
+    page = browser(province["officer"]).get("/work/").content.decode()
+    assert "待办任务：超过 5 件" in page

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.api.pagination import QueuePaginator
 from cases.models import ObjectionCase, ProcedureRule, RepairCase, StaffProfile
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
@@ -145,7 +145,7 @@ def queue_context(request, *, raw: dict, kwargs: dict) -> dict:
     # The credit lead office's supervision list: other units' overdue tasks escalated to it (督办).
     qs = (selectors.escalated_tasks(user=user, rows=True) if escalated
           else selectors.task_queue(user=user, rows=True, **kwargs))
-    paginator = Paginator(qs, PER_PAGE)
+    paginator = QueuePaginator(qs, PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     absent = set(selectors.absent_colleagues(user=user))
