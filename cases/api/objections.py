@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
-from cases.countdowns import case_countdown
 from cases.errors import NotFound
 from cases.identifiers import normalise
 from cases.models import ListEntry, ObjectionCase
+from cases.presentation import case_countdown, status_text
 from cases.selectors.objections import objections_visible_to
 from cases.services import intake
 from cases.services import objections as services
@@ -31,16 +31,6 @@ from .intake import (
 )
 from .permissions import IsStaff, require_responsible
 
-PLAIN_STATUS = {
-    ObjectionCase.State.SUBMITTED: _("Received; the acceptance check is under way."),
-    ObjectionCase.State.NEEDS_SUPPLEMENT: _("Waiting for the material you were asked to supplement; the clock is stopped."),
-    ObjectionCase.State.NOT_ACCEPTED: _("Not accepted; the letter explains why and how to seek a remedy."),
-    ObjectionCase.State.VERIFYING: _("Accepted; the unit that provided the information is verifying it. "
-                                     "Joint punishment on this entry is suspended meanwhile."),
-    ObjectionCase.State.CONCLUDED: _("Verified; the result is awaiting the unit leader's approval."),
-    ObjectionCase.State.CLOSED: _("Closed; the result letter has been issued."),
-    ObjectionCase.State.WITHDRAWN: _("Withdrawn at your request."),
-}
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
@@ -60,7 +50,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
                   "corrections", "chase_up_count", "closed_at"]
 
     def get_status_text(self, case) -> str:
-        return str(PLAIN_STATUS[case.state])
+        return status_text(case)
 
 
 class ObjectionDetailSerializer(ObjectionSerializer):
@@ -93,7 +83,7 @@ class PublicObjectionSerializer(serializers.ModelSerializer):
                   "verification_due", "days_left", "countdown", "outcome", "chase_up_count", "closed_at", "letters"]
 
     def get_status_text(self, case) -> str:
-        return str(PLAIN_STATUS[case.state])
+        return status_text(case)
 
     def _countdown(self, case):
         return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))

@@ -16,10 +16,10 @@ from rest_framework.views import APIView
 
 from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
-from cases.countdowns import case_countdown
 from cases.errors import NotFound, ValidationFailed
 from cases.identifiers import normalise
 from cases.models import ListEntry, RepairCase
+from cases.presentation import case_countdown, status_text
 from cases.selectors.repairs import repair_figures, repairs_visible_to
 from cases.services import intake
 from cases.services import repairs as services
@@ -34,18 +34,6 @@ from .permissions import IsStaff, require_responsible
 from .serializers import QuerySerializer
 
 R = RepairCase.State
-PLAIN_STATUS = {
-    R.SUBMITTED: _("Received; the listing unit is checking the application for acceptance."),
-    R.NEEDS_SUPPLEMENT: _("Waiting for the material you were asked to supplement; the clock is stopped."),
-    R.NOT_ACCEPTED: _("Not accepted; the letter explains why and how to seek a remedy."),
-    R.ACCEPTED: _("Accepted; the listing unit is reviewing the application."),
-    R.REVIEWING: _("Reviewed; the decision is before the unit leader."),
-    R.APPROVED: _("Repair approved; the entry has left the list and the measures are being lifted."),
-    R.REJECTED: _("Repair rejected; the decision letter gives the reasons and the remedies."),
-    R.CLOSED: _("Closed."),
-    R.REPAIR_REVOKED: _("The repair was revoked because it rested on false material; the entry is listed again."),
-    R.WITHDRAWN: _("Withdrawn at your request."),
-}
 
 
 class RepairSerializer(serializers.ModelSerializer):
@@ -72,7 +60,7 @@ class RepairSerializer(serializers.ModelSerializer):
                   "decided_on", "chase_up_count", "closed_at", "revocation_reason", "revoked_at"]
 
     def get_status_text(self, case) -> str:
-        return str(PLAIN_STATUS[case.state])
+        return status_text(case)
 
 
 class RepairDetailSerializer(RepairSerializer):
@@ -120,7 +108,7 @@ class PublicRepairSerializer(serializers.ModelSerializer):
                   "earliest_reapply_on", "chase_up_count", "closed_at", "attachments", "letters"]
 
     def get_status_text(self, case) -> str:
-        return str(PLAIN_STATUS[case.state])
+        return status_text(case)
 
     def _countdown(self, case):
         return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))
