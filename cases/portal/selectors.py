@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cases.audit.services import chain_key
-from cases.models import ListEntry, ObjectionCase, RepairCase, Subject
+from cases.models import Attachment, ListEntry, ObjectionCase, RepairCase, Subject
 from cases.selectors.disclosure import public_entries, public_row
 from cases.selectors.status import parse_identifier
 from letters.models import Letter
@@ -80,3 +80,9 @@ def applicant_letters(case) -> QuerySet[Letter]:
 
 def applicant_letter(case, letter_id: int) -> Letter | None:
     return applicant_letters(case).filter(pk=letter_id, status=Letter.Status.ISSUED).first()
+
+
+def applicant_attachment(case, attachment_id: int) -> Attachment | None:
+    """One file of the applicant's own material on this case (what they or the counter uploaded for
+    them): the case page lists them, and the query code that opened the case opens them too."""
+    return Attachment.objects.filter(pk=attachment_id, object_type=case._meta.label_lower, object_id=case.pk).first()

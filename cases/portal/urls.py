@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/<str:number>/material/", follow.material, name="material"),
     path("cases/<str:number>/withdraw/", follow.withdraw, name="withdraw"),
     path("cases/<str:number>/letters/<int:letter_id>/", follow.letter_pdf, name="letter"),
+    path("cases/<str:number>/material/<int:attachment_id>/", follow.attachment, name="attachment"),
     path("my/", accounts.my_cases, name="my-cases"),
     path("signup/", accounts.signup, name="signup"),
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment
+from cases.presentation import present
 from config.downloads import file_download
 from deadlines.countdown import CountdownClock
 from workflow.case_view import ACTION_LABELS, case_attachment, case_view
@@ -27,6 +28,8 @@ def case_page(request, kind: str, pk: int):
     return render(request, "workspace/case.html", {
         "view": view, "case": view.case, "entry": view.entry, "kind": view.kind, "tasks": tasks,
         "attachment_kinds": dict(Attachment.Kind.choices), "action_labels": ACTION_LABELS, "section": "queue",
+        # The stepper the applicant sees on the portal (cases.presentation), with the same dates.
+        "presentation": present(view.case, clock=clock) if view.kind != "entry" else None,
     })
 
 

@@ -22,6 +22,7 @@ from cases.services import repairs as repair_services
 from ._common import _posted
 from .. import access, selectors
 from ..drafts import STEPS, Draft
+from ..presentation import case_view
 from ..forms import (
     ApplicantForm, EntryForm, ObjectionDetailsForm, RepairDetailsForm, SubjectForm, UploadForm,
 )
@@ -264,7 +265,13 @@ def _submit(request, kind, draft):
 def file_done(request):
     """The case number and query code, shown once: a reload shows only the number's follow link."""
     filed = request.session.pop("portal_filed", None)
-    return render(request, "portal/file_done.html", {"filed": filed})
+    view = None
+    if filed:  # what happens next and by when: the case's stepper (this session has just unlocked it)
+        try:
+            view = case_view(access.case_for(request, filed["number"]))
+        except Http404:
+            view = None
+    return render(request, "portal/file_done.html", {"filed": filed, "view": view})
 
 
 STEP_VIEWS = {"subject": _subject, "entry": _entry, "details": _details, "applicant": _applicant,

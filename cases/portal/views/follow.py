@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cases.errors import Conflict, DomainError, NotFound, ValidationFailed
 from cases.models import ObjectionCase
 from cases.services import intake
+from cases.selectors.chase_ups import chase_up_next_on
 from cases.services.code_checks import CodeChecksLocked
 from cases.services import objections as objection_services
 from cases.services import repairs as repair_services
@@ -59,6 +60,7 @@ def _page(request, case, *, material_form=None, withdraw_form=None, status=200):
         "material_form": material_form or MaterialForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "is_repair": view.kind == "repair",
+        "chase_up_from": chase_up_next_on(case) if view.may_chase_up else None,
     }, status=status)
 
 
@@ -76,7 +78,8 @@ def chase_up(request, number: str):
             count = intake.chase_up(case, note=request.POST.get("note", ""))
         except Conflict:
             messages.error(request, _("You have already chased up this case today. You can chase up once per "
-                                      "working day."))
+                                      "working day: you can chase it up again on %(day)s.")
+                           % {"day": _day(chase_up_next_on(case))})
         else:
             messages.success(request, _("Your chase-up has been recorded and the unit reminded (chase-up no. %(n)s).")
                              % {"n": count})
@@ -130,6 +133,20 @@ def withdraw(request, number: str):
     else:
         messages.success(request, _("The case has been withdrawn."))
     return redirect("portal:case", number=case.number)
+
+
+def attachment(request, number: str, attachment_id: int):
+    """The applicant's own material, downloaded again from the case page (the same query-code
+    session or filing account that opens the case)."""
+    case = access.case_for(request, number)
+    found = selectors.applicant_attachment(case, attachment_id)
+    if found is None or not found.file:
+        raise Http404
+    return file_download(found.file.open("rb"), filename=found.original_name, content_type=found.content_type)
+
+
+def _day(day) -> str:
+    return day.isoformat() if day else "—"
 
 
 def letter_pdf(request, number: str, letter_id: int):
