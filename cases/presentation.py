@@ -103,6 +103,8 @@ STEP_DEADLINE = {
     ObjectionCase: {"acceptance": "acceptance", "verification": "verification", "approval": "verification"},
     RepairCase: {"acceptance": "acceptance", "review": "decision", "decision": "decision"},
 }
+# The deadline that runs once the case is accepted: the date the acceptance notice gives the applicant.
+DEADLINE_AFTER_ACCEPTANCE = {ObjectionCase: "verification", RepairCase: "decision"}
 # A step with no date field of its own was passed when the case left this state (audit to_state).
 PASSED_INTO = {ObjectionCase: {"verification": O.CONCLUDED}, RepairCase: {"review": R.REVIEWING}}
 # How a case that stops before its last step ends, named on the step where it stopped.
@@ -164,6 +166,13 @@ class CasePresentation:
 def status_text(case) -> str:
     """The state in a sentence for the applicant, in the active language."""
     return str(STATUS_TEXT[type(case)][case.state])
+
+
+def deadline_after_acceptance(case) -> dt.date | None:
+    """The verification (objection) or decision (repair) deadline: what happens after acceptance is
+    due by this day, whatever the case's state by the time a notice is written."""
+    model = type(case)
+    return getattr(case, model.DEADLINE_FIELDS[DEADLINE_AFTER_ACCEPTANCE[model]])
 
 
 def _localdate(ts) -> dt.date | None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.audit.external import anchor_record
 from cases.models import ListEntry
+from cases.presentation import deadline_after_acceptance
 from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
 from notifications.services.outbox import outbox_emit, outbox_emit_many
@@ -192,7 +193,7 @@ def _case_event(event, kind: str) -> None:
     case = model.objects.select_related("entry__subject", "entry__list_type", "filed_by").get(pk=event.object_id)
     outcome = getattr(case, "outcome", "") or (event.to_state if kind == "repair.result" else "")
     entry = case.entry
-    due = getattr(case, "verification_due", None) or getattr(case, "decision_due", None)
+    due = deadline_after_acceptance(case)
     materials = (event.changes or {}).get("materials", [None, []])[1] or []
     context = {"number": case.number or "", "outcome": outcome, "subject": entry.subject.name,
                "due": due.isoformat() if due else "", "materials": "；".join(materials),

@@ -144,3 +144,10 @@ def test_the_api_and_the_presentation_give_the_same_countdown():
 
     case = repair(R.SUBMITTED)
     assert present(case, clock=CLOCK).countdown == case_countdown(case, CLOCK)
+
+
+def test_the_deadline_after_acceptance_is_the_verification_or_the_decision():
+    from cases.presentation import deadline_after_acceptance
+
+    assert deadline_after_acceptance(objection(O.VERIFYING, verification_due=D(2026, 12, 21))) == D(2026, 12, 21)
+    assert deadline_after_acceptance(repair(R.ACCEPTED)) == D(2026, 12, 14)
