@@ -33,8 +33,6 @@ from .intake import (
 from .permissions import IsStaff, require_responsible
 from .serializers import QuerySerializer
 
-R = RepairCase.State
-
 
 class RepairSerializer(serializers.ModelSerializer):
     entry = serializers.IntegerField(source="entry_id")

@@ -12,7 +12,7 @@ from cases.models import ObjectionCase
 from cases.services import intake
 
 from .test_portal_support import (  # noqa: F401
-    PDF, account, client_for, file_objection, file_repair, listed, pdf, portal_media,
+    PDF, client_for, file_objection, listed, pdf, portal_media,
 )
 
 pytestmark = pytest.mark.django_db
