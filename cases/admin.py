@@ -29,6 +29,7 @@ from cases.models import (
     Unit,
     UnitListRole,
 )
+from cases.selectors.scope import staff_of
 from cases.services.registry import unit_create
 from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
 from deadlines.tasks import recompute_later
@@ -39,7 +40,7 @@ def is_administrator(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     return staff is not None and staff.role == StaffProfile.Role.ADMINISTRATOR
 
 

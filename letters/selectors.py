@@ -9,7 +9,7 @@ from cases.models import StaffProfile
 from cases.selectors.entries import entries_visible_to
 from cases.selectors.objections import objections_visible_to
 from cases.selectors.repairs import repairs_visible_to
-from cases.selectors.scope import units_supervised_by
+from cases.selectors.scope import staff_of, units_readable
 
 from .models import Letter
 
@@ -22,24 +22,21 @@ def letters_visible_to(user):
 
     Officers and leaders: their own unit's letters, and every letter of a case they may see (a unit
     that lists, provides the data, accepts, verifies or decides works the case from the same
-    letters, whichever unit issued them). Auditors: the letters of every unit they supervise
-    (``cases.selectors.scope``: their scope region and below; their own unit when none is set). Everyone else: none — the subject's own
-    access comes with the portal.
+    letters, whichever unit issued them). Auditors: the letters of every unit they supervise. Both
+    from ``cases.selectors.scope.units_readable``. Everyone else: none; the subject's own access
+    comes with the portal.
     """
     base = Letter.objects.select_related("unit", "subject")
-    if user is None or not user.is_authenticated:
+    staff = staff_of(user)
+    own = units_readable(staff, "unit")
+    if own is None:
         return base.none()
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return base.none()
-    if staff.role in (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER):
-        of_my_cases = Q()
-        for visible in CASES_VISIBLE_TO:
-            of_my_cases |= Q(case_chain__in=_chains(visible(user=user)))
-        return base.filter(Q(unit_id=staff.unit_id) | of_my_cases)
     if staff.role == StaffProfile.Role.AUDITOR:
-        return base.filter(unit__in=units_supervised_by(staff))
-    return base.none()
+        return base.filter(own)
+    of_my_cases = Q()
+    for visible in CASES_VISIBLE_TO:
+        of_my_cases |= Q(case_chain__in=_chains(visible(user=user)))
+    return base.filter(own | of_my_cases)
 
 
 def _chains(cases: QuerySet) -> QuerySet:

@@ -27,6 +27,7 @@ from cases.audit.services import audit_record
 from cases.errors import Conflict, Forbidden, ValidationFailed
 from cases.locking import for_update
 from cases.models import StaffProfile, Subject, Unit
+from cases.selectors.scope import staff_of
 
 from . import numbering, rendering, signing
 from .models import Letter
@@ -42,7 +43,7 @@ ISSUING_ROLES = (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER)
 
 
 def _staff(actor):
-    return getattr(actor, "staff", None) if actor is not None else None
+    return staff_of(actor)
 
 
 def _check_may_issue(actor, unit: Unit) -> None:

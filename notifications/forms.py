@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cases.selectors.scope import staff_of
+
 
 class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=_("by e-mail"), required=False)
@@ -17,7 +19,7 @@ class PreferenceForm(forms.Form):
         data = super().clean()
         if data.get("email") and not getattr(self.user, "email", ""):
             self.add_error("email", _("Your account has no e-mail address; ask an administrator to add one."))
-        staff = getattr(self.user, "staff", None)
+        staff = staff_of(self.user)
         if data.get("sms") and not (staff is not None and staff.phone):
             self.add_error("sms", _("Your account has no mobile number; ask an administrator to add one."))
         return data

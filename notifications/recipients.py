@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from cases.models import StaffProfile
+from cases.selectors.scope import staff_of
 from notifications.models import Delivery, NotificationPreference
 from notifications.services.outbox import Recipient
 
@@ -27,7 +28,7 @@ def _preference(user) -> NotificationPreference:
 
 def for_user(user) -> Recipient:
     pref = _preference(user)
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     phone = staff.phone if staff is not None else ""
     channels = set()
     if pref.email and user.email:

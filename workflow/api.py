@@ -19,7 +19,7 @@ from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.pagination import QueuePagination
 from cases.api.permissions import IsStaff
 from cases.api.serializers import QuerySerializer
-from cases.errors import Forbidden, ValidationFailed
+from cases.errors import ValidationFailed
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 
@@ -244,11 +244,11 @@ class TaskDetail(generics.GenericAPIView):
 
 def _task_to_change(request, task_id) -> Task:
     """Permission before validation (issue 17): another unit's task is 404/403 before the body is
-    read (the read rule, then the routing: a task is acted on only by its own unit); the service
-    still checks the step's exact rule."""
+    read (the read rule, then ``services.act_refusal``: a task is acted on only by its own unit's
+    officers and leaders); the service asks the same rule again, with the step's leader rule, under
+    the flow lock."""
     task = selectors.task_for(user=request.user, task_id=task_id)
-    if getattr(getattr(request.user, "staff", None), "unit_id", None) != task.work.unit_id:
-        raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+    services.may_act(request.user, task, task.work, step=False)
     return task
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden
 from cases.models import ObjectionCase, RepairCase
-from cases.services.access import ACTING_ROLES
+from cases.selectors.scope import ACTING_ROLES, staff_of
 from deadlines.calendar import WORKING_DAYS, CalendarDataMissing, count_working_days
 from deadlines.rules import current_calendar
 from workflow.models import WorkItem
@@ -38,7 +38,7 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _unit_of(user):
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+    staff = staff_of(user)
     if staff is None or staff.role not in ACTING_ROLES:
         raise Forbidden(_("Only officers and leaders of a unit have a dashboard."), code="not_unit_staff")
     return staff.unit

@@ -22,13 +22,12 @@ from viewflow.workflow.models import Task
 
 from cases.errors import Forbidden, NotFound
 from cases.identifiers import normalise
-from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask, StaffProfile
+from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask
 from cases.selectors.names import name_contains
-from cases.selectors.scope import units_supervised_by
+from cases.selectors.scope import staff_of, tasks_readable, units_readable
 from workflow.models.work import work_countdown
 from workflow.services import OPEN
 
-Role = StaffProfile.Role
 # Each ends with the task's id, so ties (same due date, same moment) keep one order from page to
 # page. The id is the work item's too (WorkItem.task is its primary key), so the partial index
 # work_open_by_unit_due (unit, due, task) WHERE is_open serves "due" to the last key: the first page
@@ -64,10 +63,6 @@ def _tasks(rows: bool, *related: str) -> QuerySet:
     return _row_base().all() if rows else Task.objects.select_related("work", *related)
 
 
-def _staff(user):
-    return getattr(user, "staff", None) if user is not None and user.is_authenticated else None
-
-
 def task_queue(
     *,
     user,
@@ -88,15 +83,14 @@ def task_queue(
     supervise (what ``task_for`` lets them open: auditors read everything in scope and act on
     nothing). ``assignee`` is ``me``, ``none`` or a username; ``case`` is (object type, id) as
     ``parse_case_ref`` reads it; ``rows``: as ``ROW_FIELDS`` dicts, for a list."""
-    staff = _staff(user)
-    if staff is None or staff.role not in (Role.OFFICER, Role.LEADER, Role.AUDITOR):
+    units = units_readable(staff_of(user), "work__unit")
+    if units is None:
         return Task.objects.none()
     today = today or timezone.localdate()
     # Driven from the work item: the partial index work_open_by_unit_due (unit, due, task) WHERE is_open
     # returns the first page already in deadline order (bench/province.py: 2,000 open tasks per
     # unit). The routing permission is the same fact on viewflow's side (a task is routed to
     # exactly its WorkItem.unit's permission) and is what every action checks.
-    units = Q(work__unit__in=units_supervised_by(staff)) if staff.role == Role.AUDITOR else Q(work__unit=staff.unit)
     qs = _tasks(rows, "work__subject", "work__unit", "work__escalated_to", "owner").filter(units, work__is_open=True)
     if case_type:
         qs = qs.filter(work__case_type=case_type)
@@ -193,7 +187,7 @@ def absent_colleagues(*, user, today: dt.date | None = None) -> list[int]:
 
 def escalated_tasks(*, user, rows: bool = False) -> QuerySet[Task]:
     """Open tasks escalated to the user's unit (the credit lead office) because they ran late."""
-    staff = _staff(user)
+    staff = staff_of(user)
     if staff is None or not staff.unit.is_credit_lead_office:
         return Task.objects.none()
     return (
@@ -204,20 +198,14 @@ def escalated_tasks(*, user, rows: bool = False) -> QuerySet[Task]:
 
 
 def _readable(staff) -> Q:
-    """Who may read a task, the one rule of this module's reads by id or by case: an officer or
-    leader the tasks routed to their unit, any staff of the unit a task was escalated to, an auditor
-    the tasks of every unit they supervise (``cases.selectors.scope``: their scope region and below;
-    their own unit when no scope region is set)."""
-    readable = Q(work__escalated_to=staff.unit)
-    if staff.role in (Role.OFFICER, Role.LEADER):
-        readable |= Q(work__unit=staff.unit)
-    if staff.role == Role.AUDITOR:
-        readable |= Q(work__unit__in=units_supervised_by(staff))
-    return readable
+    """Who may read a task, the one rule of this module's reads by id or by case
+    (``cases.selectors.scope.tasks_readable``): an officer or leader the tasks routed to their unit,
+    any staff of the unit a task was escalated to, an auditor the tasks of every unit they supervise."""
+    return tasks_readable(staff)
 
 
 def task_for(*, user, task_id: int) -> Task:
-    staff = _staff(user)
+    staff = staff_of(user)
     qs = Task.objects.select_related("work", "work__subject", "work__unit", "work__unit__region",
                                      "work__escalated_to", "owner").filter(pk=task_id, work__isnull=False)
     if staff is not None:  # the rule is asked in the same query as the task
@@ -238,7 +226,7 @@ def open_tasks_of_entry(*, user, entry: ListEntry, rows: bool = False) -> QueryS
     """The open tasks the user may read about one entry: its own listing steps, its measure
     executions (respond, feedback, lift), its restoration tasks and the objections and repairs
     filed on it; soonest due first."""
-    staff = _staff(user)
+    staff = staff_of(user)
     if staff is None:
         return Task.objects.none()
     about = Q(work__object_type=ListEntry._meta.label_lower, work__object_id=entry.pk)
@@ -260,6 +248,6 @@ def tasks_of_case(*, case, user=None) -> QuerySet[Task]:
         .order_by("created")
     )
     if user is not None:
-        staff = _staff(user)
+        staff = staff_of(user)
         qs = qs.filter(_readable(staff)) if staff is not None else qs.none()
     return qs

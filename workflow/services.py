@@ -24,7 +24,8 @@ from cases.audit.services import acting_for, audit_record
 from cases.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cases.locking import for_update
 from cases.models import StaffProfile
-from cases.services.access import ACTING_ROLES, staff_of
+from cases.selectors.scope import staff_of
+from cases.services.access import ACTING_ROLES, require_staff
 from deadlines.calendar import (
     CalendarDataMissing, DeadlineComputation, DeadlineInputError, Pause, compute_deadline,
 )
@@ -101,15 +102,30 @@ def work_item_open(*, node, task, case) -> WorkItem:
 
 # --- who may act --------------------------------------------------------------------------------
 
-def _may_act(actor, task: Task, work: WorkItem) -> StaffProfile:
-    """Staff of the unit the task is routed to (its permission), officers or leaders; leader-only
-    steps (decisions) need a leader."""
-    staff = staff_of(actor)
-    if staff.role not in ACTING_ROLES or not actor.has_perm(task.owner_permission) or staff.unit_id != work.unit_id:
-        raise Forbidden(_("This task belongs to another unit."), code="wrong_unit")
-    if work.leader_only and staff.role != StaffProfile.Role.LEADER:
-        raise Forbidden(_("A unit leader must do this step."), code="leader_required")
-    return staff
+def act_refusal(user, work: WorkItem, *, task: Task | None = None, step: bool = True) -> Forbidden | None:
+    """Whether ``user`` may act on the task of ``work``, the one rule every door asks (the services
+    below, the API before it reads a body, the task page's buttons, a reassignment's assignee): an
+    officer or leader of the unit the task is routed to (with ``task``: holding its routing
+    permission too); a leader-only step (a decision) needs a leader, unless ``step`` is False (a
+    claim, a release, a reassignment is not the step itself). None when they may, else the
+    refusal to raise. Reading a task is ``cases.selectors.scope.tasks_readable``."""
+    staff = staff_of(user)
+    if staff is None:
+        return Forbidden(_("Only staff of a unit may do this."), code="not_staff")
+    if (staff.role not in ACTING_ROLES or staff.unit_id != work.unit_id
+            or (task is not None and not user.has_perm(task.owner_permission))):
+        return Forbidden(_("This task belongs to another unit."), code="wrong_unit")
+    if step and work.leader_only and staff.role != StaffProfile.Role.LEADER:
+        return Forbidden(_("A unit leader must do this step."), code="leader_required")
+    return None
+
+
+def may_act(actor, task: Task, work: WorkItem, *, step: bool = True) -> StaffProfile:
+    """``act_refusal``'s answer raised: the actor's staff profile, or Forbidden."""
+    refusal = act_refusal(actor, work, task=task, step=step)
+    if refusal is not None:
+        raise refusal
+    return staff_of(actor)
 
 
 @contextmanager
@@ -138,7 +154,7 @@ def _activation(task: Task):
 
 def task_claim(*, actor, task_id: int) -> Task:
     with _locked(task_id) as (task, work):
-        _may_act(actor, task, work)
+        may_act(actor, task, work)
         _require_open(task)
         if task.owner_id == actor.pk:
             return task
@@ -155,7 +171,7 @@ def task_claim(*, actor, task_id: int) -> Task:
 
 def task_release(*, actor, task_id: int) -> Task:
     with _locked(task_id) as (task, work):
-        staff = _may_act(actor, task, work)
+        staff = may_act(actor, task, work)
         _require_open(task)
         if task.owner_id is None:
             return task
@@ -176,13 +192,11 @@ def task_release(*, actor, task_id: int) -> Task:
 def task_reassign(*, actor, task_id: int, assignee) -> Task:
     """A leader gives a task to another officer of the same unit."""
     with _locked(task_id) as (task, work):
-        staff = _may_act(actor, task, work)
+        staff = may_act(actor, task, work)
         _require_open(task)
         if staff.role != StaffProfile.Role.LEADER:
             raise Forbidden(_("Only a unit leader may reassign tasks."), code="leader_required")
-        target = getattr(assignee, "staff", None)
-        if (target is None or target.unit_id != work.unit_id or target.role not in ACTING_ROLES
-                or not assignee.is_active or (work.leader_only and target.role != StaffProfile.Role.LEADER)):
+        if not assignee.is_active or act_refusal(assignee, work) is not None:
             raise ValidationFailed(fields={"assignee": [("not_in_unit", _("The assignee must be an officer of this unit who may do this step."))]})
         previous = task.owner.get_username() if task.owner_id else None
         task.owner = assignee
@@ -216,7 +230,7 @@ def task_complete(*, actor, task_id: int, data: dict) -> Task:
     """Complete a step with its form data: the node's service runs, the task closes and the flow
     moves on, all in one transaction under the flow lock."""
     with _locked(task_id) as (task, work):
-        _may_act(actor, task, work)
+        may_act(actor, task, work)
         _require_open(task)
         acting = None
         if task.owner_id is not None and task.owner_id != actor.pk:
@@ -449,12 +463,12 @@ def substitution_designate(*, actor, absent, substitute, starts_on: dt.date, end
     to ``ends_on`` inclusive. Both must be acting staff of the leader's unit; the substitute holds
     at least the absent person's role (a leader's decisions need a leader); one substitute per
     absent person at a time; the window cannot lie in the past."""
-    leader = staff_of(actor)
+    leader = require_staff(actor)
     if leader.role != StaffProfile.Role.LEADER:
         raise Forbidden(_("Only a unit leader may designate a substitute."), code="leader_required")
     errors: dict = {}
-    absent_staff = getattr(absent, "staff", None) if absent is not None else None
-    sub_staff = getattr(substitute, "staff", None) if substitute is not None else None
+    absent_staff = staff_of(absent)
+    sub_staff = staff_of(substitute)
     if absent_staff is None or absent_staff.unit_id != leader.unit_id or absent_staff.role not in ACTING_ROLES:
         errors["absent"] = [("not_in_unit", _("Choose an officer of your unit."))]
     if sub_staff is None or sub_staff.unit_id != leader.unit_id or sub_staff.role not in ACTING_ROLES \
@@ -497,7 +511,7 @@ def substitution_designate(*, actor, absent, substitute, starts_on: dt.date, end
 @transaction.atomic
 def substitution_end(*, actor, substitution_id: int) -> Substitution:
     """A unit leader ends a substitution early (the officer is back)."""
-    leader = staff_of(actor)
+    leader = require_staff(actor)
     substitution = for_update(Substitution.objects).filter(pk=substitution_id).first()
     if substitution is None or substitution.unit_id != leader.unit_id:
         raise NotFound(_("No such substitute."), code="substitution_not_found")

@@ -35,8 +35,7 @@ from cases.imports import parsing
 from cases.imports.messages import render
 from cases.imports.tokens import api_token_authenticate
 from cases.models import ApiToken, ImportJob
-
-from .permissions import staff_of
+from cases.selectors.scope import staff_of
 
 
 class UnitTokenAuthentication(BaseAuthentication):

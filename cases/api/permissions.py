@@ -5,11 +5,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from cases.errors import Forbidden
 from cases.models import StaffProfile
-from cases.selectors.scope import responsible
-
-
-def staff_of(user):
-    return getattr(user, "staff", None) if user and user.is_authenticated else None
+from cases.selectors.scope import ACTING_ROLES, responsible, staff_of
 
 
 class IsStaff(BasePermission):
@@ -38,6 +34,6 @@ def require_responsible(user, case, kind: str) -> None:
     (``cases.selectors.scope.responsible``: entry, objection or repair). The service still applies
     its exact rule (the listing unit, a leader) once the input is valid."""
     staff = staff_of(user)
-    acting = staff is not None and staff.role in (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER)
+    acting = staff is not None and staff.role in ACTING_ROLES
     if not acting or not type(case).objects.filter(responsible(kind, [staff.unit_id]), pk=case.pk).exists():
         raise Forbidden(_("Only the responsible unit's staff may do this."), code="wrong_unit")

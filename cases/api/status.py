@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 
 from cases.errors import ValidationFailed
 from cases.selectors import status as selectors
+from cases.selectors.scope import staff_of
 
-from .permissions import staff_of
 from .serializers import QuerySerializer, StrictCharField
 
 

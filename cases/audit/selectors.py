@@ -29,7 +29,7 @@ from cases.models import (
     StaffProfile, Subject, Unit,
 )
 from cases.selectors.names import name_contains
-from cases.selectors.scope import responsible, units_supervised_by
+from cases.selectors.scope import responsible, staff_of, units_supervised_by
 from cases.services.entry_letters import case_ref
 
 from .models import AuditAnchor, AuditChainHead, AuditEvent
@@ -49,7 +49,7 @@ CODE = re.compile(r"^[0-9A-Z]{18}$")
 # --- scope -------------------------------------------------------------------------------------------
 def auditor_profile(user) -> StaffProfile:
     """The auditor's staff profile, or Forbidden: the console is for auditors only."""
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+    staff = staff_of(user)
     if staff is None or staff.role != StaffProfile.Role.AUDITOR:
         raise Forbidden(code="auditor_only")
     return staff

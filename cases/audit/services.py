@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.locking import for_update
+from cases.selectors.scope import staff_of
 
 from .hashing import GENESIS, anchor_hash, event_hash, event_payload, normalise
 from .models import AuditAnchor, AuditChainHead, AuditEvent
@@ -80,7 +81,7 @@ def field_changes(before: dict, after: dict) -> dict:
 
 
 def _actor_unit(actor):
-    staff = getattr(actor, "staff", None) if actor is not None else None
+    staff = staff_of(actor)
     return staff.unit if staff is not None else None
 
 

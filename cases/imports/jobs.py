@@ -28,6 +28,7 @@ from cases.audit.services import audit_record
 from cases.errors import Forbidden, NotFound
 from cases.locking import for_update
 from cases.models import ApiToken, ImportJob, ImportRowError
+from cases.selectors.scope import staff_of
 
 from . import parsing
 from .entries import write_chunk
@@ -294,7 +295,7 @@ def import_job_for(*, token: ApiToken | None = None, user=None, job_id: int) -> 
     if token is not None:
         qs = qs.filter(unit_id=token.unit_id)
     else:
-        staff = getattr(user, "staff", None)
+        staff = staff_of(user)
         if staff is None:
             raise NotFound()
         qs = qs.filter(unit_id=staff.unit_id)

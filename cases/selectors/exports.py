@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.errors import Forbidden, ValidationFailed
 from cases.models import ListEntry, Measure, MeasureExecution, ObjectionCase, RepairCase, Unit
 
+from . import scope
+
 PAGE = 5000
 
 ENTRY_COLUMNS = [
@@ -31,11 +33,10 @@ ENTRY_COLUMNS = [
 
 def lead_office_units(*, user) -> list[Unit]:
     """The units a credit lead office's staff may export: its region and below. Others: Forbidden."""
-    staff = getattr(user, "staff", None)
-    if staff is None or not staff.unit.is_credit_lead_office:
+    units = scope.lead_office_units(scope.staff_of(user))
+    if units is None:
         raise Forbidden(_("Only the credit lead office may export lists and statistics."), code="lead_office_only")
-    prefix = staff.unit.region.descendant_codes_prefix()
-    return list(Unit.objects.filter(region__code__startswith=prefix).order_by("code"))
+    return list(units.order_by("code"))
 
 
 def active_entries(*, user, list_type: str | None = None, page: int | None = None):

@@ -6,25 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.audit.models import AuditEvent
 from cases.models import ObjectionCase
 
-from .scope import responsible, supervises, units_supervised_by
+from .scope import cases_readable, staff_of
 
 
 def objections_visible_to(*, user) -> QuerySet[ObjectionCase]:
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
     base = ObjectionCase.objects.select_related("entry", "entry__list_type", "subject", "accepting_unit",
                                                 "verifying_unit", "entry__listing_unit")
-    if staff is None:
-        return base.none()
-    if supervises(staff):
-        return base.filter(responsible("objection", units_supervised_by(staff)))
-    unit = staff.unit
-    return base.filter(Q(accepting_unit=unit) | Q(verifying_unit=unit) | Q(entry__listing_unit=unit)
-                       | Q(reporting_unit=unit))
+    readable = cases_readable("objection", staff_of(user))
+    return base.none() if readable is None else base.filter(readable)
 
 
 def _shown_value(value) -> str:

@@ -8,28 +8,23 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import RepairCase
 from deadlines.calendar import CalendarDataMissing, count_working_days
 from deadlines.rules import current_calendar
 
-from .scope import responsible, supervises, units_supervised_by
+from .scope import cases_readable, staff_of
 
 R = RepairCase.State
 
 
 def repairs_visible_to(*, user) -> QuerySet[RepairCase]:
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
     base = RepairCase.objects.select_related("entry", "entry__list_type", "subject", "deciding_unit",
                                              "verification_unit")
-    if staff is None:
-        return base.none()
-    if supervises(staff):
-        return base.filter(responsible("repair", units_supervised_by(staff)))
-    unit = staff.unit
-    return base.filter(Q(deciding_unit=unit) | Q(verification_unit=unit))
+    readable = cases_readable("repair", staff_of(user))
+    return base.none() if readable is None else base.filter(readable)
 
 
 def _applied_on(case: RepairCase) -> dt.date:

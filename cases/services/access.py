@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden
 from cases.models import StaffProfile, UnitListRole
+from cases.selectors.scope import ACTING_ROLES, staff_of
 
-ACTING_ROLES = (StaffProfile.Role.OFFICER, StaffProfile.Role.LEADER)
+__all__ = ["ACTING_ROLES", "require_leader", "require_list_role", "require_member", "require_staff"]
 
 
-def staff_of(actor) -> StaffProfile:
-    staff = getattr(actor, "staff", None) if actor is not None else None
+def require_staff(actor) -> StaffProfile:
+    """The actor's staff profile (``cases.selectors.scope.staff_of``), or Forbidden."""
+    staff = staff_of(actor)
     if staff is None:
         raise Forbidden(_("Only staff of a unit may do this."), code="not_staff")
     return staff
@@ -17,7 +19,7 @@ def staff_of(actor) -> StaffProfile:
 
 def require_member(actor, unit, *, roles=ACTING_ROLES) -> StaffProfile:
     """The actor works in ``unit`` with one of ``roles`` (auditors never act)."""
-    staff = staff_of(actor)
+    staff = require_staff(actor)
     if staff.unit_id != unit.pk or staff.role not in roles:
         raise Forbidden(_("Only the responsible unit's staff may do this."), code="wrong_unit")
     return staff

@@ -21,11 +21,12 @@ from cases.errors import InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
+from cases.selectors.scope import staff_of
 from deadlines.calendar import months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
-from .access import require_leader, require_list_role, require_member, staff_of
+from .access import require_leader, require_list_role, require_member, require_staff
 
 Role = UnitListRole.Role
 E = ListEntry.State
@@ -67,7 +68,7 @@ def _deadline(entry: ListEntry, step: str, start: dt.date) -> dt.date:
 @transaction.atomic
 def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: str = "", data_providing_unit=None) -> ListEntry:
     """A listing unit's officer drafts an entry (认定部门 decides who is listed)."""
-    unit = staff_of(actor).unit
+    unit = require_staff(actor).unit
     require_member(actor, unit)
     require_list_role(unit, list_type, Role.LISTING)
     errors = {f: [("required", _("This field is required."))] for f, v in (("facts", facts), ("reasons", reasons)) if not (v or "").strip()}
@@ -255,7 +256,7 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     if removal_reason != ListEntry.RemovalReason.EXPIRED:
         # The listing unit issues the removal decision; when another unit's procedure removes the
         # entry (an objection revoked at the data-providing unit), the system issues it for it.
-        staff = getattr(actor, "staff", None) if actor is not None else None
+        staff = staff_of(actor)
         issuer = actor if staff is not None and staff.unit_id == entry.listing_unit_id else None
         entry_letters.issue_removal_decision(entry, issuer)
     executions = list(for_update(entry.executions).exclude(state__in=[X.LIFT_PENDING, X.LIFTED]))
@@ -379,7 +380,7 @@ def entry_correct(*, actor, entry: ListEntry, reason: str, **fields) -> ListEntr
     Plain corrections (a typo in the facts) stay with the officers of the listing or data-providing
     unit. A field with legal effect (the validity) is the listing unit's leader's, and its date can
     never be moved into the past: ending an entry's effect early is a removal, not a correction."""
-    if entry.listing_unit_id != getattr(staff_of(actor).unit, "pk", None):
+    if entry.listing_unit_id != getattr(require_staff(actor).unit, "pk", None):
         require_member(actor, entry.data_providing_unit)
     else:
         require_member(actor, entry.listing_unit)

@@ -19,6 +19,7 @@ from cases.audit.services import audit_record, chain_key
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfile, Unit
+from cases.selectors.scope import staff_of
 from letters.models import Letter
 from letters.services import letter_issue
 from letters.types import LetterType
@@ -28,7 +29,7 @@ from deadlines.rules import compute_for_rule, find_rule
 from . import entries as entry_services
 from . import entry_letters
 from . import intake
-from .access import ACTING_ROLES, require_leader, require_member, staff_of
+from .access import ACTING_ROLES, require_leader, require_member, require_staff
 
 O = ObjectionCase.State
 Outcome = ObjectionCase.Outcome
@@ -78,7 +79,7 @@ def accepting_unit_for(entry: ListEntry) -> Unit:
 
 
 def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: dict, addressee: str = ""):
-    staff = getattr(actor, "staff", None) if actor is not None else None
+    staff = staff_of(actor)
     issuer = actor if staff is not None and staff.unit_id == unit.pk else None
     base = {"objection_ref": case.number, "filed_on": timezone.localdate(case.filed_at), "objection_summary": case.grounds,
             **entry_letters.case_entry_context(case.entry, applicant=case.applicant_name)}
@@ -104,7 +105,7 @@ def _check_channel(actor, channel: str, entry: ListEntry) -> Unit | None:
     """Who may file through which channel. Returns the reporting implementing unit, if any."""
     if channel == Channel.PORTAL:
         return None
-    staff = staff_of(actor)
+    staff = require_staff(actor)
     if staff.role not in ACTING_ROLES:
         raise Forbidden(_("Only officers and leaders may record an objection."), code="not_acting_staff")
     if channel == Channel.IMPLEMENTING_UNIT:
@@ -508,7 +509,7 @@ def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
 
 
 def may_follow(actor, case: ObjectionCase) -> bool:
-    staff = getattr(actor, "staff", None) if actor is not None else None
+    staff = staff_of(actor)
     if staff is None:
         return False
     if staff.role == StaffProfile.Role.AUDITOR:

@@ -25,6 +25,7 @@ from cases.audit.services import audit_record, chain_key
 from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
+from cases.selectors.scope import staff_of
 from letters.services import letter_issue
 from letters.types import LetterType
 from deadlines.calendar import DeadlineComputation, Extension, Pause
@@ -33,7 +34,7 @@ from deadlines.rules import compute_for_rule, find_rule
 from . import entries as entry_services
 from . import entry_letters
 from . import intake
-from .access import ACTING_ROLES, require_leader, require_member, staff_of
+from .access import ACTING_ROLES, require_leader, require_member, require_staff
 from .repair_eligibility import Eligibility, repair_eligibility
 
 R = RepairCase.State
@@ -90,7 +91,7 @@ def _extension(case: RepairCase) -> Extension | None:
 
 def _letter(case: RepairCase, actor, letter_type: str, context: dict):
     entry = case.entry
-    staff = getattr(actor, "staff", None) if actor is not None else None
+    staff = staff_of(actor)
     issuer = actor if staff is not None and staff.unit_id == case.deciding_unit_id else None
     base = {"repair_ref": case.number, "filed_on": applied_on(case), "record_summary": entry.reasons,
             **entry_letters.case_entry_context(entry, applicant=case.applicant_name)}
@@ -166,7 +167,7 @@ def repair_file(
         errors["proof"] = [("required", _("Attach proof that the obligations were performed."))]
     if errors:
         raise ValidationFailed(fields=errors)
-    if channel != Channel.PORTAL and staff_of(actor).role not in ACTING_ROLES:
+    if channel != Channel.PORTAL and require_staff(actor).role not in ACTING_ROLES:
         raise Forbidden(_("Only officers and leaders may record a repair application."), code="not_acting_staff")
     today = today or timezone.localdate()
     entry = for_update(ListEntry.objects).select_related("list_type", "listing_unit").get(pk=entry.pk)

@@ -15,7 +15,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from cases.errors import Conflict, DomainError, InvalidTransition
 from cases.locking import is_lock_conflict
-from cases.services.access import ACTING_ROLES
+from cases.selectors.scope import ACTING_ROLES, staff_of
 from deadlines.calendar import CalendarDataMissing
 from deadlines.errors import DeadlinesError
 
@@ -28,7 +28,7 @@ def officer_page(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        staff = getattr(request.user, "staff", None)
+        staff = staff_of(request.user)
         if staff is None or staff.role not in ACTING_ROLES:
             return render(request, "workspace/denied.html", {
                 "message": _("The workspace is for officers and leaders of a unit.")}, status=403)

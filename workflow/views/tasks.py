@@ -43,8 +43,11 @@ def task_context(request, task, *, values=None, field_errors=None, error=None, d
     staff = user.staff
     substitution = services.substitution_for(user, task.owner) if task.owner_id not in (None, user.pk) else None
     is_open = task.status in OPEN and work.is_open
-    mine = staff.unit_id == work.unit_id
-    may_do_step = mine and (not work.leader_only or staff.role == StaffProfile.Role.LEADER)
+    # The one rule of who acts on a task (``services.act_refusal``), asked for the buttons; the
+    # service asks it again when one is pressed.
+    mine = services.act_refusal(user, work, step=False) is None
+    refusal = services.act_refusal(user, work)
+    may_do_step = mine and refusal is None
     countdown = work.countdown(CountdownClock(), done=not is_open)
     form_class = getattr(task.flow_task, "form_class", None)
     fields = form_fields(form_class, values, field_errors, parts=decision.form_parts if decision else None,
@@ -63,7 +66,7 @@ def task_context(request, task, *, values=None, field_errors=None, error=None, d
         "can_complete": is_open and may_do_step and work.paused_at is None and (
             task.owner_id in (None, user.pk) or substitution is not None),
         "decision": decision, "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
-        "leader_needed": is_open and mine and work.leader_only and staff.role != StaffProfile.Role.LEADER,
+        "leader_needed": is_open and mine and refusal is not None and refusal.code == "leader_required",
         "colleagues": list(unit_staff(user=user)) if mine else [],
     }
 

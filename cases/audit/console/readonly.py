@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from cases.models import StaffProfile
+from cases.selectors.scope import staff_of
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 DEFAULT_ALLOWED = ("login", "logout", "set_language")
@@ -34,7 +35,7 @@ def _token_user(request):
 
 
 def is_auditor(user) -> bool:
-    staff = getattr(user, "staff", None) if user is not None and user.is_authenticated else None
+    staff = staff_of(user)
     return staff is not None and staff.role == StaffProfile.Role.AUDITOR
 
 
