@@ -222,9 +222,11 @@ class TaskQueue(generics.GenericAPIView):
 
 
 class EscalatedTasks(generics.GenericAPIView):
-    """Tasks escalated to my unit (the credit lead office) because they ran past their deadline."""
+    """Tasks escalated to my unit (the credit lead office) because they ran past their deadline
+    (counted as the queue is: up to 10,000, ``count_capped``)."""
 
     permission_classes = [IsStaff]
+    pagination_class = QueuePagination  # and the schema's one PaginatedTaskList stays true for both
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
 
