@@ -99,7 +99,9 @@ class CpuUse:
 # --- gunicorn ----------------------------------------------------------------------------------------
 
 class Gunicorn:
-    """``gunicorn config.wsgi -w 2`` on a free loopback port with the production settings."""
+    """``gunicorn config.wsgi -w 2`` on a free loopback port with the production settings.
+    ``BENCH_GUNICORN_ARGS`` adds arguments, to compare worker classes (e.g. ``-k gthread --threads 1
+    --keep-alive 5``: keep-alive connections instead of one per request)."""
 
     def __init__(self, *, workers: int = 2, settings: str = "config.settings.production"):
         self.port = free_port()
