@@ -91,7 +91,7 @@ def timed(run, runs: int) -> tuple[float, float, object]:
 
 def searches(province: data.Province, officer, auditor, samples) -> list[tuple[str, str, object]]:
     """(label, fragment, run) for every name search, from a rare full name to a two-character one."""
-    from cases.api.pagination import CappedCountPaginator
+    from cases.selectors.paging import CappedCountPaginator
     from cases.audit.selectors import FinderQuery, find_cases
     from cases.selectors import disclosure
     from cases.selectors.registry import subject_search

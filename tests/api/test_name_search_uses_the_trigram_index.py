@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.api.pagination import CappedCountPaginator
+from cases.selectors.paging import CappedCountPaginator
 from cases.audit.selectors import FinderQuery, find_cases
 from cases.models import Subject
 from cases.selectors import disclosure

@@ -41,7 +41,7 @@ def test_search_by_name_fragment_is_paginated(api, subject):
 
 
 def test_a_search_matching_more_than_the_cap_says_at_least_the_cap(api, monkeypatch):
-    from cases.api.pagination import CappedCountPaginator
+    from cases.selectors.paging import CappedCountPaginator
 
     for code in ("91110000802100433B", "91350100M000100Y43", "91110108551385082Q"):
         Subject.objects.create(kind="LEGAL_PERSON", identifier_type="USCC", identifier=code, name=f"北京{code[-4:]}建材有限公司")

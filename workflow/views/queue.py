@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cases.api.pagination import QueuePaginator
+from cases.selectors.paging import QueuePaginator
 from cases.models import ObjectionCase, ProcedureRule, RepairCase, StaffProfile
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
