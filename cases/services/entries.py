@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from cases import events
 from cases.audit.services import audit_record
-from cases.errors import InvalidTransition, ValidationFailed
+from cases.errors import Conflict, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
@@ -65,12 +65,21 @@ def _deadline(entry: ListEntry, step: str, start: dt.date) -> dt.date:
     return computation.due
 
 
+def _require_list_type_in_force(list_type) -> None:
+    """Nothing is listed under a revoked list type (``list_type_revoke``). An entry that slips past
+    this check while the revocation commits is taken by the removal sweep like the others."""
+    if list_type.revoked_at is not None:
+        raise Conflict(_("This list type was revoked on %(date)s: nobody is listed under it any more.")
+                       % {"date": timezone.localdate(list_type.revoked_at)}, code="list_type_revoked")
+
+
 @transaction.atomic
 def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: str = "", data_providing_unit=None) -> ListEntry:
     """A listing unit's officer drafts an entry (认定部门 decides who is listed)."""
     unit = require_staff(actor).unit
     require_member(actor, unit)
     require_list_role(unit, list_type, Role.LISTING)
+    _require_list_type_in_force(list_type)
     errors = {f: [("required", _("This field is required."))] for f, v in (("facts", facts), ("reasons", reasons)) if not (v or "").strip()}
     if errors:
         raise ValidationFailed(fields=errors)
@@ -137,6 +146,7 @@ def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = Non
     recorded late (``dating_reason``, kept on the audit chain): the date starts the publication
     and repair periods."""
     require_leader(actor, entry.listing_unit)
+    _require_list_type_in_force(entry.list_type)
     today = timezone.localdate()
     decision_date = decision_date or today
     dating_reason = (dating_reason or "").strip()
@@ -193,6 +203,7 @@ def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
 def entry_publish(*, actor, entry: ListEntry) -> ListEntry:
     """ACTIVE: published, and one execution per (measure, implementing unit) pushed at once."""
     require_member(actor, entry.listing_unit)
+    _require_list_type_in_force(entry.list_type)
     entry.published_at = timezone.now()
     months = entry.list_type.validity_months
     if months:
@@ -419,17 +430,27 @@ EXPIRY_BATCH_EXECUTIONS = 500
 
 def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH,
                    executions: int = EXPIRY_BATCH_EXECUTIONS) -> int:
-    """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent.
+    """Beat: entries whose validity is over are removed automatically (期满自动撤下), then the
+    listed entries of revoked list types (名单类型废止, ``list_type_revoke``). Idempotent; returns
+    how many entries it removed.
 
     Each batch commits on its own (``entries_remove_many``), so no row stays locked longer than
     one batch; rows being worked on right now are skipped and taken at the next run. A batch takes
-    the oldest due entries while their executions to lift stay within ``executions`` (at least one
+    the first due entries while their executions to lift stay within ``executions`` (at least one
     entry); the rest of what was locked is taken by the next batch."""
     today = today or timezone.localdate()
+    expired = _remove_in_batches(lambda size: expiry_batch(today=today, batch=size),
+                                 ListEntry.RemovalReason.EXPIRED, "validity expired", batch, executions)
+    revoked = _remove_in_batches(lambda size: revoked_type_batch(batch=size),
+                                 ListEntry.RemovalReason.LIST_TYPE_REVOKED, "list type revoked", batch, executions)
+    return expired + revoked
+
+
+def _remove_in_batches(search, removal_reason: str, reason: str, batch: int, executions: int) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            due = list(expiry_batch(today=today, batch=batch))
+            due = list(search(batch))
             counts = dict(MeasureExecution.objects.filter(entry_id__in=[e.pk for e in due])
                           .exclude(state__in=[X.LIFT_PENDING, X.LIFTED]).values("entry_id")
                           .annotate(n=Count("id")).values_list("entry_id", "n"))
@@ -439,8 +460,7 @@ def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH,
                     break
                 taken.append(entry)
                 total += counts.get(entry.pk, 0)
-            entries_remove_many(entries=taken, removal_reason=ListEntry.RemovalReason.EXPIRED,
-                                reason="validity expired", actor=None)
+            entries_remove_many(entries=taken, removal_reason=removal_reason, reason=reason, actor=None)
         done += len(taken)
         if len(due) < batch and len(taken) == len(due):
             return done
@@ -455,11 +475,21 @@ def expiry_batch(*, today: dt.date, batch: int = EXPIRY_BATCH):
             .select_related("list_type", "subject")[:batch])
 
 
+def revoked_type_batch(*, batch: int = EXPIRY_BATCH):
+    """One batch of the listed entries of revoked list types, locked, skipping rows someone is
+    working on: per revoked type (a handful of rows), the partial index entry_listed_by_list_type
+    in id order, so a type with a million entries is walked, never sorted."""
+    return (for_update(ListEntry.objects, skip_locked=True)
+            .filter(state__in=ListEntry.LISTED, list_type__revoked_at__isnull=False)
+            .order_by("list_type_id", "pk")
+            .select_related("list_type", "subject")[:batch])
+
+
 # What the batch's event says of each entry (``removal.batch``, docs/adr/0007-expiry-batch-audit.md).
 REMOVAL_COLUMNS = ("entry", "state", "subject", "list_type", "valid_until", "lifted", "tasks_cancelled", "lift_tasks")
 
 # Removals ``entries_remove_many`` serves: those that issue no letter and open no restoration task.
-SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED,)
+SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED, ListEntry.RemovalReason.LIST_TYPE_REVOKED)
 
 
 def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason: str, actor=None) -> list[ListEntry]:
