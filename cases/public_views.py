@@ -147,6 +147,10 @@ def _search(request, lang):
                 context["errors"] = [m for errors in err.fields.values() for _c, m in errors]
                 status = 400
     if request.htmx and not request.htmx.history_restore_request:
-        # htmx swaps only 2xx answers: the partial shows its own error message.
-        return render(request, "public/_results.html", context)
+        # htmx swaps only 2xx answers: the partial shows its own error message. The address bar
+        # follows the search (bookmarkable, shareable, the back button works); an ID number was
+        # taken out of the query string above, so it never reaches the browser's history.
+        response = render(request, "public/_results.html", context)
+        response["HX-Push-Url"] = request.get_full_path()
+        return response
     return render(request, "public/search.html", context, status=status)
