@@ -59,6 +59,18 @@ def front_doors(province, repairable):  # noqa: F811
     return {**province, **off_loop(build)}
 
 
+# A column header on a wide screen: in English it wraps only between words; in Chinese it is not one
+# character a line. Lines are counted from the rectangles of the header's text.
+HEADERS_BROKEN = """[...document.querySelectorAll('main table thead th')].filter(th => {
+  const text = th.innerText.trim();
+  if (!text) return false;
+  const range = document.createRange(); range.selectNodeContents(th);
+  const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  if (/[\u4e00-\u9fff]/.test(text)) return text.length >= 3 && lines >= text.length;
+  return lines > text.split(/\\s+/).length;
+}).map(th => th.innerText.trim())"""
+
+
 def sign_in(page, live_server, user, next_url: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
     page.fill("#id_username", user.username)
@@ -88,6 +100,9 @@ def walk(page, live_server, screenshot, door: str, paths: dict[str, str]) -> Non
                     .filter(td => !td.hasAttribute('data-label') && !td.hasAttribute('colspan')).length""")
                 if unlabelled:
                     problems.append(f"{label}: {unlabelled} table cells without data-label")
+                broken = page.evaluate(HEADERS_BROKEN) if width == "desktop" else []
+                if broken:
+                    problems.append(f"{label}: column headers broken inside a word or one character a line: {broken}")
                 if width == "phone" and page.locator("main table.card-table tbody tr").count():
                     # A card: the row is as wide as the page, and each cell says its column's name.
                     before = page.evaluate("""getComputedStyle(document.querySelector(
