@@ -22,7 +22,7 @@ from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
 from cases.selectors.scope import staff_of
-from deadlines.calendar import months_later
+from deadlines.calendar import DeadlineComputation, months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
@@ -132,6 +132,26 @@ def entry_close_statement_window(*, actor, entry: ListEntry, today: dt.date) -> 
     audit_record(action="entry.statement_window_closed", obj=entry, actor=actor,
                  changes={"statement_due": [None, entry.statement_due]})
     return entry
+
+
+@transaction.atomic
+def entry_record_statement(*, actor, entry: ListEntry, statement: str, today: dt.date) -> ListEntry:
+    """The statement step of the listing: what the subject stated is recorded; an empty statement
+    closes the window instead, which the rule allows only once it is over (陈述申辩)."""
+    if (statement or "").strip():
+        return entry_receive_statement(actor=actor, entry=entry, statement=statement)
+    return entry_close_statement_window(actor=actor, entry=entry, today=today)
+
+
+@transaction.atomic
+def entry_conclude_decision(*, actor, entry: ListEntry, approve: bool, decision_date: dt.date | None = None,
+                            reason: str = "", dating_reason: str = "") -> ListEntry:
+    """The decision step of the listing: the leader lists the subject (``entry_decide``) or does not,
+    which withdraws the entry (``entry_withdraw``, with the reason)."""
+    if approve:
+        return entry_decide(actor=actor, entry=entry, decision_date=decision_date, reason=reason,
+                            dating_reason=dating_reason)
+    return entry_withdraw(actor=actor, entry=entry, reason=reason)
 
 
 @transaction.atomic
@@ -600,6 +620,25 @@ def execution_not_apply(*, actor, execution: MeasureExecution, reason: str) -> M
     execution.not_applied_reason = reason.strip()
     _step(execution, "not_apply", actor=actor, reason=execution.not_applied_reason)
     return execution
+
+
+@transaction.atomic
+def execution_report_feedback(*, actor, execution: MeasureExecution, applied: bool, note: str = "",
+                              applied_at: dt.datetime | None = None, reason: str = "") -> MeasureExecution:
+    """The implementing unit's feedback (执行反馈): the measure was applied (``execution_apply``, with
+    what was done) or not (``execution_not_apply``, with why; recommended measures only)."""
+    if applied:
+        return execution_apply(actor=actor, execution=execution, note=note, applied_at=applied_at)
+    return execution_not_apply(actor=actor, execution=execution, reason=reason)
+
+
+def execution_feedback_due(execution: MeasureExecution) -> DeadlineComputation:
+    """Feedback is due within the MEASURE/feedback rule (monthly at the latest) of the push, by the
+    rule of the entry's list type (else the default) in force on the Beijing day of the push."""
+    start = timezone.localdate(execution.created_at)
+    rule = find_rule("MEASURE", "feedback", regime_candidates=(execution.entry.list_type.code, "default"),
+                     on_date=start)
+    return compute_for_rule(rule, start=start)
 
 
 @transaction.atomic
