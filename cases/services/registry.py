@@ -308,15 +308,6 @@ def list_type_create(
     return list_type
 
 
-@transaction.atomic
-def list_type_add_measure(*, actor, list_type: ListType, measure: Measure) -> bool:
-    """Make ``list_type`` trigger ``measure``; returns whether the link is new."""
-    _link, created = ListTypeMeasure.objects.get_or_create(list_type=list_type, measure=measure)
-    if created:
-        audit_record(action="list_type.measure_add", obj=list_type, actor=actor, changes={"measure": [None, measure.code]})
-    return created
-
-
 # Fields of a measure the catalogue seed owns; implementing units are managed separately.
 MEASURE_FIELDS = (
     "title", "direction", "category", "legal_class", "mandatory", "legal_basis", "basis_status",
