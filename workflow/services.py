@@ -32,8 +32,8 @@ from deadlines.calendar import (
 from deadlines.rules import ProcedureRuleMissing, current_calendar, find_rule
 from workflow.bulk import insert_rows
 from workflow.models import Substitution, WorkItem
+from workflow.models.work import OPEN
 
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 REMINDER_STEPS = ("reminder_1", "reminder_2")
 
 

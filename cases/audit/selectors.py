@@ -31,10 +31,8 @@ from cases.models import (
 )
 from cases.selectors.names import name_contains
 from cases.selectors.scope import responsible, staff_of, units_supervised_by
-from cases.services.entry_letters import case_ref
 
-from .models import AuditAnchor, AuditChainHead, AuditEvent
-from .services import chain_key
+from .models import AuditAnchor, AuditChainHead, AuditEvent, chain_key
 
 KINDS = ("entry", "objection", "repair")
 MODELS = {"entry": ListEntry, "objection": ObjectionCase, "repair": RepairCase}
@@ -123,7 +121,7 @@ def _branch(kind: str, query: FinderQuery, units, subject_ids) -> QuerySet | Non
         prefix, year, seq = number.groups()
         if {"MD": "entry", "YY": "objection", "XF": "repair"}[prefix] != kind:
             return None
-        if kind == "entry":  # MD-<year>-<id>: the year as case_ref() writes it (UTC)
+        if kind == "entry":  # MD-<year>-<id>: the year as ListEntry.case_ref writes it (UTC)
             start = dt.datetime(int(year), 1, 1, tzinfo=dt.timezone.utc)
             qs = qs.filter(pk=int(seq), created_at__gte=start, created_at__lt=start.replace(year=start.year + 1))
         else:
@@ -173,7 +171,7 @@ def find_cases(*, user, query: FinderQuery) -> FinderPage:
     for r in raw:
         model = MODELS[r["kind"]]
         if r["kind"] == "entry":
-            reference = f"MD-{r['at']:%Y}-{r['pk']:06d}"  # as cases.services.entry_letters.case_ref
+            reference = f"MD-{r['at']:%Y}-{r['pk']:06d}"  # as ListEntry.case_ref
         else:
             reference = numbers.get((r["kind"], r["pk"])) or str(r["pk"])
         rows.append(FinderRow(
@@ -211,7 +209,7 @@ class AuditCase:
 
 
 def reference_of(kind: str, obj) -> str:
-    return case_ref(obj) if kind == "entry" else (obj.number or str(obj.pk))
+    return obj.case_ref if kind == "entry" else (obj.number or str(obj.pk))
 
 
 def case_for(*, user, kind: str, pk: int) -> AuditCase:
@@ -277,10 +275,6 @@ def covering_anchors(chains: list[str], *, since: dt.datetime | None = None) -> 
     for chain in chains:
         contains |= Q(heads__contains=[[chain]])
     return list(qs.filter(contains).order_by("id"))
-
-
-def latest_anchor() -> AuditAnchor | None:
-    return AuditAnchor.objects.order_by("-id").first()
 
 
 # --- a case's timeline, filtered and paged -----------------------------------------------------------

@@ -89,6 +89,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     def is_red(self) -> bool:
         return self.list_type.kind == "RED"
 
+    @property
+    def case_ref(self) -> str:
+        """The entry's reference on its letters and in the auditors' finder: MD-<year>-<id>, the
+        year of ``created_at`` as stored (UTC), which the finder's search by reference relies on."""
+        return f"MD-{self.created_at:%Y}-{self.pk:06d}"
+
     # --- the map of what may happen --------------------------------------------------------
     def _is_punitive(self) -> bool:
         return not self.is_red

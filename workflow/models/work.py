@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import STATUS
+
+# A viewflow task still to be done (the queue, a task page, the services that act on it).
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 class WorkItem(models.Model):

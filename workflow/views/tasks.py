@@ -19,7 +19,7 @@ from workflow import selectors, services
 from workflow.case_view import case_address
 from workflow.dashboard import unit_staff
 from workflow.decision import decision_for
-from workflow.services import OPEN
+from workflow.models.work import OPEN
 
 from .common import PAGE_ERRORS, error_parts, officer_page
 from .queue import STEPS
