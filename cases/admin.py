@@ -31,7 +31,6 @@ from cases.models import (
     Unit,
     UnitListRole,
 )
-from cases.selectors.scope import staff_of
 from cases.services.registry import unit_create
 from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
 from deadlines.tasks import recompute_later
