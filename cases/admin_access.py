@@ -3,17 +3,9 @@
 
 from __future__ import annotations
 
-from cases.models import StaffProfile
-from cases.selectors.scope import staff_of
+from cases.selectors.scope import is_administrator
 
-
-def is_administrator(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    staff = staff_of(user)
-    return staff is not None and staff.role == StaffProfile.Role.ADMINISTRATOR
+__all__ = ["AdministratorAccess", "AdministratorReadOnly", "is_administrator"]
 
 
 class AdministratorAccess:
