@@ -165,4 +165,34 @@
   } else {
     hideUploadButtons();
   }
+
+  // <form data-busy="处理中…">: once sent, its submit button says so, spins and stays disabled, so
+  // a step that takes a moment shows progress and a second press sends nothing twice. The button is
+  // disabled after the submit event, when the browser has already taken the form's data.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy]")) { return; }
+    if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+    form.setAttribute("aria-busy", "true");
+    var button = event.submitter || form.querySelector("button[type=submit]");
+    if (button) {
+      button.classList.add("is-busy");
+      button.setAttribute("data-idle", button.textContent);
+      button.textContent = form.getAttribute("data-busy");
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    }
+  });
+
+  // Back to a page from the browser's cache: its forms are ready again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-busy][aria-busy=true]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button.is-busy").forEach(function (b) {
+        b.disabled = false;
+        b.classList.remove("is-busy");
+        b.textContent = b.getAttribute("data-idle") || b.textContent;
+      });
+    });
+  });
 })();

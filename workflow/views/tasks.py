@@ -65,6 +65,9 @@ def task_context(request, task, *, values=None, field_errors=None, error=None, d
         "can_reassign": is_open and mine and staff.role == StaffProfile.Role.LEADER,
         "can_complete": is_open and may_do_step and work.paused_at is None and (
             task.owner_id in (None, user.pk) or substitution is not None),
+        # An unclaimed task is claimed and completed by the one primary button (one service call,
+        # ``services.task_complete``); claiming alone stays, for an officer who wants to reserve it.
+        "claims_on_complete": task.owner_id is None,
         "decision": decision, "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
         "leader_needed": is_open and mine and refusal is not None and refusal.code == "leader_required",
         "colleagues": list(unit_staff(user=user)) if mine else [],
