@@ -23,7 +23,7 @@ from workflow.models.work import OPEN
 
 from .common import PAGE_ERRORS, error_parts, officer_page
 from .queue import STEPS
-from .step_forms import form_fields, read_posted
+from .step_forms import form_fields, read_posted, takes_parts
 
 
 def _task_or_error(request, task_id):
@@ -133,9 +133,11 @@ def task_complete(request, task_id: int):
     task, denied = _task_or_error(request, task_id)
     if denied:
         return denied
-    decision = decision_for(user=request.user, work=task.work)
-    data, raw = read_posted(getattr(task.flow_task, "form_class", None), request.POST,
-                            parts=decision.form_parts if decision else None)
+    form_class = getattr(task.flow_task, "form_class", None)
+    # What the step decides on is read before the step only when the form needs its current values
+    # (a correction per field); otherwise the press goes straight to the service.
+    decision = decision_for(user=request.user, work=task.work) if takes_parts(form_class) else None
+    data, raw = read_posted(form_class, request.POST, parts=decision.form_parts if decision else None)
     try:
         services.task_complete(actor=request.user, task_id=task_id, data=data)
     except PAGE_ERRORS as exc:
