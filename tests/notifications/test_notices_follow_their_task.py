@@ -95,3 +95,24 @@ def test_a_leader_sees_a_units_new_tasks_as_one_card_with_the_count_and_the_late
 
     english = page_of(client, province["leader"], "en")
     assert f"{unit}: 3 new tasks" in english and "Open the unit's queue" in english
+
+
+def test_a_notice_of_a_batch_of_tasks_is_done_once_none_of_them_is_open(province):
+    from notifications.services.outbox import Recipient, outbox_emit
+
+    entries = [draft(province, name) for name in ("批量通知甲公司", "批量通知乙公司")]
+    tasks = [task_of(e) for e in entries]
+    unit = province["listing"]
+    context = {"count": 2, "unit": unit.name, "title": "送达事先告知书"}
+    outbox_emit(kind="task.assigned_many", source="test:batch", object_type="cases.unit", object_id=unit.pk,
+                payload={"type": "task.assigned_many", "tasks": tasks, **context},
+                recipients=[Recipient(user=province["leader"])], context=context, link="/work/")
+    batch = Notification.objects.get(kind="task.assigned_many", user=province["leader"])
+
+    services.task_complete(actor=province["officer"], task_id=tasks[0], data={"served_on": "2026-09-01"})
+    batch.refresh_from_db()
+    assert batch.done_at is None and batch.read_at is None  # one of its tasks is still open
+    services.task_complete(actor=province["officer"], task_id=tasks[1], data={"served_on": "2026-09-01"})
+    batch.refresh_from_db()
+    assert batch.done_at is not None and batch.read_at is not None
+    assert batch.title == "已结束 2 项任务：送达事先告知书"
