@@ -100,12 +100,18 @@ def filed_response(case, code: str, **deadlines) -> Response:
 # (Comments, not docstrings, on the shared classes below: the schema would show a docstring as the
 # description of every serializer and view that inherits it.)
 
-class CaseSerializer(serializers.ModelSerializer):
-    # The officers' view of a filed case.
+class StatusTextSerializer(serializers.ModelSerializer):
     status_text = serializers.SerializerMethodField()
 
     def get_status_text(self, case) -> str:
         return status_text(case)
+
+
+class CaseSerializer(StatusTextSerializer):
+    # The officers' view of a filed case.
+    entry = serializers.IntegerField(source="entry_id")
+    subject = serializers.CharField(source="subject.name")
+    subject_identifier = serializers.CharField(source="subject.identifier")
 
 
 class CaseDetailSerializer(serializers.Serializer):
@@ -121,7 +127,7 @@ class CaseDetailSerializer(serializers.Serializer):
         return case_letters(case)
 
 
-class PublicCaseSerializer(CaseSerializer):
+class PublicCaseSerializer(StatusTextSerializer):
     # What the applicant sees of a filed case; ``public_path`` is where they follow it.
     public_path = ""
     letters = serializers.SerializerMethodField()

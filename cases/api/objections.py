@@ -19,9 +19,6 @@ from . import intake as shared
 
 
 class ObjectionSerializer(shared.CaseSerializer):
-    entry = serializers.IntegerField(source="entry_id")
-    subject = serializers.CharField(source="subject.name")
-    subject_identifier = serializers.CharField(source="subject.identifier")
     accepting_unit = serializers.CharField(source="accepting_unit.code")
     verifying_unit = serializers.CharField(source="verifying_unit.code")
 
@@ -82,6 +79,11 @@ class StaffFileForm(FileForm):
         if value == ObjectionCase.Channel.PORTAL:
             raise serializers.ValidationError(_("Portal objections are filed by the subject on the portal."))
         return value
+
+
+class ExtendForm(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=60)
+    reason = serializers.CharField()
 
 
 class FiledSerializer(serializers.Serializer):
@@ -157,11 +159,6 @@ class ObjectionDetail(ObjectionView, shared.StaffCaseDetail):
 
 class ObjectionSupplementRequest(ObjectionView, shared.StaffCaseSupplementRequest):
     pass
-
-
-class ExtendForm(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=60)
-    reason = serializers.CharField()
 
 
 class ObjectionExtend(ObjectionView):

@@ -26,10 +26,7 @@ from .serializers import QuerySerializer
 
 
 class RepairSerializer(shared.CaseSerializer):
-    entry = serializers.IntegerField(source="entry_id")
     list_type = serializers.CharField(source="entry.list_type.code")
-    subject = serializers.CharField(source="subject.name")
-    subject_identifier = serializers.CharField(source="subject.identifier")
     deciding_unit = serializers.CharField(source="deciding_unit.code")
     verification_unit = serializers.CharField(source="verification_unit.code", default=None)
     # Plain strings in the schema: the choices are documented on the model (no enum name clashes).
@@ -140,15 +137,15 @@ class PublicRepairFile(shared.PublicFilingView):
         return shared.filed_response(case, code, decision_due=case.decision_due)
 
 
-class PublicRepairLetter(shared.PublicCaseLetter):
-    model = RepairCase
-
-
 @extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("code", str)],
                                      responses=PublicRepairSerializer))
 class PublicRepairCase(shared.PublicCaseView):
     model = RepairCase
     public_serializer = PublicRepairSerializer
+
+
+class PublicRepairLetter(shared.PublicCaseLetter):
+    model = RepairCase
 
 
 class PublicRepairAction(PublicRepairCase, shared.PublicCaseAction):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 
 
-def _shared_step(name, source, target, *, conditions=None):
+def _step(name: str, source, target, conditions: list):
     def step(self):
         pass
 
@@ -23,8 +23,9 @@ class FiledCase(ConcurrentTransitionMixin, models.Model):
     """A case a person files (an objection, a repair application). Each procedure declares its
     ``State`` (with at least SUBMITTED, NEEDS_SUPPLEMENT, NOT_ACCEPTED and WITHDRAWN), its ``state``
     field, ``CASE_TYPE`` (the rule rows' case type; audit actions are its lower case),
-    ``DEADLINE_FIELDS``, ``PAUSED_DEADLINES`` (those a supplement pauses) and ``WITHDRAWABLE``; the
-    steps they share are added to it here."""
+    ``DEADLINE_FIELDS``, ``PAUSED_DEADLINES`` (those a supplement pauses), ``WITHDRAWABLE`` and
+    ``STEPS``, its own part of the map of what may happen: {transition: (from, to[, condition])}.
+    The FSM transitions are made here from that map and the steps every filed case has."""
 
     class Channel(models.TextChoices):
         PORTAL = "PORTAL", _("public portal")
@@ -68,21 +69,20 @@ class FiledCase(ConcurrentTransitionMixin, models.Model):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # django-fsm keeps the field on the decorated function, so each procedure gets functions of
-        # its own; a procedure may still write a step itself (then its own stands).
         S = cls.State
-        for step in (
+        steps = {
             # One consolidated request: there is no second.
-            _shared_step("request_supplement", S.SUBMITTED, S.NEEDS_SUPPLEMENT,
-                         conditions=[lambda self: self.supplement_requested_on is None]),
-            _shared_step("receive_supplement", S.NEEDS_SUPPLEMENT, S.SUBMITTED),
-            _shared_step("refuse", [S.SUBMITTED, S.NEEDS_SUPPLEMENT], S.NOT_ACCEPTED),
-            _shared_step("withdraw", list(cls.WITHDRAWABLE), S.WITHDRAWN),
-            # 逾期未补正的，视为撤回申请: the supplement window lapsed without material (a sweep, not a person).
-            _shared_step("supplement_lapse", S.NEEDS_SUPPLEMENT, S.WITHDRAWN),
-        ):
-            if step.__name__ not in cls.__dict__:
-                setattr(cls, step.__name__, step)
+            "request_supplement": (S.SUBMITTED, S.NEEDS_SUPPLEMENT, lambda self: self.supplement_requested_on is None),
+            "receive_supplement": (S.NEEDS_SUPPLEMENT, S.SUBMITTED),
+            "refuse": ([S.SUBMITTED, S.NEEDS_SUPPLEMENT], S.NOT_ACCEPTED),
+            "withdraw": (list(cls.WITHDRAWABLE), S.WITHDRAWN),
+            # 逾期未补正的，视为撤回申请: the window lapsed without material (a sweep, not a person).
+            "supplement_lapse": (S.NEEDS_SUPPLEMENT, S.WITHDRAWN),
+            **cls.STEPS,
+        }
+        # django-fsm keeps the field on the decorated function: each model gets functions of its own.
+        for name, (source, target, *conditions) in steps.items():
+            setattr(cls, name, _step(name, source, target, conditions))
 
     @property
     def applied_on(self):

@@ -4,7 +4,7 @@ verification notice; joint punishment is suspended meanwhile (seed: Tibet 2017 i
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField
 
 from .intake import FiledCase
 
@@ -43,6 +43,13 @@ class ObjectionCase(FiledCase):
     OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING, S.CONCLUDED]
     # The applicant may withdraw until the conclusion is proposed.
     WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING]
+    # The map of what may happen, besides the steps every filed case has (FiledCase).
+    STEPS = {
+        "accept": (S.SUBMITTED, S.VERIFYING),
+        "conclude": (S.VERIFYING, S.CONCLUDED),
+        "send_back": (S.CONCLUDED, S.VERIFYING),
+        "close": (S.CONCLUDED, S.CLOSED),
+    }
 
     entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="objections")
     subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="objections")
@@ -89,20 +96,3 @@ class ObjectionCase(FiledCase):
         """How the reason of every change its conclusion makes to the entry begins (the case page
         finds the correction's values before by it)."""
         return f"异议{self.number}："
-
-    # --- the map of what may happen (besides the steps of every filed case: FiledCase) ---------
-    @transition(state, source=S.SUBMITTED, target=S.VERIFYING)
-    def accept(self):
-        pass
-
-    @transition(state, source=S.VERIFYING, target=S.CONCLUDED)
-    def conclude(self):
-        pass
-
-    @transition(state, source=S.CONCLUDED, target=S.VERIFYING)
-    def send_back(self):
-        pass
-
-    @transition(state, source=S.CONCLUDED, target=S.CLOSED)
-    def close(self):
-        pass

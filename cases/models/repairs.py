@@ -8,7 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField
 
 from .intake import FiledCase
 
@@ -44,6 +44,20 @@ class RepairCase(FiledCase):
     S = State
     OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING]
     WITHDRAWABLE = OPEN  # until the decision
+    # The map of what may happen, besides the steps every filed case has (FiledCase).
+    STEPS = {
+        "accept": (S.SUBMITTED, S.ACCEPTED),
+        # Not while another unit's verification of performance is pending.
+        "propose": (S.ACCEPTED, S.REVIEWING, lambda self: not self.verification_pending),
+        "send_back": (S.REVIEWING, S.ACCEPTED),
+        "approve": (S.REVIEWING, S.APPROVED),
+        "reject": (S.REVIEWING, S.REJECTED),
+        "close": (S.APPROVED, S.CLOSED),
+        # The entry left the list by another procedure (expiry, an objection, a court): nothing
+        # is left to repair.
+        "lapse": (OPEN, S.CLOSED),
+        "revoke": ([S.APPROVED, S.CLOSED], S.REPAIR_REVOKED),
+    }
     # An approved repair counts for the cap on repairs, even if later revoked.
     GRANTED = [S.APPROVED, S.CLOSED, S.REPAIR_REVOKED]
 
@@ -114,38 +128,3 @@ class RepairCase(FiledCase):
     @property
     def verification_pending(self) -> bool:
         return self.verification_requested_on is not None and self.verification_reported_on is None
-
-    # --- the map of what may happen (besides the steps of every filed case: FiledCase) ---------
-    @transition(state, source=S.SUBMITTED, target=S.ACCEPTED)
-    def accept(self):
-        pass
-
-    @transition(state, source=S.ACCEPTED, target=S.REVIEWING,
-                conditions=[lambda self: not self.verification_pending])
-    def propose(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.ACCEPTED)
-    def send_back(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.REJECTED)
-    def reject(self):
-        pass
-
-    @transition(state, source=S.APPROVED, target=S.CLOSED)
-    def close(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.CLOSED)
-    def lapse(self):
-        """The entry left the list by another procedure (expiry, an objection, a court): nothing is
-        left to repair."""
-
-    @transition(state, source=[S.APPROVED, S.CLOSED], target=S.REPAIR_REVOKED)
-    def revoke(self):
-        pass

@@ -1,14 +1,24 @@
 """What the objection and repair flows share: the case behind a task, the deadlines kept on it, and
 the acceptance check routed to the procedure's services (accept, or refuse with reasons)."""
 
+from operator import attrgetter
+
 from deadlines.calendar import DeadlineComputation
 
 from .base import CaseFlow
 
 
-def kept(case, key: str) -> DeadlineComputation | None:
-    data = case.deadlines.get(key)
-    return DeadlineComputation.from_dict(data) if data else None
+def kept(key: str):
+    """A task's due date: the deadline ``key`` as kept on the case."""
+    def due(case) -> DeadlineComputation | None:
+        data = case.deadlines.get(key)
+        return DeadlineComputation.from_dict(data) if data else None
+    return due
+
+
+def case_unit(field: str):
+    """A task's unit: the case's ``field``."""
+    return attrgetter(field)
 
 
 class FiledCaseFlow(CaseFlow):
@@ -24,8 +34,8 @@ class FiledCaseFlow(CaseFlow):
             cases = cases.select_related(*self.case_related)
         return cases.get(pk=activation.process.artifact_object_id)
 
-    def acceptance_due(self, case):
-        return kept(case, "acceptance")
+    def in_state(self, activation, state) -> bool:
+        return self.case_of(activation).state == state
 
     def decide_acceptance(self, activation, actor, data):
         case = self.case_of(activation)

@@ -12,7 +12,7 @@ from cases.models import ObjectionCase, ProcedureRule
 from cases.services import objections as objection_services
 from workflow.nodes import UnitTask
 
-from .filed import FiledCaseFlow, kept
+from .filed import FiledCaseFlow, case_unit, kept
 
 OBJECTION = ProcedureRule.CaseType.OBJECTION
 
@@ -47,34 +47,25 @@ class ObjectionFlow(FiledCaseFlow):
     start = flow.StartHandle(this.start_case).Next(this.acceptance)
     acceptance = UnitTask(
         case_type=OBJECTION, step="acceptance", title=_("Check the objection for acceptance"),
-        unit=this.accepting_unit, perform=this.decide_acceptance, form=AcceptanceForm, due=this.acceptance_due,
+        unit=case_unit("accepting_unit"), perform=this.decide_acceptance, form=AcceptanceForm, due=kept("acceptance"),
     ).Next(this.accepted)
     accepted = flow.If(this.is_verifying).Then(this.verification).Else(this.end)
     verification = UnitTask(
         case_type=OBJECTION, step="verification", title=_("Verify the disputed information"),
-        unit=this.verifying_unit, perform=this.conclude, form=ConclusionForm, due=this.verification_due,
+        unit=case_unit("verifying_unit"), perform=this.conclude, form=ConclusionForm, due=kept("verification"),
     ).Next(this.approval)
     approval = UnitTask(
         case_type=OBJECTION, step="approval", title=_("Approve the verification result"), leader_only=True,
-        unit=this.verifying_unit, perform=this.approve, form=ApprovalForm, due=this.verification_due,
+        unit=case_unit("verifying_unit"), perform=this.approve, form=ApprovalForm, due=kept("verification"),
     ).Next(this.approved)
     approved = flow.If(this.is_closed).Then(this.end).Else(this.verification)
     end = flow.End()
 
-    def accepting_unit(self, case):
-        return case.accepting_unit
-
-    def verifying_unit(self, case):
-        return case.verifying_unit
-
-    def verification_due(self, case):
-        return kept(case, "verification")
-
     def is_verifying(self, activation):
-        return self.case_of(activation).state == ObjectionCase.State.VERIFYING
+        return self.in_state(activation, ObjectionCase.State.VERIFYING)
 
     def is_closed(self, activation):
-        return self.case_of(activation).state == ObjectionCase.State.CLOSED
+        return self.in_state(activation, ObjectionCase.State.CLOSED)
 
     def conclude(self, activation, actor, data):
         objection_services.objection_conclude(actor=actor, case=self.case_of(activation), outcome=data["outcome"],

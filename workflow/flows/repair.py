@@ -14,7 +14,7 @@ from cases.models import ProcedureRule, RepairCase
 from cases.services import repairs as repair_services
 from workflow.nodes import UnitTask
 
-from .filed import FiledCaseFlow, kept
+from .filed import FiledCaseFlow, case_unit, kept
 
 REPAIR = ProcedureRule.CaseType.REPAIR
 
@@ -62,43 +62,34 @@ class RepairFlow(FiledCaseFlow):
     start = flow.StartHandle(this.start_case).Next(this.acceptance)
     acceptance = UnitTask(
         case_type=REPAIR, step="acceptance", title=_("Check the repair application for acceptance"),
-        unit=this.deciding_unit, perform=this.decide_acceptance, form=AcceptanceForm, due=this.acceptance_due,
+        unit=case_unit("deciding_unit"), perform=this.decide_acceptance, form=AcceptanceForm, due=kept("acceptance"),
     ).Next(this.accepted)
     accepted = flow.If(this.is_accepted).Then(this.review).Else(this.end)
     review = UnitTask(
         case_type=REPAIR, step="review", title=_("Review the repair application"),
-        unit=this.deciding_unit, perform=this.review_application, form=ReviewForm, due=this.decision_due,
+        unit=case_unit("deciding_unit"), perform=this.review_application, form=ReviewForm, due=kept("decision"),
     ).Next(this.reviewed)
     reviewed = flow.If(this.verification_pending).Then(this.performance_check).Else(this.decision)
     performance_check = UnitTask(
         case_type=REPAIR, step="performance_check", title=_("Verify that the obligations were performed"),
-        unit=this.verification_unit, perform=this.report_verification, form=VerificationForm,
-        due=this.decision_due,
+        unit=case_unit("verification_unit"), perform=this.report_verification, form=VerificationForm,
+        due=kept("decision"),
     ).Next(this.review)
     decision = UnitTask(
         case_type=REPAIR, step="decision", title=_("Decide the credit repair"), leader_only=True,
-        unit=this.deciding_unit, perform=this.decide, form=DecisionForm, due=this.decision_due,
+        unit=case_unit("deciding_unit"), perform=this.decide, form=DecisionForm, due=kept("decision"),
     ).Next(this.decided)
     decided = flow.If(this.is_back_with_the_officer).Then(this.review).Else(this.end)
     end = flow.End()
 
-    def deciding_unit(self, case):
-        return case.deciding_unit
-
-    def verification_unit(self, case):
-        return case.verification_unit
-
-    def decision_due(self, case):
-        return kept(case, "decision")
-
     def is_accepted(self, activation):
-        return self.case_of(activation).state == RepairCase.State.ACCEPTED
+        return self.in_state(activation, RepairCase.State.ACCEPTED)
 
     def verification_pending(self, activation):
         return self.case_of(activation).verification_pending
 
     def is_back_with_the_officer(self, activation):
-        return self.case_of(activation).state == RepairCase.State.ACCEPTED
+        return self.in_state(activation, RepairCase.State.ACCEPTED)
 
     def review_application(self, activation, actor, data):
         repair_services.repair_review(actor=actor, case=self.case_of(activation), action=data["action"],
