@@ -134,10 +134,9 @@ KNOWN_CROSSINGS = {
     ("cases/services/entry_letters.py", "letters.models"),
     ("cases/services/entry_letters.py", "letters.services"),
     ("cases/services/entry_letters.py", "letters.types"),
-    ("cases/services/objections.py", "letters.models"),
-    ("cases/services/objections.py", "letters.services"),
+    ("cases/services/filed_cases.py", "letters.models"),
+    ("cases/services/filed_cases.py", "letters.services"),
     ("cases/services/objections.py", "letters.types"),
-    ("cases/services/repairs.py", "letters.services"),
     ("cases/services/repairs.py", "letters.types"),
 }
 
