@@ -113,8 +113,18 @@ def _entry_event(event, kind: str) -> None:
 
 def _removal_batch_event(event) -> None:
     """Each entry of an expiry batch goes to the platform as ``entry.removed``, the payload
-    ``_entry_event`` gives an entry removed on its own, written in two statements for the batch."""
-    ids = [row[0] for row in ((event.changes or {}).get("entries") or [None, []])[1] or []]
+    ``_entry_event`` gives an entry removed on its own, written in two statements for the batch;
+    and the notices about the measure tasks the batch cancelled are done, as ``task.cancel`` makes
+    them for one case (the event names its columns: docs/adr/0007-expiry-batch-audit.md)."""
+    changes = event.changes or {}
+    rows = (changes.get("entries") or [None, []])[1] or []
+    ids = [row[0] for row in rows]
+    column = {name: i for i, name in enumerate((changes.get("columns") or [None, []])[1] or [])}
+    cancelled = [task for row in rows for task in row[column["tasks_cancelled"]]] if "tasks_cancelled" in column else []
+    if cancelled:
+        executions = [execution for row in rows for execution, _state in row[column["lifted"]]]
+        task_notices_done(object_type="cases.measureexecution", object_ids=executions, task_ids=cancelled,
+                          when=event.occurred_at or timezone.now())
     entries = ListEntry.objects.select_related("subject", "list_type", "listing_unit").in_bulk(ids)
     kind = ENTRY_ACTIONS["entry.remove"]
     events = []

@@ -40,15 +40,16 @@ def preference_set(*, user, email: bool, sms: bool, daily_digest: bool, language
 
 
 @transaction.atomic
-def task_notices_done(*, object_type: str, object_id, task_ids: list[int], when) -> int:
+def task_notices_done(*, object_type: str, object_id=None, task_ids: list[int], when, object_ids=()) -> int:
     """A notice follows its task: once the task is completed or cancelled, every notice about it
     (new task, deadline near, moved, escalated) is done and, if unread, read, for everyone who got
     it, so nobody's inbox keeps calling a finished task new. A notice of a batch of tasks is done
     once none of its tasks is open any more. Runs in the transaction that closes the tasks."""
     from workflow.models import WorkItem
 
+    ids = [str(i) for i in object_ids] if object_ids else [str(object_id)]  # the tasks' objects (indexed)
     done = _mark_done(Notification.objects.filter(
-        kind__in=TASK_NOTICE_KINDS, event__object_type=object_type, event__object_id=str(object_id),
+        kind__in=TASK_NOTICE_KINDS, event__object_type=object_type, event__object_id__in=ids,
         event__payload__task__in=task_ids), when)
     units = [str(u) for u in WorkItem.objects.filter(pk__in=task_ids).values_list("unit_id", flat=True).distinct()]
     any_of = Q()

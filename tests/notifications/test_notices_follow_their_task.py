@@ -116,3 +116,23 @@ def test_a_notice_of_a_batch_of_tasks_is_done_once_none_of_them_is_open(province
     batch.refresh_from_db()
     assert batch.done_at is not None and batch.read_at is not None
     assert batch.title == "已结束 2 项任务：送达事先告知书"
+
+
+def test_the_notices_of_measure_tasks_the_expiry_night_cancels_are_done(province):
+    """The set-based sweep cancels many executions' tasks in one statement and records them on its
+    one ``removal.batch`` event; the notices about them are done as after ``task.cancel``."""
+    import datetime as dt
+
+    from cases.models import ListEntry
+    from tests.workflow.test_expiry_set_based import listed
+
+    entry = listed(province, province["blacklist"])
+    respond = WorkItem.objects.filter(object_type="cases.measureexecution", step="respond", is_open=True,
+                                      object_id__in=[x.pk for x in entry.executions.all()])
+    task_ids = list(respond.values_list("task_id", flat=True))
+    told = Notification.objects.filter(kind="task.assigned", event__payload__task__in=task_ids)
+    assert task_ids and told.count() == len(task_ids)
+    assert not told.filter(done_at__isnull=False).exists()
+    ListEntry.objects.filter(pk=entry.pk).update(valid_until=dt.date(2026, 1, 1))
+    assert entry_services.entries_expire(today=dt.date(2026, 1, 2)) == 1
+    assert not told.filter(done_at__isnull=True).exists() and not told.filter(read_at__isnull=True).exists()
