@@ -158,14 +158,16 @@ def executions_label(pairs) -> str:
 
 
 def attachments_label(files) -> str:
-    """An upload event's files, kept as [{name, sha256, kind, …}]: 「name（kind）」 each."""
+    """An upload event's files, kept as [{name, sha256, kind, …}]: 「name（kind，SHA-256 …）」 each."""
     kinds = dict(Attachment.Kind.choices)
     left, right = ("（", "）") if _chinese() else (" (", ")")
+    comma = "，" if _chinese() else ", "
     shown = []
     for f in files:
         if isinstance(f, dict):
-            kind = kinds.get(f.get("kind"), f.get("kind"))
-            shown.append(f"{f.get('name', '')}{left}{kind}{right}" if kind else str(f.get("name", "")))
+            kind, sha256 = kinds.get(f.get("kind"), f.get("kind")), f.get("sha256")
+            about = comma.join(a for a in (str(kind or ""), f"SHA-256 {sha256}" if sha256 else "") if a)
+            shown.append(f"{f.get('name', '')}{left}{about}{right}" if about else str(f.get("name", "")))
         else:
             shown.append(str(f))
     return _list(shown)

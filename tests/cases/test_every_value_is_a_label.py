@@ -113,3 +113,13 @@ def test_a_too_short_text_is_refused_in_plain_chinese():
         form = ObjectionDetailsForm({"target": ObjectionCase.Target.CONTENT, "grounds": "短"})
         assert not form.is_valid()
         assert form.errors["grounds"] == ["请至少填写10个字（目前为1个字）。"]
+
+
+def test_the_signer_of_a_letter_is_named_by_its_unit_not_its_certificate_attributes():
+    from asn1crypto.x509 import Name
+
+    from letters.verification import signer_name
+
+    subject = Name.build({"country_name": "CN", "organization_name": "拉萨市信用信息共享平台",
+                          "organizational_unit_name": "ls-platform", "common_name": "拉萨市信用信息共享平台"})
+    assert signer_name(subject) == "拉萨市信用信息共享平台"

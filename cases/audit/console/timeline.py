@@ -344,7 +344,8 @@ def timeline_document(case: AuditCase, rows: list[Row], *, language: str, facts:
             "to_label": row.to_label, "actor_name": row.event.actor_name, "actor": row.actor,
             "unit": row.unit, "acting_for": row.acting_for, "reason": row.event.reason,
             "raw_changes": payload["changes"],
-            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in row.changes],
+            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new,
+                         "old_label": c.old_label, "new_label": c.new_label} for c in row.changes],
         })
     return {
         "language": language,
