@@ -70,6 +70,10 @@ def test_the_pages_of_a_case_name_every_value_in_both_languages(demo):
         "acceptance task": ("ls-platform-officer", f"/work/tasks/{acceptance.task_id}/"),
         "queue": ("ls-platform-officer", "/work/"),
     }, forbidden)
+    # The task's title was written in Chinese when the demo opened it; an English reader reads it in English.
+    english = client_for("ls-platform-officer", "en")
+    assert "Check the objection for acceptance · " in english.get(f"/work/tasks/{acceptance.task_id}/").content.decode()
+    assert english.get(f"/api/v1/tasks/{acceptance.task_id}/").json()["title"].startswith("Check the objection")
     task_complete(actor=user("ls-platform-officer"), task_id=acceptance.task_id, data={"accept": True})
     check({
         "workspace objection": ("ls-platform-officer", f"/work/cases/objection/{objection.pk}/"),
