@@ -237,3 +237,11 @@ def case_type_label(code: str) -> str:
 # A statistics row's kind → the object type whose states it counts.
 KIND_TYPES = {"entry": "cases.listentry", "objection": "cases.objectioncase", "repair": "cases.repaircase",
               "execution": "cases.measureexecution"}
+
+
+def colon() -> str:
+    return "：" if _chinese() else ": "
+
+
+def joined(items) -> str:
+    return ("；" if _chinese() else "; ").join(str(i) for i in items or () if i not in (None, ""))

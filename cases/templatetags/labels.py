@@ -39,3 +39,15 @@ def actor(event):
 def bracket(text):
     """``text`` in brackets of the page's language: （…） in Chinese, (…) in English."""
     return labels.bracket(text)
+
+
+@register.simple_tag
+def colon():
+    """The colon of the page's language: 「：」 in Chinese, ": " in English."""
+    return labels.colon()
+
+
+@register.filter
+def joined(items):
+    """Items joined with the page's language's separator: 「；」 in Chinese, "; " in English."""
+    return labels.joined(items)
