@@ -91,7 +91,7 @@ def timed(run, runs: int) -> tuple[float, float, object]:
 
 def searches(province: data.Province, officer, auditor, samples) -> list[tuple[str, str, object]]:
     """(label, fragment, run) for every name search, from a rare full name to a two-character one."""
-    from cases.selectors.paging import CappedCountPaginator
+    from cases.selectors.paging import RegistryPaginator
     from cases.audit.selectors import FinderQuery, find_cases
     from cases.selectors import disclosure
     from cases.selectors.registry import subject_search
@@ -99,7 +99,7 @@ def searches(province: data.Province, officer, auditor, samples) -> list[tuple[s
 
     def registry(q):  # the API's page: the paginator's capped COUNT, then 50 rows by identifier
         def run():
-            page = CappedCountPaginator(subject_search(user=officer, query=q), 50).page(1)
+            page = RegistryPaginator(subject_search(user=officer, query=q), 50).page(1)
             return page.paginator.count, [s.pk for s in page.object_list]
         return run
 

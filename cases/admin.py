@@ -13,6 +13,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+# AdministratorAccess is named here too for the letters and notifications admins.
+from cases.admin_access import AdministratorAccess, AdministratorReadOnly, is_administrator
 from cases.audit.services import audit_record
 from cases.models import (
     ObjectionCase,
@@ -29,7 +31,6 @@ from cases.models import (
     Unit,
     UnitListRole,
 )
-from cases.selectors.scope import staff_of
 from cases.services.registry import unit_create
 from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
 from deadlines.tasks import recompute_later
@@ -41,55 +42,12 @@ admin.site.site_title = _("Credit joint reward and punishment case system")
 admin.site.index_title = _("Administration")
 
 
-def is_administrator(user) -> bool:
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.is_superuser:
-        return True
-    staff = staff_of(user)
-    return staff is not None and staff.role == StaffProfile.Role.ADMINISTRATOR
-
-
 def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
     if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not isinstance(value, (str, bytes)):
         return [v.pk if hasattr(v, "pk") else str(v) for v in value]
     return value
-
-
-class AdministratorAccess:
-    """Administrators may view, add and change; deleting is allowed where ``allow_delete`` says."""
-
-    allow_delete = False
-
-    def has_module_permission(self, request):
-        return is_administrator(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, *args):
-        return is_administrator(request.user) or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return is_administrator(request.user) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.allow_delete and (is_administrator(request.user) or super().has_delete_permission(request, obj))
-
-
-class AdministratorReadOnly(AdministratorAccess):
-    """Administrators may look; rows change only through the services (cases, letters, deliveries)."""
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AuditedInline(AdministratorAccess, admin.TabularInline):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.identifiers import IdentifierError, NeitherIdentifier
 from deadlines.errors import DeadlinesError
 
 
@@ -58,3 +59,35 @@ class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
     default_message = _("Too many attempts. Please try again later.")
+
+
+# --- how a refused identifier reads (the registry, the status check, the imports) -------------
+
+IDENTIFIER_MESSAGES = {
+    "uscc_length": _("A unified social credit code has 18 characters; this one has %(found)s."),
+    "uscc_character": _("Character %(position)s (“%(found)s”) is not allowed in a unified social credit code."),
+    "uscc_category": _("“%(found)s” is not a valid registration authority and organisation type."),
+    "uscc_region": _("Characters 3-8 must be a 6-digit administrative division code."),
+    "org_code_character": _("The organisation code (characters 9-16) may contain only digits and capital letters."),
+    "org_code_check": _(
+        "The organisation code's check character (character 17) is wrong: expected “%(expected)s”, found “%(found)s”."
+    ),
+    "uscc_check": _("The check character (character 18) is wrong: expected “%(expected)s”, found “%(found)s”."),
+    "resident_id_length": _("A resident identity card number has 18 characters; this one has %(found)s."),
+    "resident_id_character": _("A resident identity card number has 17 digits and a final digit or X."),
+    "resident_id_birth_date": _("Characters 7-14 (“%(found)s”) are not a real date of birth."),
+    "resident_id_check": _("The check character (character 18) is wrong: expected “%(expected)s”, found “%(found)s”."),
+}
+
+
+def identifier_error_message(err: IdentifierError) -> str:
+    if isinstance(err, NeitherIdentifier):
+        return _("Neither a valid unified social credit code (%(uscc)s) nor a valid resident ID number (%(id)s).") % {
+            "uscc": identifier_error_message(err.as_uscc).rstrip("。."),
+            "id": identifier_error_message(err.as_resident_id).rstrip("。.")}
+    return str(IDENTIFIER_MESSAGES[err.code]) % {"position": err.position, "found": err.found, "expected": err.expected}
+
+
+def identifier_refused(err: IdentifierError) -> ValidationFailed:
+    return ValidationFailed(fields={"identifier": [(err.code, identifier_error_message(err))]},
+                            extra={"expected": err.expected} if err.expected else None)

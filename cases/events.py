@@ -95,6 +95,12 @@ def entry_withdrawn(*, entry: ListEntry, actor, reason: str) -> None:
     announce(entry_withdrawn, entry=entry, actor=actor, reason=reason)
 
 
+def list_type_revoked(*, list_type) -> None:
+    """A list type's basis was revoked: its listed entries are to leave the lists (the removal
+    sweep takes them in batches), as soon as the revocation has committed."""
+    announce(list_type_revoked, list_type=list_type)
+
+
 # --- measure executions (domain.md §2) ----------------------------------------------------------
 
 def executions_pushed(*, executions: list[MeasureExecution]) -> None:
@@ -178,7 +184,7 @@ def case_ended(*, case: ObjectionCase | RepairCase, actor, reason: str) -> None:
 
 
 EVENTS = frozenset({
-    entry_drafted, entry_withdrawn, executions_pushed, executions_suspended, executions_resumed,
+    entry_drafted, entry_withdrawn, list_type_revoked, executions_pushed, executions_suspended, executions_resumed,
     executions_lifting, executions_lifting_in_batch, executions_reinstated, execution_feedback_imported,
     restorations_opened, objection_filed, repair_filed, case_paused, case_resumed, case_deadline_moved, case_ended,
 })

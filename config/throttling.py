@@ -9,6 +9,7 @@ deployment: looser by the number of workers, never absent.
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
 from config.client_address import client_address
@@ -26,3 +27,13 @@ class AnonThrottle(AnonRateThrottle):
 
     def get_ident(self, request):
         return client_address(request)
+
+
+class PublicDisclosureThrottle(AnonThrottle):
+    """公示: one budget per address for the search page and the API together (rate
+    ``PUBLIC_DISCLOSURE_RATE``, default 60 searches a minute)."""
+
+    scope = "public_disclosure"
+
+    def get_rate(self):
+        return getattr(settings, "PUBLIC_DISCLOSURE_RATE", "60/minute")

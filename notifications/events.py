@@ -14,6 +14,7 @@ from cases.models import ListEntry
 from cases.presentation import deadline_after_acceptance
 from deadlines.countdown import CountdownClock, countdown_json
 from notifications import recipients
+from notifications.services.inbox import task_notices_done
 from notifications.services.outbox import outbox_emit, outbox_emit_many
 
 ENTRY_ACTIONS = {
@@ -48,8 +49,12 @@ CASE_ACTIONS = {
 RECOMPUTE_ACTION = "deadline.recompute"
 # Each audit anchor, to the platform (notifications.apps registers on_anchor).
 ANCHOR_KIND = "audit.anchor"
+# A task completed (``workflow.services.task_complete``) or its case's open tasks cancelled
+# (``case_tasks_cancel``): the notices about those tasks are done.
+TASKS_CLOSED = {"task.complete", "task.cancel"}
 # What the listener is registered for (notifications.apps): writers skip it for any other action.
-ACTIONS = frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS) | {RECOMPUTE_ACTION, TASKS_OPENED, REMOVAL_BATCH}
+ACTIONS = (frozenset(ENTRY_ACTIONS) | frozenset(TASK_ACTIONS) | frozenset(CASE_ACTIONS)
+           | {RECOMPUTE_ACTION, TASKS_OPENED, REMOVAL_BATCH} | TASKS_CLOSED)
 
 
 def on_audit(event) -> None:
@@ -66,6 +71,8 @@ def on_audit(event) -> None:
         _tasks_opened_event(event)
     elif action == REMOVAL_BATCH:
         _removal_batch_event(event)
+    elif action in TASKS_CLOSED:
+        _tasks_closed_event(event)
 
 
 def on_anchor(anchor) -> None:
@@ -141,6 +148,19 @@ def _task_event(event, kind: str) -> None:
                 object_type=work.object_type, object_id=work.object_id,
                 payload={"type": kind, "task": work.pk, "step": work.step, "reminder": step, **context},
                 recipients=recipients.unit_staff(units), context=context, link=f"/work/tasks/{work.pk}/")
+
+
+def _tasks_closed_event(event) -> None:
+    """Tasks were completed or cancelled: the notices about them are done (``task_notices_done``)."""
+    changes = event.changes or {}
+    if event.action == "task.complete":
+        task_ids = [(changes.get("task") or [None, None])[1]]
+    else:
+        task_ids = list((changes.get("tasks") or [None, []])[1] or [])
+    task_ids = [int(t) for t in task_ids if t is not None]
+    if task_ids:
+        task_notices_done(object_type=event.object_type, object_id=event.object_id, task_ids=task_ids,
+                          when=event.occurred_at or timezone.now())
 
 
 def _tasks_opened_event(event) -> None:

@@ -79,8 +79,23 @@ class _Default(dict):
         return ""
 
 
-def render_title(kind: str, context: dict) -> str:
+# A notice about a task once the task is completed or cancelled (``Notification.done_at``): it no
+# longer reads as new nor asks for anything.
+DONE_TITLES = {
+    "task.assigned": gettext_noop("Closed: %(title)s"),
+    "task.assigned_many": gettext_noop("Closed: %(count)s tasks: %(title)s"),
+    "task.deadline_near": gettext_noop("Closed: %(title)s"),
+    "task.redated": gettext_noop("Closed: %(title)s"),
+    "task.escalated": gettext_noop("Closed: %(title)s"),
+}
+DONE_BODY = gettext_noop("The task %(title)s of %(unit)s is closed (completed or cancelled): nothing more to do.")
+DONE_BODY_MANY = gettext_noop("The %(count)s tasks %(title)s of %(unit)s are closed: nothing more to do.")
+
+
+def render_title(kind: str, context: dict, *, done: bool = False) -> str:
     title, _body = MESSAGES.get(kind, (kind, ""))
+    if done and kind in DONE_TITLES:
+        title = DONE_TITLES[kind]
     return _(title) % _Default(_values(context))
 
 
@@ -96,9 +111,11 @@ WITH_COUNTDOWN = {
 }
 
 
-def render_body(kind: str, context: dict) -> str:
+def render_body(kind: str, context: dict, *, done: bool = False) -> str:
     _title, body = MESSAGES.get(kind, ("", kind))
-    if kind in NO_DUE and not context.get("due"):
+    if done and kind in DONE_TITLES:
+        body = DONE_BODY_MANY if kind == "task.assigned_many" else DONE_BODY
+    elif kind in NO_DUE and not context.get("due"):
         body = NO_DUE[kind]
     elif kind in WITH_COUNTDOWN and context.get("countdown"):
         body = WITH_COUNTDOWN[kind]

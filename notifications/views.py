@@ -22,9 +22,14 @@ PAGE_SIZE = 20
 @login_required
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
-    paginator = Paginator(selectors.notifications_of(request.user, unread_only=unread_only), PAGE_SIZE)
+    # A unit's several new tasks are one card at the top of the first page, and not repeated below.
+    groups = selectors.task_groups(request.user)
+    paginator = Paginator(selectors.notifications_ungrouped(request.user, groups=groups, unread_only=unread_only),
+                          PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+    if page.number != 1:
+        groups = []
+    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only, "groups": groups})
 
 
 @login_required

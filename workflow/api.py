@@ -177,12 +177,6 @@ class TaskDetailSerializer(TaskSerializer):
         }
 
 
-def _flag(value: str | None):
-    if value in (None, ""):
-        return None
-    return value.lower() in ("1", "true", "yes")
-
-
 class QueryForm(QuerySerializer):
     case_type = serializers.CharField(required=False, allow_blank=True)
     step = serializers.CharField(required=False, allow_blank=True)

@@ -94,10 +94,26 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
         event.actor_label = actor_label(event)
         event.from_label = state_label(event.object_type, event.from_state)
         event.to_label = state_label(event.object_type, event.to_state)
-    view.letters = list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
+    view.letters = _letters_of(user, chain)
     view.executions = execution_rows(user=user, entry=entry)
     view.corrections = objection_correction_rows(case) if kind == "objection" else []
     return view
+
+
+def _letters_of(user, chain: str) -> list:
+    return list(letters_visible_to(user).filter(case_chain=chain).order_by("created_at", "pk"))
+
+
+def case_letters(*, user, kind: str, pk: int) -> list | None:
+    """The letters of one case, for the case page's letters box alone (it is asked again while a
+    letter is being rendered and signed after the step's response); None for a case ``user`` may
+    not see, as ``case_view``."""
+    if kind not in KINDS:
+        return None
+    model, visible = KINDS[kind]
+    if not visible(user=user).filter(pk=pk).exists():
+        return None
+    return _letters_of(user, f"{model._meta.label_lower}:{pk}")
 
 
 def corrected_fields(event) -> list[dict]:

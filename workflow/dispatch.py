@@ -11,7 +11,10 @@ loaded with the models before any app is ready.
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from cases import events
+from cases.tasks import expire_entries
 from workflow import services as work
 
 
@@ -112,10 +115,17 @@ def case_ended(*, case, actor, reason: str) -> None:
     work.case_tasks_cancel(case, actor=actor, reason=reason)
 
 
+def list_type_revoked(*, list_type) -> None:
+    """The removal sweep runs at once after the revocation commits instead of at its next hourly
+    run. A broker that refuses (Redis down) leaves it to that run: the entries are taken all the same."""
+    transaction.on_commit(expire_entries.delay, robust=True)
+
+
 # event → listener: every event of cases.events that opens, moves or closes tasks (all of them).
 LISTENERS = {
     events.entry_drafted: entry_drafted,
     events.entry_withdrawn: entry_withdrawn,
+    events.list_type_revoked: list_type_revoked,
     events.executions_pushed: executions_pushed,
     events.executions_suspended: executions_suspended,
     events.executions_resumed: executions_resumed,

@@ -26,7 +26,6 @@ from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase,
 from cases.selectors.names import name_contains
 from cases.selectors.scope import staff_of, tasks_readable, units_readable
 from workflow.models.work import work_countdown
-from workflow.services import OPEN
 
 # Each ends with the task's id, so ties (same due date, same moment) keep one order from page to
 # page. The id is the work item's too (WorkItem.task is its primary key), so the partial index

@@ -32,8 +32,8 @@ from deadlines.calendar import (
 from deadlines.rules import ProcedureRuleMissing, current_calendar, find_rule
 from workflow.bulk import insert_rows
 from workflow.models import Substitution, WorkItem
+from workflow.models.work import OPEN
 
-OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 REMINDER_STEPS = ("reminder_1", "reminder_2")
 
 
@@ -228,7 +228,11 @@ def task_reassign_many(*, actor, task_ids, assignee) -> list[Task]:
 
 def task_complete(*, actor, task_id: int, data: dict) -> Task:
     """Complete a step with its form data: the node's service runs, the task closes and the flow
-    moves on, all in one transaction under the flow lock."""
+    moves on, all in one transaction under the flow lock. An unclaimed task is claimed by the
+    actor in the same call (claim-and-complete, the task page's one primary action): of two officers
+    pressing it at once, the second finds the task closed under the lock and gets ``Conflict``.
+    Letters the step issues are numbered here and rendered and signed by the worker after commit
+    (``letters.services.letter_issue``), so the step answers without waiting for them."""
     with _locked(task_id) as (task, work):
         may_act(actor, task, work)
         _require_open(task)

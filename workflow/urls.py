@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/<int:task_id>/complete/", views.task_complete, name="task-complete"),
     path("tasks/<int:task_id>/case/", views.task_case, name="task-case"),
     path("cases/<str:kind>/<int:pk>/", views.case_page, name="case"),
+    path("cases/<str:kind>/<int:pk>/letters/", views.case_letters_box, name="case-letters"),
     path("cases/<str:kind>/<int:pk>/attachments/<int:attachment_id>/", views.attachment_download,
          name="attachment"),
     path("dashboard/", views.dashboard, name="dashboard"),

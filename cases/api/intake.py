@@ -1,5 +1,7 @@
 """What the objection and repair APIs share: the applicant's public view of a case (number + query
-code, throttled), its letters and their download, attachments as shown, uploaded files."""
+code, throttled) and its actions (material, chase-up, withdrawal), its letters and their download,
+attachments as shown, uploaded files, the answer to a filing, and the officers' side of a case (in
+scope, then responsible, then the form and one service)."""
 
 from __future__ import annotations
 
@@ -7,19 +9,26 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
 from cases.audit.services import chain_key
 from cases.errors import NotFound, ValidationFailed
+from cases.presentation import case_countdown, status_text
 from cases.services import intake
 from config.downloads import file_download
 from config.throttling import AnonThrottle
+from deadlines.countdown import CountdownClock
 from letters.models import Letter
 from letters.selectors import letters_of_case
+
+from .permissions import IsStaff, require_responsible
 
 
 class PublicCaseThrottle(AnonThrottle):
@@ -43,13 +52,6 @@ class AttachmentSerializer(serializers.Serializer):
 
 class SupplementRequestForm(serializers.Serializer):
     materials = serializers.ListField(child=serializers.CharField(), allow_empty=False, min_length=1)
-
-
-# The officers' lists of objections and repairs: by state, and by case number (exactly one case).
-CASE_LIST_PARAMETERS = [
-    OpenApiParameter("state", str, description="The case's state, e.g. VERIFYING."),
-    OpenApiParameter("number", str, description="A case number (YY-2026-000123): the case itself, if in scope."),
-]
 
 
 def filter_case_list(qs, params):
@@ -87,18 +89,93 @@ def case_letters(case, *, public_path: str | None = None, code: str | None = Non
     return rows
 
 
-class PublicCaseView(APIView):
-    """A case the applicant follows without an account; ``model`` is the case model."""
+def filed_response(case, code: str, **deadlines) -> Response:
+    """The answer to a filing: the case number and its query code (shown this once)."""
+    return Response({"number": case.number, "query_code": code, "state": case.state,
+                     "acceptance_due": case.acceptance_due, **deadlines,
+                     "message": str(_("Keep the case number and query code: you need both to follow the case."))},
+                    status=status.HTTP_201_CREATED)
 
-    model = None
+
+# (Comments, not docstrings, on the shared classes below: the schema would show a docstring as the
+# description of every serializer and view that inherits it.)
+
+class StatusTextSerializer(serializers.ModelSerializer):
+    status_text = serializers.SerializerMethodField()
+
+    def get_status_text(self, case) -> str:
+        return status_text(case)
+
+
+class CaseSerializer(StatusTextSerializer):
+    # The officers' view of a filed case.
+    entry = serializers.IntegerField(source="entry_id")
+    subject = serializers.CharField(source="subject.name")
+    subject_identifier = serializers.CharField(source="subject.identifier")
+
+
+class CaseDetailSerializer(serializers.Serializer):
+    # What the detail of a filed case adds (mixed in after the procedure's own serializer).
+    deadlines = serializers.JSONField()
+    attachments = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+
+    def get_attachments(self, case) -> list:
+        return AttachmentSerializer(intake.attachments_of(case), many=True).data
+
+    def get_letters(self, case) -> list:
+        return case_letters(case)
+
+
+class PublicCaseSerializer(StatusTextSerializer):
+    # What the applicant sees of a filed case; ``public_path`` is where they follow it.
+    public_path = ""
+    letters = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(
+        help_text="The running deadline's countdown.days_left (working days for a working-day rule).")
+    countdown = serializers.SerializerMethodField()
+
+    def _countdown(self, case):
+        return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))
+
+    def get_days_left(self, case) -> int | None:
+        return self._countdown(case).days_left
+
+    @extend_schema_field(CountdownSerializer)
+    def get_countdown(self, case) -> dict:
+        return countdown_data(self._countdown(case))
+
+    def get_letters(self, case) -> list:
+        return case_letters(case, public_path=f"{self.public_path}/{case.number}", code=self.context.get("code"))
+
+
+def form_data(form_class, data) -> dict:
+    form = form_class(data=data)
+    form.is_valid(raise_exception=True)
+    return form.validated_data
+
+
+class PublicFilingView(APIView):
+    # The applicant's side: no account, throttled per address, files as multipart/form-data.
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicCaseThrottle]
     parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
+
+class PublicCaseView(PublicFilingView):
+    """A case the applicant follows without an account; ``model`` is the case model."""
+
+    model = None
+    public_serializer = None  # how the applicant sees it
+
     def _case(self, request, number):
         code = request.query_params.get("code") or request.data.get("code", "")
         return intake.case_by_number(self.model, number, code), code
+
+    def get(self, request, number: str):
+        case, code = self._case(request, number)
+        return Response(self.public_serializer(case, context={"code": code}).data)
 
 
 class PublicCaseLetter(PublicCaseView):
@@ -111,3 +188,84 @@ class PublicCaseLetter(PublicCaseView):
             raise NotFound(code="letter_not_found")
         return file_download(letter.pdf.open("rb"), content_type="application/pdf",
                              filename=f"{letter.document_number or letter.pk}.pdf")
+
+
+class PublicCaseAction(PublicCaseView):
+    # The applicant's actions on the case: ``material_action`` (their supplement), a chase-up, or
+    # withdrawal (``withdraw_service``); the answer is the case as ``public_serializer`` shows it.
+    action = ""
+    material_action = ""
+    withdraw_service = None
+
+    def act(self, request, number: str, *, material) -> Response:
+        case, code = self._case(request, number)
+        if self.action == self.material_action:
+            material(case)
+        elif self.action == "chase-up":
+            intake.chase_up(case, note=request.data.get("note", ""))
+        elif self.action == "withdraw":
+            self.withdraw_service(case=case, reason=request.data.get("reason", ""))
+        case.refresh_from_db()
+        return Response(self.public_serializer(case, context={"code": code}).data)
+
+
+# --- officers' side ------------------------------------------------------------------------------
+
+# The officers' lists of objections and repairs: by state, and by case number (exactly one case).
+CASE_LIST_PARAMETERS = [
+    OpenApiParameter("state", str, description="The case's state, e.g. VERIFYING."),
+    OpenApiParameter("number", str, description="A case number (YY-2026-000123): the case itself, if in scope."),
+]
+
+
+class StaffCaseView(generics.GenericAPIView):
+    # A filed case on the officers' side: ``visible`` is the procedure's scoped selector, ``kind``
+    # its name for the responsibility check, ``not_found`` the error code of a case out of scope,
+    # ``request_supplement`` its service.
+    permission_classes = [IsStaff]
+    visible = None
+    kind = ""
+    not_found = ""
+    request_supplement = None
+
+    def listed(self, request) -> Response:
+        qs = filter_case_list(self.visible(user=request.user).order_by("-id"), request.query_params)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def case(self, pk):
+        case = self.visible(user=self.request.user).filter(pk=pk).first()
+        if case is None:
+            raise NotFound(code=self.not_found)
+        return case
+
+    def detail(self, pk) -> Response:
+        return Response(self.get_serializer(self.case(pk)).data)
+
+    def act(self, pk, form_class, service) -> Response:
+        """The case, then whether the user may act on it (404 or 403 before the body is read), then
+        the form, the service, and the case as it is now."""
+        case = self.case(pk)
+        require_responsible(self.request.user, case, self.kind)
+        service(actor=self.request.user, case=case, **form_data(form_class, self.request.data))
+        return self.detail(pk)
+
+
+class StaffCaseList(StaffCaseView):
+    # The procedure's list (its schema, with ``CASE_LIST_PARAMETERS``, declared where it is used)
+    # and its filing at the counter (``post``, the procedure's own).
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+
+    def get(self, request):
+        return self.listed(request)
+
+
+class StaffCaseDetail(StaffCaseView):
+    def get(self, request, pk: int):
+        return self.detail(pk)
+
+
+class StaffCaseSupplementRequest(StaffCaseView):
+    @extend_schema(request=SupplementRequestForm)
+    def post(self, request, pk: int):
+        return self.act(pk, SupplementRequestForm, self.request_supplement)

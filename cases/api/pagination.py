@@ -5,7 +5,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from cases.errors import ValidationFailed
-from cases.selectors.paging import CappedCountPaginator, QueuePaginator
+from cases.selectors.paging import CappedCountPaginator, QueuePaginator, RegistryPaginator
 
 DIGITS = re.compile(r"^[0-9]+$")
 
@@ -63,6 +63,18 @@ class CappedCountPagination(Pagination):
             **{k: v for k, v in schema["properties"].items() if k != "count"},
         }
         schema["required"] = [*schema["required"], "count_capped"]
+        return schema
+
+
+class RegistryPagination(CappedCountPagination):
+    """The registry's search: in code order, or in registration order when more than the cap match."""
+
+    django_paginator_class = RegistryPaginator
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_capped"]["description"] += (
+            "; the pages are then in registration order instead of code order")
         return schema
 
 

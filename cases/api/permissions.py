@@ -20,14 +20,6 @@ class IsStaff(BasePermission):
         return staff.role != StaffProfile.Role.AUDITOR
 
 
-class IsAdministrator(BasePermission):
-    def has_permission(self, request, view):
-        staff = staff_of(request.user)
-        if staff is None:
-            return False
-        return request.method in SAFE_METHODS or staff.role == StaffProfile.Role.ADMINISTRATOR
-
-
 def require_responsible(user, case, kind: str) -> None:
     """Permission before validation (issue 17): a write on a case answers 403 before its input is
     read unless the user acts (officer or leader) for a unit that answers for the case

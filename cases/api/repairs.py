@@ -7,38 +7,26 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.countdown import CountdownSerializer, countdown_data
-from cases.api.parsers import ObjectJSONParser
-from cases.errors import NotFound, ValidationFailed
-from cases.identifiers import normalise
+from cases.errors import ValidationFailed
 from cases.models import ListEntry, RepairCase
-from cases.presentation import case_countdown, status_text
+from cases.selectors.portal_entries import entry_of_subject
 from cases.selectors.repairs import repair_figures, repairs_visible_to
 from cases.services import intake
 from cases.services import repairs as services
 from cases.services.repair_eligibility import repair_eligibility
-from deadlines.countdown import CountdownClock
 
-from .intake import (
-    CASE_LIST_PARAMETERS, AttachmentSerializer, PublicCaseLetter, PublicCaseThrottle, PublicCaseView,
-    SupplementRequestForm, case_letters, filter_case_list, uploaded,
-)
-from .permissions import IsStaff, require_responsible
+from . import intake as shared
+from .permissions import IsStaff
 from .serializers import QuerySerializer
 
 
-class RepairSerializer(serializers.ModelSerializer):
-    entry = serializers.IntegerField(source="entry_id")
+class RepairSerializer(shared.CaseSerializer):
     list_type = serializers.CharField(source="entry.list_type.code")
-    subject = serializers.CharField(source="subject.name")
-    subject_identifier = serializers.CharField(source="subject.identifier")
     deciding_unit = serializers.CharField(source="deciding_unit.code")
     verification_unit = serializers.CharField(source="verification_unit.code", default=None)
     # Plain strings in the schema: the choices are documented on the model (no enum name clashes).
@@ -46,7 +34,6 @@ class RepairSerializer(serializers.ModelSerializer):
     channel = serializers.CharField(read_only=True)
     proposal = serializers.CharField(read_only=True)
     outcome = serializers.CharField(read_only=True)
-    status_text = serializers.SerializerMethodField()
 
     class Meta:
         model = RepairCase
@@ -57,27 +44,15 @@ class RepairSerializer(serializers.ModelSerializer):
                   "proposal", "proposal_findings", "outcome", "decision_reasons", "earliest_reapply_on",
                   "decided_on", "chase_up_count", "closed_at", "revocation_reason", "revoked_at"]
 
-    def get_status_text(self, case) -> str:
-        return status_text(case)
 
-
-class RepairDetailSerializer(RepairSerializer):
-    deadlines = serializers.JSONField()
+class RepairDetailSerializer(RepairSerializer, shared.CaseDetailSerializer):
     eligibility = serializers.JSONField()
-    attachments = serializers.SerializerMethodField()
-    letters = serializers.SerializerMethodField()
     lifts = serializers.SerializerMethodField()
     lifts_not_confirmed = serializers.SerializerMethodField()
 
     class Meta(RepairSerializer.Meta):
         fields = [*RepairSerializer.Meta.fields, "deadlines", "eligibility", "attachments", "letters", "lifts",
                   "lifts_not_confirmed"]
-
-    def get_attachments(self, case) -> list:
-        return AttachmentSerializer(intake.attachments_of(case), many=True).data
-
-    def get_letters(self, case) -> list:
-        return case_letters(case)
 
     def get_lifts(self, case) -> list:
         return services.lifts_of(case)
@@ -87,16 +62,12 @@ class RepairDetailSerializer(RepairSerializer):
         return sorted({row["unit"] for row in services.lifts_of(case) if row["state"] == "LIFT_PENDING"})
 
 
-class PublicRepairSerializer(serializers.ModelSerializer):
+class PublicRepairSerializer(shared.PublicCaseSerializer):
     """What the applicant sees: plain status, deadlines, letters; no officer-side detail."""
 
+    public_path = "/api/v1/public/repairs"
     state = serializers.CharField(read_only=True)
     outcome = serializers.CharField(read_only=True)
-    status_text = serializers.SerializerMethodField()
-    letters = serializers.SerializerMethodField()
-    days_left = serializers.SerializerMethodField(
-        help_text="The running deadline's countdown.days_left (working days for a working-day rule).")
-    countdown = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,24 +76,8 @@ class PublicRepairSerializer(serializers.ModelSerializer):
                   "decision_due", "extension_reason", "days_left", "countdown", "outcome", "decision_reasons",
                   "earliest_reapply_on", "chase_up_count", "closed_at", "attachments", "letters"]
 
-    def get_status_text(self, case) -> str:
-        return status_text(case)
-
-    def _countdown(self, case):
-        return case_countdown(case, self.context.setdefault("countdown_clock", CountdownClock()))
-
-    def get_days_left(self, case) -> int | None:
-        return self._countdown(case).days_left
-
-    @extend_schema_field(CountdownSerializer)
-    def get_countdown(self, case) -> dict:
-        return countdown_data(self._countdown(case))
-
     def get_attachments(self, case) -> list:
         return [{"name": a.original_name, "kind": a.kind, "sha256": a.sha256} for a in intake.attachments_of(case)]
-
-    def get_letters(self, case) -> list:
-        return case_letters(case, public_path=f"/api/v1/public/repairs/{case.number}", code=self.context.get("code"))
 
 
 class RepairFileForm(serializers.Serializer):
@@ -135,8 +90,7 @@ class RepairFileForm(serializers.Serializer):
 
 
 def _entry_of(subject_code: str, entry_id) -> ListEntry:
-    entry = ListEntry.objects.select_related("subject", "list_type", "listing_unit").filter(
-        pk=entry_id, subject__identifier=normalise(subject_code or "")).first()
+    entry = entry_of_subject(subject_code=subject_code, entry_id=entry_id)
     if entry is None:
         raise ValidationFailed(fields={"entry": [("entry_not_found", _("No list entry of this subject has this number."))]})
     return entry
@@ -153,24 +107,13 @@ class RepairStaffFileForm(RepairFileForm):
                                                if c in ("COUNTER", "PLATFORM")])
 
 
-def _filed(case, code):
-    return Response({"number": case.number, "query_code": code, "state": case.state,
-                     "acceptance_due": case.acceptance_due, "decision_due": case.decision_due,
-                     "message": str(_("Keep the case number and query code: you need both to follow the case."))},
-                    status=status.HTTP_201_CREATED)
-
-
 class RepairEligibilityQuery(QuerySerializer):
     subject = serializers.CharField(label=_("subject code"))
     entry = serializers.IntegerField(label=_("list entry"))
 
 
-class PublicRepairEligibility(APIView):
+class PublicRepairEligibility(shared.PublicFilingView):
     """May I apply for credit repair, and from when? Each condition with the rule it comes from."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicCaseThrottle]
 
     @extend_schema(parameters=[OpenApiParameter("subject", str, required=True, pattern=r"\S"),
                                OpenApiParameter("entry", int, required=True)],
@@ -182,118 +125,72 @@ class PublicRepairEligibility(APIView):
         return Response(repair_eligibility(entry=entry).as_dict())
 
 
-class PublicRepairFile(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicCaseThrottle]
-    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
-
+class PublicRepairFile(shared.PublicFilingView):
     @extend_schema(request=RepairPublicFileForm, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        form = RepairPublicFileForm(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = shared.form_data(RepairPublicFileForm, request.data)
         case, code = services.repair_file(
             channel=RepairCase.Channel.PORTAL, entry=_entry_of(data["subject"], data["entry"]),
             performance=data["performance"], applicant_name=data["applicant_name"],
-            applicant_contact=data["applicant_contact"], proof=uploaded(request, "proof"),
-            commitment=uploaded(request, "commitment"), files=uploaded(request, "attachments"))
-        return _filed(case, code)
+            applicant_contact=data["applicant_contact"], proof=shared.uploaded(request, "proof"),
+            commitment=shared.uploaded(request, "commitment"), files=shared.uploaded(request, "attachments"))
+        return shared.filed_response(case, code, decision_due=case.decision_due)
 
 
-class PublicRepairCase(PublicCaseView):
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("code", str)],
+                                     responses=PublicRepairSerializer))
+class PublicRepairCase(shared.PublicCaseView):
+    model = RepairCase
+    public_serializer = PublicRepairSerializer
+
+
+class PublicRepairLetter(shared.PublicCaseLetter):
     model = RepairCase
 
-    @extend_schema(parameters=[OpenApiParameter("code", str)], responses=PublicRepairSerializer)
-    def get(self, request, number: str):
-        case, code = self._case(request, number)
-        return Response(PublicRepairSerializer(case, context={"code": code}).data)
 
-
-class PublicRepairAction(PublicRepairCase):
-    action = ""
+class PublicRepairAction(PublicRepairCase, shared.PublicCaseAction):
+    material_action = "material"
+    withdraw_service = staticmethod(services.repair_withdraw)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=PublicRepairSerializer)
     def post(self, request, number: str):
-        case, code = self._case(request, number)
-        if self.action == "material":
-            services.repair_submit_material(case=case, proof=uploaded(request, "proof"),
-                                            commitment=uploaded(request, "commitment"),
-                                            files=uploaded(request, "attachments"), note=request.data.get("note", ""))
-        elif self.action == "chase-up":
-            intake.chase_up(case, note=request.data.get("note", ""))
-        elif self.action == "withdraw":
-            services.repair_withdraw(case=case, reason=request.data.get("reason", ""))
-        case.refresh_from_db()
-        return Response(PublicRepairSerializer(case, context={"code": code}).data)
-
-
-class PublicRepairLetter(PublicCaseLetter):
-    model = RepairCase
+        return self.act(request, number, material=lambda case: services.repair_submit_material(
+            case=case, proof=shared.uploaded(request, "proof"), commitment=shared.uploaded(request, "commitment"),
+            files=shared.uploaded(request, "attachments"), note=request.data.get("note", "")))
 
 
 # --- officers' side ------------------------------------------------------------------------------
 
-class RepairListCreate(generics.GenericAPIView):
-    permission_classes = [IsStaff]
-    serializer_class = RepairSerializer
-    queryset = RepairCase.objects.none()
-    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
+class RepairView(shared.StaffCaseView):
+    serializer_class = RepairDetailSerializer
+    kind, not_found = "repair", "repair_not_found"
+    visible = staticmethod(repairs_visible_to)
+    request_supplement = staticmethod(services.repair_request_supplement)
 
-    @extend_schema(operation_id="v1_repairs_list", parameters=CASE_LIST_PARAMETERS,
-                   responses=RepairSerializer(many=True))
-    def get(self, request):
-        qs = filter_case_list(repairs_visible_to(user=request.user).order_by("-id"), request.query_params)
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+@extend_schema_view(get=extend_schema(operation_id="v1_repairs_list", parameters=shared.CASE_LIST_PARAMETERS,
+                                     responses=RepairSerializer(many=True)))
+class RepairListCreate(RepairView, shared.StaffCaseList):
+    queryset = RepairCase.objects.none()
+    serializer_class = RepairSerializer
 
     @extend_schema(request=RepairStaffFileForm, responses={201: OpenApiTypes.OBJECT})
     def post(self, request):
-        form = RepairStaffFileForm(data=request.data)
-        form.is_valid(raise_exception=True)
-        data = form.validated_data
+        data = shared.form_data(RepairStaffFileForm, request.data)
         case, code = services.repair_file(
             actor=request.user, channel=data["channel"], entry=data["entry"], performance=data["performance"],
             applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
-            proof=uploaded(request, "proof"), commitment=uploaded(request, "commitment"),
-            files=uploaded(request, "attachments"))
-        return _filed(case, code)
+            proof=shared.uploaded(request, "proof"), commitment=shared.uploaded(request, "commitment"),
+            files=shared.uploaded(request, "attachments"))
+        return shared.filed_response(case, code, decision_due=case.decision_due)
 
 
-def _repair(request, pk) -> RepairCase:
-    case = repairs_visible_to(user=request.user).filter(pk=pk).first()
-    if case is None:
-        raise NotFound(code="repair_not_found")
-    return case
+class RepairDetail(RepairView, shared.StaffCaseDetail):
+    pass
 
 
-def _repair_to_change(request, pk) -> RepairCase:
-    """The case, then whether the user may act on it: 404 or 403 before the body is read."""
-    case = _repair(request, pk)
-    require_responsible(request.user, case, "repair")
-    return case
-
-
-class RepairDetail(generics.GenericAPIView):
-    permission_classes = [IsStaff]
-    serializer_class = RepairDetailSerializer
-
-    def get(self, request, pk: int):
-        return Response(self.get_serializer(_repair(request, pk)).data)
-
-
-class RepairSupplementRequest(generics.GenericAPIView):
-    permission_classes = [IsStaff]
-    serializer_class = RepairDetailSerializer
-
-    @extend_schema(request=SupplementRequestForm)
-    def post(self, request, pk: int):
-        case = _repair_to_change(request, pk)
-        form = SupplementRequestForm(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.repair_request_supplement(actor=request.user, case=case,
-                                           materials=form.validated_data["materials"])
-        return Response(self.get_serializer(_repair(request, pk)).data)
+class RepairSupplementRequest(RepairView, shared.StaffCaseSupplementRequest):
+    pass
 
 
 class RepairExtendForm(serializers.Serializer):
@@ -301,34 +198,20 @@ class RepairExtendForm(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class RepairExtend(generics.GenericAPIView):
-    permission_classes = [IsStaff]
-    serializer_class = RepairDetailSerializer
-
+class RepairExtend(RepairView):
     @extend_schema(request=RepairExtendForm)
     def post(self, request, pk: int):
-        case = _repair_to_change(request, pk)
-        form = RepairExtendForm(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.repair_extend(actor=request.user, case=case, **form.validated_data)
-        return Response(self.get_serializer(_repair(request, pk)).data)
+        return self.act(pk, RepairExtendForm, services.repair_extend)
 
 
 class RepairRevokeForm(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class RepairRevoke(generics.GenericAPIView):
-    permission_classes = [IsStaff]
-    serializer_class = RepairDetailSerializer
-
+class RepairRevoke(RepairView):
     @extend_schema(request=RepairRevokeForm)
     def post(self, request, pk: int):
-        case = _repair_to_change(request, pk)
-        form = RepairRevokeForm(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.repair_revoke(actor=request.user, case=case, reason=form.validated_data["reason"])
-        return Response(self.get_serializer(_repair(request, pk)).data)
+        return self.act(pk, RepairRevokeForm, services.repair_revoke)
 
 
 class RepairFiguresQuery(QuerySerializer):

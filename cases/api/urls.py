@@ -1,13 +1,12 @@
 from django.urls import include, path
 
-from cases import public_views
-
 from . import auth as auth_views
 from . import deadlines as deadline_views
 from . import entries as entry_views
 from . import exports as export_views
 from . import imports as import_views
 from . import objections as objection_views
+from . import public as public_views
 from . import repairs as repair_views
 from . import views
 from . import reports as report_views

@@ -12,13 +12,13 @@ from cases.selectors import registry as selectors
 from cases.services.subjects import subject_register, validate_identifier
 
 from . import serializers
-from .pagination import CappedCountPagination
+from .pagination import RegistryPagination
 from .permissions import IsStaff
 
 
 class SubjectListCreate(generics.GenericAPIView):
     permission_classes = [IsStaff]
-    pagination_class = CappedCountPagination  # a name fragment may match millions: the count stops at a cap
+    pagination_class = RegistryPagination  # a name fragment may match millions: the count stops at a cap
     serializer_class = serializers.SubjectListSerializer
     queryset = Subject.objects.none()  # for the schema only; reads go through the selector
 

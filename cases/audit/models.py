@@ -15,6 +15,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# How the trail names an object (its events' object_type, its chain): the services write with these
+# names and the selectors read by them.
+def audit_type(obj) -> str:
+    """The object type events name: ``app_label.model``, or the ``audit_label`` a model keeps after
+    moving to another app (the procedure rules and holiday tables), so its chain continues."""
+    return getattr(type(obj), "audit_label", None) or obj._meta.label_lower
+
+
+def chain_key(obj) -> str:
+    """One chain per audited object: ``app_label.model:pk``."""
+    return f"{audit_type(obj)}:{obj.pk}"
+
+
 class AppendOnlyError(Exception):
     pass
 

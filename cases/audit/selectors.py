@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, F, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -30,10 +31,8 @@ from cases.models import (
 )
 from cases.selectors.names import name_contains
 from cases.selectors.scope import responsible, staff_of, units_supervised_by
-from cases.services.entry_letters import case_ref
 
-from .models import AuditAnchor, AuditChainHead, AuditEvent
-from .services import chain_key
+from .models import AuditAnchor, AuditChainHead, AuditEvent, chain_key
 
 KINDS = ("entry", "objection", "repair")
 MODELS = {"entry": ListEntry, "objection": ObjectionCase, "repair": RepairCase}
@@ -122,7 +121,7 @@ def _branch(kind: str, query: FinderQuery, units, subject_ids) -> QuerySet | Non
         prefix, year, seq = number.groups()
         if {"MD": "entry", "YY": "objection", "XF": "repair"}[prefix] != kind:
             return None
-        if kind == "entry":  # MD-<year>-<id>: the year as case_ref() writes it (UTC)
+        if kind == "entry":  # MD-<year>-<id>: the year as ListEntry.case_ref writes it (UTC)
             start = dt.datetime(int(year), 1, 1, tzinfo=dt.timezone.utc)
             qs = qs.filter(pk=int(seq), created_at__gte=start, created_at__lt=start.replace(year=start.year + 1))
         else:
@@ -172,7 +171,7 @@ def find_cases(*, user, query: FinderQuery) -> FinderPage:
     for r in raw:
         model = MODELS[r["kind"]]
         if r["kind"] == "entry":
-            reference = f"MD-{r['at']:%Y}-{r['pk']:06d}"  # as cases.services.entry_letters.case_ref
+            reference = f"MD-{r['at']:%Y}-{r['pk']:06d}"  # as ListEntry.case_ref
         else:
             reference = numbers.get((r["kind"], r["pk"])) or str(r["pk"])
         rows.append(FinderRow(
@@ -210,7 +209,7 @@ class AuditCase:
 
 
 def reference_of(kind: str, obj) -> str:
-    return case_ref(obj) if kind == "entry" else (obj.number or str(obj.pk))
+    return obj.case_ref if kind == "entry" else (obj.number or str(obj.pk))
 
 
 def case_for(*, user, kind: str, pk: int) -> AuditCase:
@@ -278,5 +277,92 @@ def covering_anchors(chains: list[str], *, since: dt.datetime | None = None) -> 
     return list(qs.filter(contains).order_by("id"))
 
 
-def latest_anchor() -> AuditAnchor | None:
-    return AuditAnchor.objects.order_by("-id").first()
+# --- a case's timeline, filtered and paged -----------------------------------------------------------
+TIMELINE_PAGE_SIZE = 50
+# Kinds of event an auditor filters by: the case's procedure (its own steps and its entry's), the
+# measures and their restoration, tasks, letters and uploaded material. Each is a set of action
+# prefixes, so an action added later falls into its kind without a change here.
+EVENT_KINDS = {
+    "procedure": ("entry.", "objection.", "repair.", "import.", "removal.", "case."),
+    "measures": ("execution.", "restoration."),
+    "tasks": ("task.",),
+    "letters": ("letter.",),
+    "materials": ("attachments.",),
+}
+SYSTEM_ACTOR = "system"
+
+
+@dataclass
+class TimelineQuery:
+    kind: str = ""  # a key of EVENT_KINDS, or "" for every kind
+    actor: str = ""  # a user's id, SYSTEM_ACTOR (no user: the system's own jobs), or "" for anyone
+    date_from: dt.date | None = None  # Beijing dates, both ends included
+    date_to: dt.date | None = None
+    page: int = 1
+
+
+@dataclass
+class TimelinePage:
+    events: list[AuditEvent]
+    count: int  # events matching the filters
+    page: int
+    pages: int
+    first: int  # 1-based position of the first event shown (0 when none)
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.events) - 1 if self.events else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def case_actors(case: AuditCase) -> list[tuple[str, str]]:
+    """Who acted in the case's chains, as (value, name) for the actor filter: people by name, then the
+    system (events without a user) if it acted. Only the case's own events are read, so the list
+    names nobody the auditor could not already see on the page."""
+    pairs = (AuditEvent.objects.filter(chain__in=case.chain_names).order_by()
+             .values_list("actor_id", "actor_name").distinct())
+    names: dict[int, str] = {}
+    system = False
+    for actor_id, actor_name in pairs:
+        if actor_id is None:
+            system = True
+        else:
+            names.setdefault(actor_id, actor_name)
+    for user in get_user_model().objects.filter(pk__in=names):
+        names[user.pk] = user.get_full_name() or names[user.pk] or user.get_username()
+    choices = sorted(((str(pk), name) for pk, name in names.items()), key=lambda pair: pair[1])
+    return choices + ([(SYSTEM_ACTOR, "")] if system else [])
+
+
+def case_timeline(case: AuditCase, *, query: TimelineQuery, page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+    """One page of the case's events, oldest first (the order of ``case_events``), filtered by kind of
+    event, actor and Beijing-date period. The database filters, counts and slices; a page past the
+    last shows the last. The case itself is already in the auditor's scope (``case_for``)."""
+    qs = AuditEvent.objects.filter(chain__in=case.chain_names)
+    if query.kind:
+        kinds = Q()
+        for prefix in EVENT_KINDS[query.kind]:
+            kinds |= Q(action__startswith=prefix)
+        qs = qs.filter(kinds)
+    if query.actor == SYSTEM_ACTOR:
+        qs = qs.filter(actor__isnull=True)
+    elif query.actor:
+        qs = qs.filter(actor_id=int(query.actor))
+    if query.date_from:
+        qs = qs.filter(occurred_at__gte=_moment(query.date_from, end=False))
+    if query.date_to:
+        qs = qs.filter(occurred_at__lte=_moment(query.date_to, end=True))
+    count = qs.count()
+    pages = max(1, -(-count // page_size))
+    page = min(max(1, query.page), pages)
+    start = (page - 1) * page_size
+    events = list(qs.select_related("actor_unit", "on_behalf_of")
+                  .order_by("occurred_at", "chain", "seq")[start:start + page_size])
+    return TimelinePage(events=events, count=count, page=page, pages=pages, first=start + 1 if events else 0)

@@ -13,7 +13,7 @@ from cases.locking import for_update
 from cases.selectors.scope import staff_of
 
 from .hashing import GENESIS, anchor_hash, event_hash, event_payload, normalise
-from .models import AuditAnchor, AuditChainHead, AuditEvent
+from .models import AuditAnchor, AuditChainHead, AuditEvent, audit_type, chain_key
 
 ANCHOR_BATCH = 50_000
 
@@ -62,17 +62,6 @@ def acting_for(user):
         yield
     finally:
         _acting_for.reset(token)
-
-
-def audit_type(obj) -> str:
-    """The object type events name: ``app_label.model``, or the ``audit_label`` a model keeps after
-    moving to another app (the procedure rules and holiday tables), so its chain continues."""
-    return getattr(type(obj), "audit_label", None) or obj._meta.label_lower
-
-
-def chain_key(obj) -> str:
-    """One chain per audited object: ``app_label.model:pk``."""
-    return f"{audit_type(obj)}:{obj.pk}"
 
 
 def field_changes(before: dict, after: dict) -> dict:

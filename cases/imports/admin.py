@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin import AdministratorAccess, AdministratorReadOnly
+from cases.admin_access import AdministratorAccess, AdministratorReadOnly
 from cases.models import ApiToken, ImportBatch, ImportJob
 
 from .tokens import api_token_issue, api_token_revoke

@@ -88,13 +88,11 @@ def apply_feedback_row(*, job, actor, unit, line: int, row: dict):
         with transaction.atomic():
             if execution.state == X.PUSHED:
                 entry_services.execution_acknowledge(actor=actor, execution=execution)
-            if row["applied"]:
-                at = None
-                if row["applied_on"]:
-                    at = timezone.make_aware(dt.datetime.combine(row["applied_on"], dt.time(12)))
-                entry_services.execution_apply(actor=actor, execution=execution, note=row["note"], applied_at=at)
-            else:
-                entry_services.execution_not_apply(actor=actor, execution=execution, reason=row["reason"])
+            at = None
+            if row["applied"] and row["applied_on"]:
+                at = timezone.make_aware(dt.datetime.combine(row["applied_on"], dt.time(12)))
+            entry_services.execution_report_feedback(actor=actor, execution=execution, applied=row["applied"],
+                                                     note=row["note"], applied_at=at, reason=row["reason"])
             events.execution_feedback_imported(execution=execution, actor=actor, reason=reason)
     except InvalidTransition:
         return ("outcome", "execution_state", {"state": execution.get_state_display()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.services.subjects import IDENTIFIER_MESSAGES
+from cases.errors import IDENTIFIER_MESSAGES
 
 MESSAGES = {
     "required": _("This field is required."),

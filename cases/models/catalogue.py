@@ -28,6 +28,10 @@ class ListType(models.Model):
     repair_exclusion_basis = models.CharField(_("basis of the exclusion"), max_length=255, blank=True)
     measures = models.ManyToManyField("cases.Measure", through="cases.ListTypeMeasure", related_name="list_types", verbose_name=_("measures"))
     is_active = models.BooleanField(_("active"), default=True)
+    # The list type's basis was revoked (名单类型废止): no new listing, and the removal sweep takes
+    # its listed entries off the list in batches (cases.services.entries.entries_expire).
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for the revocation"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]

@@ -33,6 +33,7 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
         CORRECTED = "CORRECTED", _("corrected")
         REVOKED = "REVOKED", _("revoked after an objection")
         ANNULLED = "ANNULLED", _("annulled by reconsideration or court")
+        LIST_TYPE_REVOKED = "TYPE_REVOKED", _("the list type was revoked")
 
     S = State
     PRE_LISTING = [S.DRAFT, S.NOTICE_SENT, S.UNDER_REVIEW]
@@ -74,6 +75,9 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["subject"], name="entry_listed_by_subject", condition=models.Q(state__in=["ACTIVE", "SUSPENDED"])),
             # The expiry sweep: active entries by end of validity.
             models.Index(fields=["valid_until"], name="entry_expiry", condition=models.Q(state__in=["ACTIVE", "SUSPENDED"])),
+            # The removal sweep after a list type is revoked: its listed entries, in id order.
+            models.Index(fields=["list_type", "id"], name="entry_listed_by_list_type",
+                         condition=models.Q(state__in=["ACTIVE", "SUSPENDED"])),
             # The auditors' finder lists cases newest first.
             models.Index(fields=["created_at"], name="entry_by_created"),
         ]
@@ -84,6 +88,12 @@ class ListEntry(ConcurrentTransitionMixin, models.Model):
     @property
     def is_red(self) -> bool:
         return self.list_type.kind == "RED"
+
+    @property
+    def case_ref(self) -> str:
+        """The entry's reference on its letters and in the auditors' finder: MD-<year>-<id>, the
+        year of ``created_at`` as stored (UTC), which the finder's search by reference relies on."""
+        return f"MD-{self.created_at:%Y}-{self.pk:06d}"
 
     # --- the map of what may happen --------------------------------------------------------
     def _is_punitive(self) -> bool:

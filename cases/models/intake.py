@@ -1,19 +1,41 @@
 """What objections and repair applications share: how a case is filed and followed without an
-account (case number + query code), its attachments (type and size checked, stored with SHA-256)
-and the applicant's chase-ups (催办)."""
+account (case number + query code), its acceptance check with one consolidated supplement (补正)
+and its lapse, refusal (不予受理), one extension and withdrawal (the same fields and the same
+transitions, ``FiledCase``), its attachments (type and size checked, stored with SHA-256) and the
+applicant's chase-ups (催办)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, transition
 
 
-class FiledCase(models.Model):
+def _step(name: str, source, target, conditions: list):
+    def step(self):
+        pass
+
+    step.__name__ = step.__qualname__ = name
+    return transition("state", source=source, target=target, conditions=conditions)(step)
+
+
+class FiledCase(ConcurrentTransitionMixin, models.Model):
+    """A case a person files (an objection, a repair application). Each procedure declares its
+    ``State`` (with at least SUBMITTED, NEEDS_SUPPLEMENT, NOT_ACCEPTED and WITHDRAWN), its ``state``
+    field, ``CASE_TYPE`` (the rule rows' case type; audit actions are its lower case),
+    ``DEADLINE_FIELDS``, ``PAUSED_DEADLINES`` (those a supplement pauses), ``WITHDRAWABLE`` and
+    ``STEPS``, its own part of the map of what may happen: {transition: (from, to[, condition])}.
+    The FSM transitions are made here from that map and the steps every filed case has."""
+
     class Channel(models.TextChoices):
         PORTAL = "PORTAL", _("public portal")
         COUNTER = "COUNTER", _("at the unit's counter")
         PLATFORM = "PLATFORM", _("forwarded by the platform window")
         IMPLEMENTING_UNIT = "IMPLEMENTING_UNIT", _("found by an implementing unit")
         COMPLAINT = "COMPLAINT", _("complaint")
+
+    # The deadlines the subject was told (a recompute never moves them earlier: deadlines.recompute).
+    TOLD_DEADLINES = frozenset({"*"})
 
     number = models.CharField(_("case number"), max_length=24, unique=True, null=True, blank=True)
     # HMAC of the query code handed to the applicant once; the code itself is never stored.
@@ -31,8 +53,46 @@ class FiledCase(models.Model):
     chase_up_count = models.PositiveIntegerField(_("chase-ups"), default=0)
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
+    # Acceptance (受理审查): one consolidated supplement request, or a refusal with reasons.
+    not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
+    supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
+    supplement_requested_on = models.DateField(null=True, blank=True)
+    supplement_received_on = models.DateField(null=True, blank=True)
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for extension"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
     class Meta:
         abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        S = cls.State
+        steps = {
+            # One consolidated request: there is no second.
+            "request_supplement": (S.SUBMITTED, S.NEEDS_SUPPLEMENT, lambda self: self.supplement_requested_on is None),
+            "receive_supplement": (S.NEEDS_SUPPLEMENT, S.SUBMITTED),
+            "refuse": ([S.SUBMITTED, S.NEEDS_SUPPLEMENT], S.NOT_ACCEPTED),
+            "withdraw": (list(cls.WITHDRAWABLE), S.WITHDRAWN),
+            # 逾期未补正的，视为撤回申请: the window lapsed without material (a sweep, not a person).
+            "supplement_lapse": (S.NEEDS_SUPPLEMENT, S.WITHDRAWN),
+            **cls.STEPS,
+        }
+        # django-fsm keeps the field on the decorated function: each model gets functions of its own.
+        for name, (source, target, *conditions) in steps.items():
+            setattr(cls, name, _step(name, source, target, conditions))
+
+    @property
+    def applied_on(self):
+        """The day of the application (Beijing date of the filing)."""
+        return timezone.localdate(self.filed_at)
+
+    @property
+    def rule_regimes(self) -> tuple[str, ...]:
+        """The regimes whose rule rows set this case's periods, the most specific first."""
+        return ("default",)
 
 
 class Attachment(models.Model):

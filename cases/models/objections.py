@@ -4,16 +4,17 @@ verification notice; joint punishment is suspended meanwhile (seed: Tibet 2017 i
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField
 
 from .intake import FiledCase
 
 
-class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
-    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; and those the
-    # subject was told (a recompute never moves them earlier: deadlines.recompute).
+class ObjectionCase(FiledCase):
+    CASE_TYPE = "OBJECTION"
+    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; those a
+    # supplement request pauses.
     DEADLINE_FIELDS = {"acceptance": "acceptance_due", "verification": "verification_due"}
-    TOLD_DEADLINES = frozenset({"*"})
+    PAUSED_DEADLINES = ("acceptance",)
     # The entry's fields a conclusion may correct (``corrections`` keys), in the order the correction
     # form lists them, with the labels the case page gives them.
     CORRECTABLE_FIELDS = {"facts": _("Facts"), "reasons": _("Reasons"), "basis": _("Basis"),
@@ -40,6 +41,15 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
 
     S = State
     OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING, S.CONCLUDED]
+    # The applicant may withdraw until the conclusion is proposed.
+    WITHDRAWABLE = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING]
+    # The map of what may happen, besides the steps every filed case has (FiledCase).
+    STEPS = {
+        "accept": (S.SUBMITTED, S.VERIFYING),
+        "conclude": (S.VERIFYING, S.CONCLUDED),
+        "send_back": (S.CONCLUDED, S.VERIFYING),
+        "close": (S.CONCLUDED, S.CLOSED),
+    }
 
     entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="objections")
     subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="objections")
@@ -53,18 +63,11 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
                                        help_text=_("The implementing unit that found the information wrong."))
     state = FSMField(_("state"), default=S.SUBMITTED, choices=State.choices, protected=True)
 
-    not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
-    supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
-    supplement_requested_on = models.DateField(null=True, blank=True)
-    supplement_received_on = models.DateField(null=True, blank=True)
-    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     verification_received_on = models.DateField(_("verification notice received on"), null=True, blank=True)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
     # Whether acceptance suspended the entry (it was in force then). An objection on an entry no
     # longer in force (removed, e.g. after a repair) suspends nothing and so resumes nothing.
     suspended_entry = models.BooleanField(_("entry suspended during verification"), default=False)
-    extension_reason = models.TextField(_("reason for extension"), blank=True)
 
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     findings = models.TextField(_("findings"), blank=True)
@@ -73,8 +76,6 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
                                      related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("objection")
@@ -95,42 +96,3 @@ class ObjectionCase(ConcurrentTransitionMixin, FiledCase):
         """How the reason of every change its conclusion makes to the entry begins (the case page
         finds the correction's values before by it)."""
         return f"异议{self.number}："
-
-    # --- the map of what may happen --------------------------------------------------------
-    @transition(state, source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT,
-                conditions=[lambda self: self.supplement_requested_on is None])  # one consolidated request
-    def request_supplement(self):
-        pass
-
-    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED)
-    def receive_supplement(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT], target=S.NOT_ACCEPTED)
-    def refuse(self):
-        pass
-
-    @transition(state, source=S.SUBMITTED, target=S.VERIFYING)
-    def accept(self):
-        pass
-
-    @transition(state, source=S.VERIFYING, target=S.CONCLUDED)
-    def conclude(self):
-        pass
-
-    @transition(state, source=S.CONCLUDED, target=S.VERIFYING)
-    def send_back(self):
-        pass
-
-    @transition(state, source=S.CONCLUDED, target=S.CLOSED)
-    def close(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.VERIFYING], target=S.WITHDRAWN)
-    def withdraw(self):
-        pass
-
-    # 逾期未补正的，视为撤回申请: the supplement window lapsed without material (a sweep, not a person).
-    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.WITHDRAWN)
-    def supplement_lapse(self):
-        pass

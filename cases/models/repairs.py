@@ -3,19 +3,22 @@ unit checks acceptance within 3 working days, its officer reviews and proposes, 
 within 10 working days of the application; an approval removes the entry (REPAIRED) and lifts
 every measure. Seeds: Tibet 2017 item 十七, Chongqing item 18, Ankang 四(四), Lianping 二十三."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField
 
 from .intake import FiledCase
 
 
-class RepairCase(ConcurrentTransitionMixin, FiledCase):
-    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; and those the
-    # subject was told (a recompute never moves them earlier: deadlines.recompute).
+class RepairCase(FiledCase):
+    CASE_TYPE = "REPAIR"
+    # Each kept deadline (a key of ``deadlines``) and the field that shows its date; a supplement
+    # request pauses both.
     DEADLINE_FIELDS = {"acceptance": "acceptance_due", "decision": "decision_due"}
-    TOLD_DEADLINES = frozenset({"*"})
+    PAUSED_DEADLINES = ("acceptance", "decision")
 
     class State(models.TextChoices):
         SUBMITTED = "SUBMITTED", _("submitted, acceptance check")
@@ -40,6 +43,21 @@ class RepairCase(ConcurrentTransitionMixin, FiledCase):
 
     S = State
     OPEN = [S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING]
+    WITHDRAWABLE = OPEN  # until the decision
+    # The map of what may happen, besides the steps every filed case has (FiledCase).
+    STEPS = {
+        "accept": (S.SUBMITTED, S.ACCEPTED),
+        # Not while another unit's verification of performance is pending.
+        "propose": (S.ACCEPTED, S.REVIEWING, lambda self: not self.verification_pending),
+        "send_back": (S.REVIEWING, S.ACCEPTED),
+        "approve": (S.REVIEWING, S.APPROVED),
+        "reject": (S.REVIEWING, S.REJECTED),
+        "close": (S.APPROVED, S.CLOSED),
+        # The entry left the list by another procedure (expiry, an objection, a court): nothing
+        # is left to repair.
+        "lapse": (OPEN, S.CLOSED),
+        "revoke": ([S.APPROVED, S.CLOSED], S.REPAIR_REVOKED),
+    }
     # An approved repair counts for the cap on repairs, even if later revoked.
     GRANTED = [S.APPROVED, S.CLOSED, S.REPAIR_REVOKED]
 
@@ -52,14 +70,7 @@ class RepairCase(ConcurrentTransitionMixin, FiledCase):
     # The eligibility engine's answer (cases.services.repair_eligibility) at filing and at acceptance.
     eligibility = models.JSONField(_("eligibility"), default=dict, blank=True)
 
-    not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
-    supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
-    supplement_requested_on = models.DateField(null=True, blank=True)
-    supplement_received_on = models.DateField(null=True, blank=True)
-    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
-    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     decision_due = models.DateField(_("decision due"), null=True, blank=True)
-    extension_reason = models.TextField(_("reason for extension"), blank=True)
     extended_on = models.DateField(_("extended on"), null=True, blank=True)
 
     # Verification of performance (履行情况核实) asked of another unit, e.g. the tax bureau.
@@ -81,8 +92,6 @@ class RepairCase(ConcurrentTransitionMixin, FiledCase):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
 
     revocation_reason = models.TextField(_("reason for revoking the repair"), blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -105,62 +114,17 @@ class RepairCase(ConcurrentTransitionMixin, FiledCase):
         return self.number or f"repair {self.pk}"
 
     @property
+    def applied_on(self):
+        """The day of the application: every period of the case runs from it (kept in the
+        computation; a case without one counts from the Beijing date of its filing)."""
+        data = self.deadlines.get("decision") or self.deadlines.get("acceptance")
+        return dt.date.fromisoformat(data["start"]) if data else super().applied_on
+
+    @property
+    def rule_regimes(self) -> tuple[str, ...]:
+        # A list type may have rule rows of its own for repairs.
+        return (self.entry.list_type.code, "default")
+
+    @property
     def verification_pending(self) -> bool:
         return self.verification_requested_on is not None and self.verification_reported_on is None
-
-    # --- the map of what may happen --------------------------------------------------------
-    @transition(state, source=S.SUBMITTED, target=S.NEEDS_SUPPLEMENT,
-                conditions=[lambda self: self.supplement_requested_on is None])  # one consolidated request
-    def request_supplement(self):
-        pass
-
-    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.SUBMITTED)
-    def receive_supplement(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT], target=S.NOT_ACCEPTED)
-    def refuse(self):
-        pass
-
-    @transition(state, source=S.SUBMITTED, target=S.ACCEPTED)
-    def accept(self):
-        pass
-
-    @transition(state, source=S.ACCEPTED, target=S.REVIEWING,
-                conditions=[lambda self: not self.verification_pending])
-    def propose(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.ACCEPTED)
-    def send_back(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(state, source=S.REVIEWING, target=S.REJECTED)
-    def reject(self):
-        pass
-
-    @transition(state, source=S.APPROVED, target=S.CLOSED)
-    def close(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.CLOSED)
-    def lapse(self):
-        """The entry left the list by another procedure (expiry, an objection, a court): nothing is
-        left to repair."""
-
-    @transition(state, source=[S.APPROVED, S.CLOSED], target=S.REPAIR_REVOKED)
-    def revoke(self):
-        pass
-
-    @transition(state, source=[S.SUBMITTED, S.NEEDS_SUPPLEMENT, S.ACCEPTED, S.REVIEWING], target=S.WITHDRAWN)
-    def withdraw(self):
-        pass
-
-    # 逾期未补正的，视为撤回申请: the supplement window lapsed without material (a sweep, not a person).
-    @transition(state, source=S.NEEDS_SUPPLEMENT, target=S.WITHDRAWN)
-    def supplement_lapse(self):
-        pass

@@ -60,6 +60,11 @@ class Draft:
             self.state["done"].append(step)
         self.save()
 
+    def prefill(self, values: dict) -> None:
+        """Answers given in advance (a link's codes): shown in their steps, not yet completed."""
+        self.data.update(values)
+        self.save()
+
     def reopen(self, step: str) -> None:
         if step in self.state["done"]:
             self.state["done"].remove(step)

@@ -7,8 +7,10 @@ removal leaves public view the moment its transaction commits.
 
 The search is bounded: a name fragment of at least ``MIN_QUERY`` characters or one full 18-character
 code (never a code prefix: that would let anyone enumerate ID numbers); at most ``MAX_SUBJECTS``
-matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT (no COUNT over the match) and at
-most ``MAX_PAGES`` pages; refine the query to see more. A code is an index lookup
+matching subjects; pages of ``PAGE_SIZE`` rows fetched with LIMIT and at most ``MAX_PAGES`` pages;
+refine the query to see more. The result count is the listed entries of those subjects counted up to
+``COUNT_CAP`` + 1 (the entries that pages can show): "more than ``COUNT_CAP``" beyond, as the
+registry's capped counts (``cases.selectors.paging.CappedCountPaginator``). A code is an index lookup
 (``cases_subject.identifier``), then the subject's listed entries (partial index
 ``entry_listed_by_subject``).
 
@@ -41,6 +43,7 @@ MIN_QUERY = 2
 PAGE_SIZE = 20
 MAX_PAGES = 50
 MAX_SUBJECTS = 1000
+COUNT_CAP = PAGE_SIZE * MAX_PAGES  # what the pages can show; a count beyond it reads "more than"
 CANDIDATES = 2000  # registry matches probed one by one; beyond this, the listed subjects are walked
 KINDS = ListType.Kind
 
@@ -137,15 +140,24 @@ def public_entries(*, subject_ids: list[int], kind: str = "") -> QuerySet[ListEn
 
 
 def public_page(*, query: DisclosureQuery, page: int = 1) -> dict:
-    """One page: ``{"rows": [...], "page": n, "has_next", "has_previous", "truncated"}``; ``truncated``
-    says more subjects match than are searched (ask the visitor to refine the query)."""
-    page = min(max(1, page), MAX_PAGES)
-    offset = (page - 1) * PAGE_SIZE
+    """One page: ``{"rows": [...], "page": n, "pages", "count", "count_capped", "has_next",
+    "has_previous", "truncated"}``. ``truncated`` says more subjects match than are searched (ask the
+    visitor to refine the query); ``count_capped`` that ``count`` is a lower bound ("more than N")."""
     subject_ids, truncated = matching_subjects(query=query)
-    entries = list(public_entries(subject_ids=subject_ids, kind=query.kind)[offset: offset + PAGE_SIZE + 1]) if subject_ids else []
+    listed = public_entries(subject_ids=subject_ids, kind=query.kind) if subject_ids else None
+    # Unordered, at most COUNT_CAP + 1 rows: the matching subjects are bounded, so is this count.
+    counted = listed.order_by()[: COUNT_CAP + 1].count() if listed is not None else 0
+    count, capped = min(counted, COUNT_CAP), counted > COUNT_CAP or truncated
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * PAGE_SIZE
+    entries = list(listed[offset: offset + PAGE_SIZE + 1]) if listed is not None else []
     return {
         "rows": [public_row(e) for e in entries[:PAGE_SIZE]],
         "page": page,
+        "pages": pages,
+        "count": count,
+        "count_capped": capped,
         "has_next": len(entries) > PAGE_SIZE and page < MAX_PAGES,
         "has_previous": page > 1,
         "truncated": truncated,
@@ -160,8 +172,10 @@ def public_code(subject) -> str:
 def public_row(entry: ListEntry) -> dict:
     """Only the fields domain.md §8 makes public; never the facts, statement or the raw ID number."""
     return {
+        "entry_id": entry.pk,
         "subject_name": entry.subject.name,
         "subject_code": public_code(entry.subject),
+        "subject_code_masked": entry.subject.is_natural_person,
         "subject_kind": entry.subject.kind,
         "list_type": entry.list_type.name,
         "list_kind": entry.list_type.kind,

@@ -27,11 +27,6 @@ def repairs_visible_to(*, user) -> QuerySet[RepairCase]:
     return base.none() if readable is None else base.filter(readable)
 
 
-def _applied_on(case: RepairCase) -> dt.date:
-    data = case.deadlines.get("decision") or {}
-    return dt.date.fromisoformat(data["start"]) if data.get("start") else timezone.localtime(case.filed_at).date()
-
-
 def repair_figures(*, user, since: dt.date | None = None, until: dt.date | None = None,
                    today: dt.date | None = None) -> list[dict]:
     """Per deciding unit and month of application: applications, accepted / not accepted, the
@@ -47,7 +42,7 @@ def repair_figures(*, user, since: dt.date | None = None, until: dt.date | None 
     groups: dict[tuple, dict] = defaultdict(lambda: {"applications": 0, "accepted": 0, "not_accepted": 0,
                                                      "approved": 0, "rejected": 0, "late": 0, "days": []})
     for case in qs.order_by("id"):
-        start = _applied_on(case)
+        start = case.applied_on
         row = groups[(case.deciding_unit.code, case.deciding_unit.name, start.strftime("%Y-%m"))]
         row["applications"] += 1
         row["accepted"] += case.accepted_on is not None

@@ -46,6 +46,17 @@ def staff_of(user) -> StaffProfile | None:
     return getattr(user, "staff", None)
 
 
+def is_administrator(user) -> bool:
+    """Administrators keep the registry, the catalogue and the rules (Django admin, the registry's
+    commands): an active ``is_staff`` account that is a superuser or has the ADMINISTRATOR role."""
+    if user is None or not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return staff is not None and staff.role == Role.ADMINISTRATOR
+
+
 def supervises(staff: StaffProfile) -> bool:
     return staff.role == Role.AUDITOR or staff.unit.is_credit_lead_office
 

@@ -28,10 +28,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.errors import Forbidden, ValidationFailed
+from cases.errors import Forbidden, ValidationFailed, identifier_refused
 from cases.identifiers import IdentifierError, classify
 from cases.models import ListEntry, ListEntryStatePeriod, ListType, StaffProfile, Subject, Unit
-from cases.services.subjects import identifier_refused
 from config import prepared
 
 from . import catalogue_cache

@@ -4,9 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden
 from cases.models import StaffProfile, UnitListRole
-from cases.selectors.scope import ACTING_ROLES, staff_of
+from cases.selectors.scope import ACTING_ROLES, is_administrator, staff_of
 
-__all__ = ["ACTING_ROLES", "require_leader", "require_list_role", "require_member", "require_staff"]
+__all__ = ["ACTING_ROLES", "require_administrator", "require_leader", "require_list_role", "require_member",
+           "require_staff"]
+
+
+def require_administrator(actor) -> None:
+    """The registry's writes that change what every unit may do (revoking a list type)."""
+    if not is_administrator(actor):
+        raise Forbidden(_("Only an administrator may do this."), code="administrator_required")
 
 
 def require_staff(actor) -> StaffProfile:

@@ -17,12 +17,12 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from cases import events
 from cases.audit.services import audit_record
-from cases.errors import InvalidTransition, ValidationFailed
+from cases.errors import Conflict, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution, MeasureImplementer, RestorationTask
 from cases.models import RemovalBatch, RepairCase, Unit, UnitListRole
 from cases.selectors.scope import staff_of
-from deadlines.calendar import months_later
+from deadlines.calendar import DeadlineComputation, months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
@@ -65,12 +65,21 @@ def _deadline(entry: ListEntry, step: str, start: dt.date) -> dt.date:
     return computation.due
 
 
+def _require_list_type_in_force(list_type) -> None:
+    """Nothing is listed under a revoked list type (``list_type_revoke``). An entry that slips past
+    this check while the revocation commits is taken by the removal sweep like the others."""
+    if list_type.revoked_at is not None:
+        raise Conflict(_("This list type was revoked on %(date)s: nobody is listed under it any more.")
+                       % {"date": timezone.localdate(list_type.revoked_at)}, code="list_type_revoked")
+
+
 @transaction.atomic
 def entry_draft(*, actor, list_type, subject, facts: str, reasons: str, basis: str = "", data_providing_unit=None) -> ListEntry:
     """A listing unit's officer drafts an entry (认定部门 decides who is listed)."""
     unit = require_staff(actor).unit
     require_member(actor, unit)
     require_list_role(unit, list_type, Role.LISTING)
+    _require_list_type_in_force(list_type)
     errors = {f: [("required", _("This field is required."))] for f, v in (("facts", facts), ("reasons", reasons)) if not (v or "").strip()}
     if errors:
         raise ValidationFailed(fields=errors)
@@ -126,6 +135,26 @@ def entry_close_statement_window(*, actor, entry: ListEntry, today: dt.date) -> 
 
 
 @transaction.atomic
+def entry_record_statement(*, actor, entry: ListEntry, statement: str, today: dt.date) -> ListEntry:
+    """The statement step of the listing: what the subject stated is recorded; an empty statement
+    closes the window instead, which the rule allows only once it is over (陈述申辩)."""
+    if (statement or "").strip():
+        return entry_receive_statement(actor=actor, entry=entry, statement=statement)
+    return entry_close_statement_window(actor=actor, entry=entry, today=today)
+
+
+@transaction.atomic
+def entry_conclude_decision(*, actor, entry: ListEntry, approve: bool, decision_date: dt.date | None = None,
+                            reason: str = "", dating_reason: str = "") -> ListEntry:
+    """The decision step of the listing: the leader lists the subject (``entry_decide``) or does not,
+    which withdraws the entry (``entry_withdraw``, with the reason)."""
+    if approve:
+        return entry_decide(actor=actor, entry=entry, decision_date=decision_date, reason=reason,
+                            dating_reason=dating_reason)
+    return entry_withdraw(actor=actor, entry=entry, reason=reason)
+
+
+@transaction.atomic
 def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = None, reason: str = "",
                  dating_reason: str = "") -> ListEntry:
     """The listing unit's leader decides; publication is due within 7 working days (rule row).
@@ -137,6 +166,7 @@ def entry_decide(*, actor, entry: ListEntry, decision_date: dt.date | None = Non
     recorded late (``dating_reason``, kept on the audit chain): the date starts the publication
     and repair periods."""
     require_leader(actor, entry.listing_unit)
+    _require_list_type_in_force(entry.list_type)
     today = timezone.localdate()
     decision_date = decision_date or today
     dating_reason = (dating_reason or "").strip()
@@ -193,6 +223,7 @@ def _push_executions(entry: ListEntry, actor) -> list[MeasureExecution]:
 def entry_publish(*, actor, entry: ListEntry) -> ListEntry:
     """ACTIVE: published, and one execution per (measure, implementing unit) pushed at once."""
     require_member(actor, entry.listing_unit)
+    _require_list_type_in_force(entry.list_type)
     entry.published_at = timezone.now()
     months = entry.list_type.validity_months
     if months:
@@ -419,17 +450,27 @@ EXPIRY_BATCH_EXECUTIONS = 500
 
 def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH,
                    executions: int = EXPIRY_BATCH_EXECUTIONS) -> int:
-    """Beat: entries whose validity is over are removed automatically (期满自动撤下). Idempotent.
+    """Beat: entries whose validity is over are removed automatically (期满自动撤下), then the
+    listed entries of revoked list types (名单类型废止, ``list_type_revoke``). Idempotent; returns
+    how many entries it removed.
 
     Each batch commits on its own (``entries_remove_many``), so no row stays locked longer than
     one batch; rows being worked on right now are skipped and taken at the next run. A batch takes
-    the oldest due entries while their executions to lift stay within ``executions`` (at least one
+    the first due entries while their executions to lift stay within ``executions`` (at least one
     entry); the rest of what was locked is taken by the next batch."""
     today = today or timezone.localdate()
+    expired = _remove_in_batches(lambda size: expiry_batch(today=today, batch=size),
+                                 ListEntry.RemovalReason.EXPIRED, "validity expired", batch, executions)
+    revoked = _remove_in_batches(lambda size: revoked_type_batch(batch=size),
+                                 ListEntry.RemovalReason.LIST_TYPE_REVOKED, "list type revoked", batch, executions)
+    return expired + revoked
+
+
+def _remove_in_batches(search, removal_reason: str, reason: str, batch: int, executions: int) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            due = list(expiry_batch(today=today, batch=batch))
+            due = list(search(batch))
             counts = dict(MeasureExecution.objects.filter(entry_id__in=[e.pk for e in due])
                           .exclude(state__in=[X.LIFT_PENDING, X.LIFTED]).values("entry_id")
                           .annotate(n=Count("id")).values_list("entry_id", "n"))
@@ -439,8 +480,7 @@ def entries_expire(*, today: dt.date | None = None, batch: int = EXPIRY_BATCH,
                     break
                 taken.append(entry)
                 total += counts.get(entry.pk, 0)
-            entries_remove_many(entries=taken, removal_reason=ListEntry.RemovalReason.EXPIRED,
-                                reason="validity expired", actor=None)
+            entries_remove_many(entries=taken, removal_reason=removal_reason, reason=reason, actor=None)
         done += len(taken)
         if len(due) < batch and len(taken) == len(due):
             return done
@@ -455,11 +495,21 @@ def expiry_batch(*, today: dt.date, batch: int = EXPIRY_BATCH):
             .select_related("list_type", "subject")[:batch])
 
 
+def revoked_type_batch(*, batch: int = EXPIRY_BATCH):
+    """One batch of the listed entries of revoked list types, locked, skipping rows someone is
+    working on: per revoked type (a handful of rows), the partial index entry_listed_by_list_type
+    in id order, so a type with a million entries is walked, never sorted."""
+    return (for_update(ListEntry.objects, skip_locked=True)
+            .filter(state__in=ListEntry.LISTED, list_type__revoked_at__isnull=False)
+            .order_by("list_type_id", "pk")
+            .select_related("list_type", "subject")[:batch])
+
+
 # What the batch's event says of each entry (``removal.batch``, docs/adr/0007-expiry-batch-audit.md).
 REMOVAL_COLUMNS = ("entry", "state", "subject", "list_type", "valid_until", "lifted", "tasks_cancelled", "lift_tasks")
 
 # Removals ``entries_remove_many`` serves: those that issue no letter and open no restoration task.
-SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED,)
+SET_BASED_REMOVAL = (ListEntry.RemovalReason.EXPIRED, ListEntry.RemovalReason.LIST_TYPE_REVOKED)
 
 
 def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason: str, actor=None) -> list[ListEntry]:
@@ -570,6 +620,25 @@ def execution_not_apply(*, actor, execution: MeasureExecution, reason: str) -> M
     execution.not_applied_reason = reason.strip()
     _step(execution, "not_apply", actor=actor, reason=execution.not_applied_reason)
     return execution
+
+
+@transaction.atomic
+def execution_report_feedback(*, actor, execution: MeasureExecution, applied: bool, note: str = "",
+                              applied_at: dt.datetime | None = None, reason: str = "") -> MeasureExecution:
+    """The implementing unit's feedback (执行反馈): the measure was applied (``execution_apply``, with
+    what was done) or not (``execution_not_apply``, with why; recommended measures only)."""
+    if applied:
+        return execution_apply(actor=actor, execution=execution, note=note, applied_at=applied_at)
+    return execution_not_apply(actor=actor, execution=execution, reason=reason)
+
+
+def execution_feedback_due(execution: MeasureExecution) -> DeadlineComputation:
+    """Feedback is due within the MEASURE/feedback rule (monthly at the latest) of the push, by the
+    rule of the entry's list type (else the default) in force on the Beijing day of the push."""
+    start = timezone.localdate(execution.created_at)
+    rule = find_rule("MEASURE", "feedback", regime_candidates=(execution.entry.list_type.code, "default"),
+                     on_date=start)
+    return compute_for_rule(rule, start=start)
 
 
 @transaction.atomic

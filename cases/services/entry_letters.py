@@ -24,10 +24,6 @@ REMOVAL_TEXT = {
 }
 
 
-def case_ref(entry: ListEntry) -> str:
-    return f"MD-{entry.created_at:%Y}-{entry.pk:06d}"
-
-
 def case_entry_context(entry: ListEntry, *, applicant: str) -> dict:
     """What an objection or repair letter names about the entry in question (domain.md §6): its
     list and the 文号 of its listing decision, and the applicant (printed where it is not the
@@ -51,7 +47,7 @@ def _issue(entry: ListEntry, actor, letter_type: str, context: dict) -> Letter:
     base = {"list_name": entry.list_type.name, "record_summary": entry.reasons}
     return letter_issue(
         actor=actor, unit=entry.listing_unit, letter_type=letter_type, subject=entry.subject,
-        case_chain=chain_key(entry), case_ref=case_ref(entry), context={**base, **context},
+        case_chain=chain_key(entry), case_ref=entry.case_ref, context={**base, **context},
         addressee=entry.subject.name,
     )
 

@@ -12,24 +12,21 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
 from cases import events
-from cases.audit.services import audit_record, chain_key
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
-from cases.models import ListEntry, MeasureExecution, ObjectionCase, StaffProfile, Unit
-from cases.selectors.scope import staff_of
-from letters.models import Letter
-from letters.services import letter_issue
+from cases.models import ListEntry, MeasureExecution, ObjectionCase, Unit
 from letters.types import LetterType
-from deadlines.calendar import DeadlineComputation, Extension, Pause
-from deadlines.rules import compute_for_rule, find_rule
+from deadlines.calendar import Extension
 
 from . import entries as entry_services
 from . import entry_letters
+from . import filed_cases
 from . import intake
 from .access import ACTING_ROLES, require_leader, require_member, require_staff
+from .filed_cases import compute as _compute
+from .filed_cases import move as _move
 
 O = ObjectionCase.State
 Outcome = ObjectionCase.Outcome
@@ -38,32 +35,6 @@ CORRECTABLE_FIELDS = ObjectionCase.CORRECTABLE_FIELDS
 # The letters' words for them (letters are in Chinese whatever the reader's language).
 FIELD_NAMES = {"facts": "失信事实", "reasons": "列入理由", "basis": "认定依据", "valid_until": "有效期至"}
 NUMBER_PREFIX = "YY"
-
-
-def _move(case: ObjectionCase, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
-    method = getattr(case, transition)
-    if not can_proceed(method):
-        raise InvalidTransition(extra={"state": case.state, "transition": transition})
-    before = case.state
-    method()
-    case.save()
-    audit_record(action=f"objection.{transition}", obj=case, actor=actor, from_state=before, to_state=case.state,
-                 changes=changes, reason=reason)
-
-
-def _rule(step: str, on: dt.date):
-    return find_rule("OBJECTION", step, regime_candidates=("default",), on_date=on)
-
-
-def _compute(case: ObjectionCase, step: str, start: dt.date, *, pauses=(), extension=None) -> DeadlineComputation:
-    computation = compute_for_rule(_rule(step, start), start=start, pauses=pauses, extension=extension)
-    case.deadlines = {**case.deadlines, step: computation.as_dict()}
-    return computation
-
-
-def _pauses(case: ObjectionCase) -> list[Pause]:
-    return [Pause(start=dt.date.fromisoformat(p["start"]),
-                  end=dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in case.pauses]
 
 
 def accepting_unit_for(entry: ListEntry) -> Unit:
@@ -78,14 +49,18 @@ def accepting_unit_for(entry: ListEntry) -> Unit:
     return entry.listing_unit
 
 
-def _letter(case: ObjectionCase, actor, unit: Unit, letter_type: str, context: dict, addressee: str = ""):
-    staff = staff_of(actor)
-    issuer = actor if staff is not None and staff.unit_id == unit.pk else None
-    base = {"objection_ref": case.number, "filed_on": timezone.localdate(case.filed_at), "objection_summary": case.grounds,
+def _letter(case: ObjectionCase, actor, letter_type: str, context: dict, *, unit: Unit | None = None,
+            addressee: str = ""):
+    """A letter of the objection, from the accepting unit unless another ``unit`` is named."""
+    base = {"objection_ref": case.number, "filed_on": case.applied_on, "objection_summary": case.grounds,
             **entry_letters.case_entry_context(case.entry, applicant=case.applicant_name)}
-    return letter_issue(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
-                        case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
-                        addressee=addressee or case.applicant_name)
+    return filed_cases.case_letter(case, actor=actor, unit=unit or case.accepting_unit, letter_type=letter_type,
+                                   context={**base, **context}, addressee=addressee)
+
+
+PROCEDURE = filed_cases.Procedure(acceptance_unit="accepting_unit", letter=_letter,
+                                  supplement_letter=LetterType.OBJECTION_SUPPLEMENT,
+                                  lapsed_letter=LetterType.OBJECTION_LAPSED)
 
 
 def _record(entry: ListEntry) -> list[list[str]]:
@@ -150,11 +125,8 @@ def objection_file(
     files=(),
 ) -> tuple[ObjectionCase, str]:
     """File an objection from any channel. Returns the case and its query code (shown only once)."""
-    errors = {}
-    for field, value in (("grounds", grounds), ("applicant_name", applicant_name),
-                         ("applicant_contact", applicant_contact)):
-        if not (value or "").strip():
-            errors[field] = [("required", _("This field is required."))]
+    errors = filed_cases.required({"grounds": grounds, "applicant_name": applicant_name,
+                                    "applicant_contact": applicant_contact})
     if channel not in Channel.values:
         errors["channel"] = [("invalid_choice", _("Not one of the allowed values."))]
     if target not in ObjectionCase.Target.values:
@@ -174,18 +146,13 @@ def objection_file(
     case = ObjectionCase(
         entry=entry, subject=entry.subject, target=target, grounds=grounds.strip(), channel=channel,
         applicant_name=applicant_name.strip(), applicant_contact=applicant_contact.strip(),
-        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        query_code_hash=intake.query_code_hash(code), accepting_unit=accepting_unit_for(entry),
-        verifying_unit=entry.data_providing_unit, reporting_unit=reporting_unit,
+        filed_by=filed_cases.filer(actor), query_code_hash=intake.query_code_hash(code),
+        accepting_unit=accepting_unit_for(entry), verifying_unit=entry.data_providing_unit,
+        reporting_unit=reporting_unit,
     )
     case.acceptance_due = _compute(case, "acceptance", today).due
-    case.save()
-    intake.assign_number(case, NUMBER_PREFIX)
-    audit_record(action="objection.file", obj=case, actor=case.filed_by, to_state=case.state,
-                 changes={"number": [None, case.number], "entry": [None, entry.pk], "channel": [None, channel],
-                          "target": [None, target], "acceptance_due": [None, case.acceptance_due]})
-    audit_record(action="entry.objection_filed", obj=entry, actor=case.filed_by,
-                 changes={"objection": [None, case.number]})
+    filed_cases.filing_record(case, prefix=NUMBER_PREFIX, changes={
+        "target": [None, target], "acceptance_due": [None, case.acceptance_due]})
     intake.attachments_store(case, checked, kind="EVIDENCE", actor=actor)
     events.objection_filed(case=case)
     return case, code
@@ -196,22 +163,7 @@ def objection_file(
 @transaction.atomic
 def objection_request_supplement(*, actor, case: ObjectionCase, materials: list[str], today: dt.date | None = None):
     """补正: one consolidated request; the acceptance clock stops until the material arrives."""
-    require_member(actor, case.accepting_unit)
-    case = for_update(ObjectionCase.objects).get(pk=case.pk)
-    materials = [m.strip() for m in materials or [] if (m or "").strip()]
-    if not materials:
-        raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
-    today = today or timezone.localdate()
-    window = _compute(case, "supplement_window", today)
-    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials],
-                                                            "supplement_due": [None, window.due]})
-    case.supplement_request, case.supplement_requested_on = materials, today
-    case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
-    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
-    events.case_paused(case=case, actor=actor, reason="补正")
-    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_SUPPLEMENT,
-            {"missing_materials": materials, "supplement_deadline": window.due})
-    return case
+    return filed_cases.supplement_request(PROCEDURE, actor=actor, case=case, materials=materials, today=today)
 
 
 @transaction.atomic
@@ -221,86 +173,32 @@ def objection_supplement(*, case: ObjectionCase, files=(), note: str = "", actor
     checked = intake.attachments_check(files)
     if not checked and not (note or "").strip():
         raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
-    case = for_update(ObjectionCase.objects).get(pk=case.pk)
+    case = filed_cases.locked(case)
     if case.state != O.NEEDS_SUPPLEMENT:  # e.g. deemed withdrawn when the window lapsed
         raise InvalidTransition(extra={"state": case.state, "transition": "receive_supplement"})
-    today = today or timezone.localdate()
-    case.supplement_received_on = today
-    case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
-    computation = _compute(case, "acceptance", timezone.localdate(case.filed_at), pauses=_pauses(case))
-    before = case.acceptance_due
-    case.acceptance_due = computation.due
-    _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
-          changes={"acceptance_due": [before, case.acceptance_due]})
-    intake.attachments_store(case, checked, kind="SUPPLEMENT", actor=actor)
-    events.case_resumed(case=case, actor=actor, reason="补正材料已收到")
-    events.case_deadline_moved(case=case, steps=["acceptance"], computation=computation, reason="补正材料已收到")
-    return case
+    return filed_cases.supplement_received(
+        case, actor=actor, note=note, today=today,
+        store=lambda case: intake.attachments_store(case, checked, kind="SUPPLEMENT", actor=actor))
 
 
-def supplement_due(case) -> dt.date:
-    """The last day of the supplement window (补正期限) of an objection or a repair: kept on the case
-    when the request was made; for requests made before it was kept, computed from the rule row."""
-    stored = (case.deadlines or {}).get("supplement_window")
-    if stored:
-        return dt.date.fromisoformat(stored["due"])
-    case_type = "OBJECTION" if isinstance(case, ObjectionCase) else "REPAIR"
-    requested = case.supplement_requested_on
-    rule = find_rule(case_type, "supplement_window", regime_candidates=("default",), on_date=requested)
-    return compute_for_rule(rule, start=requested).due
-
-
-def lapse_letter_context(case, letter_type: str, due: dt.date) -> dict:
-    """What the 视为撤回 notice cites: the supplement notice that set the window and said so."""
-    notice = (Letter.objects.filter(case_chain=chain_key(case), letter_type=letter_type)
-              .exclude(document_number="").order_by("-id").first())
-    named = f"{notice.document_number}" if notice else ""
-    return {"missing_materials": list(case.supplement_request), "supplement_deadline": due,
-            "basis": f"本机关{named}补正通知书关于“逾期未补正的，视为撤回申请”的告知"}
-
-
-@transaction.atomic
 def objection_supplement_lapse(*, case: ObjectionCase, today: dt.date | None = None) -> ObjectionCase | None:
-    """逾期未补正的，视为撤回申请: the window set in the request lapsed without material. The case ends
-    WITHDRAWN, its paused tasks are cancelled and the applicant gets a notice. None when the case
-    moved meanwhile (material arrived, or another sweep got there first)."""
-    today = today or timezone.localdate()
-    case = for_update(ObjectionCase.objects).select_related("entry__list_type").get(pk=case.pk)
-    if case.state != O.NEEDS_SUPPLEMENT:
-        return None
-    due = supplement_due(case)
-    if due >= today:
-        return None
-    case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
-    _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
-          changes={"supplement_due": [None, due]})
-    events.case_ended(case=case, actor=None, reason=case.withdrawal_reason)
-    _letter(case, None, case.accepting_unit, LetterType.OBJECTION_LAPSED,
-            lapse_letter_context(case, LetterType.OBJECTION_SUPPLEMENT, due))
-    return case
+    """逾期未补正的，视为撤回申请 (filed_cases.supplement_lapse)."""
+    return filed_cases.supplement_lapse(PROCEDURE, case=case, today=today)
 
 
 def objections_supplements_lapse(*, today: dt.date | None = None) -> int:
     """Beat: every objection whose supplement window is over without material. Idempotent."""
-    today = today or timezone.localdate()
-    done = 0
-    for case in ObjectionCase.objects.filter(state=O.NEEDS_SUPPLEMENT, supplement_requested_on__lt=today).only("pk"):
-        if objection_supplement_lapse(case=case, today=today) is not None:
-            done += 1
-    return done
+    return filed_cases.supplements_lapse(PROCEDURE, ObjectionCase, today=today)
 
 
 @transaction.atomic
 def objection_refuse(*, actor, case: ObjectionCase, reasons: str, basis: str):
     require_member(actor, case.accepting_unit)
-    if not (reasons or "").strip() or not (basis or "").strip():
-        raise ValidationFailed(fields={f: [("required", _("This field is required."))]
-                                       for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
-    case = for_update(ObjectionCase.objects).get(pk=case.pk)
-    case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
-    _move(case, "refuse", actor=actor, reason=case.not_accepted_reasons)
-    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_NOT_ACCEPTED,
-            {"reasons": case.not_accepted_reasons, "basis": basis.strip()})
+    filed_cases.refusal_check(reasons=reasons, basis=basis)
+    case = filed_cases.locked(case)
+    filed_cases.refuse(case, actor=actor, reasons=reasons)
+    _letter(case, actor, LetterType.OBJECTION_NOT_ACCEPTED, {"reasons": case.not_accepted_reasons,
+                                                             "basis": basis.strip()})
     return case
 
 
@@ -326,10 +224,10 @@ def objection_accept(*, actor, case: ObjectionCase, today: dt.date | None = None
         case.save(update_fields=["suspended_entry", "updated_at"])
     standing = _standing(entry)
     days = case.deadlines["verification"]["amount"]
-    _letter(case, actor, case.accepting_unit, LetterType.OBJECTION_ACCEPTED,
+    _letter(case, actor, LetterType.OBJECTION_ACCEPTED,
             {"verifying_unit": case.verifying_unit.name, "verification_days": days,
              "result_deadline": case.verification_due, **standing})
-    _letter(case, actor, case.accepting_unit, LetterType.VERIFICATION_NOTICE,
+    _letter(case, actor, LetterType.VERIFICATION_NOTICE,
             {"record": _record(entry), "evidence": [
                 a.original_name for a in intake.attachments_of(case)] or ["（无）"],
              "reply_days": days, "reply_deadline": case.verification_due, **standing},
@@ -462,9 +360,9 @@ def objection_approve(*, actor, case: ObjectionCase, approve: bool, reason: str 
     # suspended them and the entry is in force again.
     after = {"measures_resume": case.suspended_entry and entry.state == ListEntry.State.ACTIVE,
              **({} if was_in_force and case.outcome == Outcome.REVOKED else _standing(entry))}
-    _letter(case, actor, case.verifying_unit, LetterType.OBJECTION_RESULT,
+    _letter(case, actor, LetterType.OBJECTION_RESULT,
             {"outcome": case.outcome, "findings": case.findings, "basis": entry.basis,
-             "corrections": corrected_rows, **after})
+             "corrections": corrected_rows, **after}, unit=case.verifying_unit)
     return case
 
 
@@ -473,46 +371,21 @@ def objection_extend(*, actor, case: ObjectionCase, days: int, reason: str):
     """One extension with a reason, granted by the verifying unit's leader; the deadline is
     recomputed and the open tasks carry the new date."""
     require_leader(actor, case.verifying_unit)
-    case = for_update(ObjectionCase.objects).get(pk=case.pk)
-    if case.state not in (O.VERIFYING, O.CONCLUDED):
-        raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
-    if case.extension_reason:
-        raise InvalidTransition(_("The deadline has already been extended once."), code="already_extended")
-    if not (reason or "").strip():
-        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
+    case = filed_cases.locked(case)
+    filed_cases.extension_check(case, states=(O.VERIFYING, O.CONCLUDED), reason=reason)
     if not isinstance(days, int) or not 1 <= days <= 60:
         raise ValidationFailed(fields={"days": [("invalid", _("Between 1 and 60 days."))]})
     computation = _compute(case, "verification", case.verification_received_on,
                            extension=Extension(amount=days, unit="CALENDAR_DAYS", reason=reason.strip()))
-    before = case.verification_due
-    case.verification_due, case.extension_reason = computation.due, reason.strip()
-    case.save()
-    audit_record(action="objection.extend", obj=case, actor=actor, reason=case.extension_reason,
-                 changes={"verification_due": [before, case.verification_due]})
-    events.case_deadline_moved(case=case, steps=["verification", "approval"], computation=computation, actor=actor,
-                               reason=case.extension_reason)
-    return case
+    return filed_cases.extension_record(case, actor=actor, field="verification_due", computation=computation,
+                                        reason=reason.strip(), steps=["verification", "approval"])
 
 
 @transaction.atomic
 def objection_withdraw(*, case: ObjectionCase, reason: str, actor=None):
     """The applicant withdraws before the conclusion: the suspension it caused ends."""
-    case = for_update(ObjectionCase.objects).get(pk=case.pk)
-    was_verifying = case.state == O.VERIFYING and case.suspended_entry
-    case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
-    _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
-    events.case_ended(case=case, actor=actor, reason="申请人撤回异议")
-    if was_verifying:
+    case, before = filed_cases.withdraw(case, reason=reason, actor=actor, told="申请人撤回异议")
+    if before == O.VERIFYING and case.suspended_entry:
         entry = ListEntry.objects.get(pk=case.entry_id)
         entry_services.entry_resume(actor=actor, entry=entry, reason=f"异议{case.number}已撤回")
     return case
-
-
-def may_follow(actor, case: ObjectionCase) -> bool:
-    staff = staff_of(actor)
-    if staff is None:
-        return False
-    if staff.role == StaffProfile.Role.AUDITOR:
-        return True
-    return staff.unit_id in {case.accepting_unit_id, case.verifying_unit_id, case.entry.listing_unit_id,
-                             case.reporting_unit_id}

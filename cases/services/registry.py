@@ -17,11 +17,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases import events
 from cases.audit.services import audit_record, field_changes
 from cases.errors import Conflict, ValidationFailed
 from cases.locking import for_update
+from cases.services.access import require_administrator
 from cases.models import (
     ListType,
     ListTypeMeasure,
@@ -225,6 +228,27 @@ def staff_create(
 
 
 @transaction.atomic
+def list_type_revoke(*, actor, list_type: ListType, reason: str) -> ListType:
+    """The list type's basis is revoked (名单类型废止): no entry of it is drafted or decided from now
+    on, and its listed entries leave the lists: the removal sweep (``entries_expire``, hourly and
+    at once after this commit through ``list_type_revoked``) removes them in batches like expired
+    ones, every execution lift-pending until its unit confirms (domain.md §2). Entries still in
+    their listing procedure stay with their unit, whose decision is refused; it withdraws them."""
+    require_administrator(actor)
+    _required(reason=reason)
+    list_type = for_update(ListType.objects).get(pk=list_type.pk)
+    if list_type.revoked_at is not None:
+        raise Conflict(_("This list type is already revoked."), code="list_type_revoked")
+    list_type.revoked_at, list_type.revocation_reason = timezone.now(), reason.strip()
+    was_active, list_type.is_active = list_type.is_active, False
+    list_type.save(update_fields=["revoked_at", "revocation_reason", "is_active"])
+    audit_record(action="list_type.revoke", obj=list_type, actor=actor, reason=list_type.revocation_reason,
+                 changes={"revoked_at": [None, list_type.revoked_at], "is_active": [was_active, False]})
+    events.list_type_revoked(list_type=list_type)
+    return list_type
+
+
+@transaction.atomic
 def list_type_create(
     *,
     actor,
@@ -282,15 +306,6 @@ def list_type_create(
         },
     )
     return list_type
-
-
-@transaction.atomic
-def list_type_add_measure(*, actor, list_type: ListType, measure: Measure) -> bool:
-    """Make ``list_type`` trigger ``measure``; returns whether the link is new."""
-    _link, created = ListTypeMeasure.objects.get_or_create(list_type=list_type, measure=measure)
-    if created:
-        audit_record(action="list_type.measure_add", obj=list_type, actor=actor, changes={"measure": [None, measure.code]})
-    return created
 
 
 # Fields of a measure the catalogue seed owns; implementing units are managed separately.

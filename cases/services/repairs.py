@@ -21,20 +21,20 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from cases import events
-from cases.audit.services import audit_record, chain_key
+from cases.audit.services import audit_record
 from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
-from cases.selectors.scope import staff_of
-from letters.services import letter_issue
 from letters.types import LetterType
-from deadlines.calendar import DeadlineComputation, Extension, Pause
-from deadlines.rules import compute_for_rule, find_rule
+from deadlines.calendar import Extension
 
 from . import entries as entry_services
 from . import entry_letters
+from . import filed_cases
 from . import intake
 from .access import ACTING_ROLES, require_leader, require_member, require_staff
+from .filed_cases import compute as _compute
+from .filed_cases import move as _move
 from .repair_eligibility import Eligibility, repair_eligibility
 
 R = RepairCase.State
@@ -52,54 +52,20 @@ COMMITMENTS = [
 ]
 
 
-def _move(case: RepairCase, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
-    method = getattr(case, transition)
-    if not can_proceed(method):
-        raise InvalidTransition(extra={"state": case.state, "transition": transition})
-    before = case.state
-    method()
-    case.save()
-    audit_record(action=f"repair.{transition}", obj=case, actor=actor, from_state=before, to_state=case.state,
-                 changes=changes, reason=reason)
-
-
-def _rule(case: RepairCase, step: str, on: dt.date):
-    return find_rule("REPAIR", step, regime_candidates=(case.entry.list_type.code, "default"), on_date=on)
-
-
-def _compute(case: RepairCase, step: str, start: dt.date, *, pauses=(), extension=None) -> DeadlineComputation:
-    computation = compute_for_rule(_rule(case, step, start), start=start, pauses=pauses, extension=extension)
-    case.deadlines = {**case.deadlines, step: computation.as_dict()}
-    return computation
-
-
-def _pauses(case: RepairCase) -> list[Pause]:
-    return [Pause(start=dt.date.fromisoformat(p["start"]),
-                  end=dt.date.fromisoformat(p["end"]) if p.get("end") else None) for p in case.pauses]
-
-
-def applied_on(case: RepairCase) -> dt.date:
-    """The day of the application: every period of the case runs from it (kept in the computation)."""
-    data = case.deadlines.get("decision") or case.deadlines.get("acceptance")
-    return dt.date.fromisoformat(data["start"]) if data else timezone.localtime(case.filed_at).date()
-
-
-def _extension(case: RepairCase) -> Extension | None:
-    data = (case.deadlines.get("decision") or {}).get("extension")
-    return Extension(data["amount"], data["unit"], data["reason"]) if data else None
-
-
 def _letter(case: RepairCase, actor, letter_type: str, context: dict):
+    """A letter of the repair; the deciding unit issues them all."""
     entry = case.entry
-    staff = staff_of(actor)
-    issuer = actor if staff is not None and staff.unit_id == case.deciding_unit_id else None
-    base = {"repair_ref": case.number, "filed_on": applied_on(case), "record_summary": entry.reasons,
+    base = {"repair_ref": case.number, "filed_on": case.applied_on, "record_summary": entry.reasons,
             **entry_letters.case_entry_context(entry, applicant=case.applicant_name)}
     # The commitment is the subject's letter to the unit; every other letter goes to the applicant.
-    addressee = case.deciding_unit.name if letter_type == LetterType.COMMITMENT else case.applicant_name
-    return letter_issue(actor=issuer, unit=case.deciding_unit, letter_type=letter_type, subject=case.subject,
-                        case_chain=chain_key(case), case_ref=case.number, context={**base, **context},
-                        addressee=addressee)
+    addressee = case.deciding_unit.name if letter_type == LetterType.COMMITMENT else ""
+    return filed_cases.case_letter(case, actor=actor, unit=case.deciding_unit, letter_type=letter_type,
+                                   context={**base, **context}, addressee=addressee)
+
+
+PROCEDURE = filed_cases.Procedure(acceptance_unit="deciding_unit", letter=_letter,
+                                  supplement_letter=LetterType.REPAIR_SUPPLEMENT,
+                                  lapsed_letter=LetterType.REPAIR_LAPSED)
 
 
 def _not_eligible(eligibility: Eligibility):
@@ -156,11 +122,8 @@ def repair_file(
     is required; the signed commitment may follow (the form is issued at once when it is missing).
     Returns the case and its query code (shown only once)."""
     proof, commitment, files = list(proof or []), list(commitment or []), list(files or [])
-    errors = {}
-    for name, value in (("performance", performance), ("applicant_name", applicant_name),
-                        ("applicant_contact", applicant_contact)):
-        if not (value or "").strip():
-            errors[name] = [("required", _("This field is required."))]
+    errors = filed_cases.required({"performance": performance, "applicant_name": applicant_name,
+                                    "applicant_contact": applicant_contact})
     if channel not in CHANNELS:
         errors["channel"] = [("invalid_choice", _("Not one of the allowed values."))]
     if not proof:
@@ -180,17 +143,12 @@ def repair_file(
         entry=entry, subject=entry.subject, deciding_unit=entry.listing_unit, channel=channel,
         performance=performance.strip(), applicant_name=applicant_name.strip(),
         applicant_contact=applicant_contact.strip(), eligibility={"filing": eligibility.as_dict()},
-        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        query_code_hash=intake.query_code_hash(code),
+        filed_by=filed_cases.filer(actor), query_code_hash=intake.query_code_hash(code),
     )
     case.acceptance_due = _compute(case, "acceptance", today).due
     case.decision_due = _compute(case, "decision", today).due
-    case.save()
-    intake.assign_number(case, NUMBER_PREFIX)
-    audit_record(action="repair.file", obj=case, actor=case.filed_by, to_state=case.state,
-                 changes={"number": [None, case.number], "entry": [None, entry.pk], "channel": [None, channel],
-                          "acceptance_due": [None, case.acceptance_due], "decision_due": [None, case.decision_due]})
-    audit_record(action="entry.repair_filed", obj=entry, actor=case.filed_by, changes={"repair": [None, case.number]})
+    filed_cases.filing_record(case, prefix=NUMBER_PREFIX, changes={
+        "acceptance_due": [None, case.acceptance_due], "decision_due": [None, case.decision_due]})
     _store(case, checked, actor=actor)
     if not dict(checked)[Attachment.Kind.COMMITMENT]:
         repair_commitment_form(case=case)
@@ -213,26 +171,15 @@ def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(
     checked = _check_groups(proof, commitment, files)
     if not any(files for _k, files in checked) and not (note or "").strip():
         raise ValidationFailed(fields={"attachments": [("required", _("Attach the requested material."))]})
-    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
+    case = filed_cases.locked(case, "entry__list_type")
     if case.state == R.SUBMITTED:
         _store(case, checked, actor=actor)
         return case
     if case.state != R.NEEDS_SUPPLEMENT:
         raise InvalidTransition(extra={"state": case.state, "transition": "submit_material"})
-    today = today or timezone.localdate()
-    case.supplement_received_on = today
-    case.pauses = [{**p, "end": p["end"] or today.isoformat()} for p in case.pauses]
-    start = applied_on(case)
-    acceptance = _compute(case, "acceptance", start, pauses=_pauses(case))
-    decision = _compute(case, "decision", start, pauses=_pauses(case))
-    before = (case.acceptance_due, case.decision_due)
-    case.acceptance_due, case.decision_due = acceptance.due, decision.due
-    _move(case, "receive_supplement", actor=actor, reason=(note or "")[:255],
-          changes={"acceptance_due": [before[0], case.acceptance_due], "decision_due": [before[1], case.decision_due]})
-    _store(case, checked, actor=actor, supplement_kind=Attachment.Kind.SUPPLEMENT)
-    events.case_resumed(case=case, actor=actor, reason="补正材料已收到")
-    events.case_deadline_moved(case=case, steps=["acceptance"], computation=acceptance, reason="补正材料已收到")
-    return case
+    return filed_cases.supplement_received(
+        case, actor=actor, note=note, today=today,
+        store=lambda case: _store(case, checked, actor=actor, supplement_kind=Attachment.Kind.SUPPLEMENT))
 
 
 # --- acceptance (受理审查, 3 working days) --------------------------------------------------------
@@ -240,54 +187,17 @@ def repair_submit_material(*, case: RepairCase, proof=(), commitment=(), files=(
 @transaction.atomic
 def repair_request_supplement(*, actor, case: RepairCase, materials: list[str], today: dt.date | None = None):
     """补正: one consolidated request; the acceptance and decision clocks stop until it arrives."""
-    require_member(actor, case.deciding_unit)
-    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
-    materials = [m.strip() for m in materials or [] if (m or "").strip()]
-    if not materials:
-        raise ValidationFailed(fields={"materials": [("required", _("List the materials to supplement."))]})
-    today = today or timezone.localdate()
-    window = compute_for_rule(_rule(case, "supplement_window", today), start=today)
-    case.deadlines = {**case.deadlines, "supplement_window": window.as_dict()}
-    _move(case, "request_supplement", actor=actor, changes={"materials": [None, materials],
-                                                            "supplement_due": [None, window.due]})
-    case.supplement_request, case.supplement_requested_on = materials, today
-    case.pauses = [*case.pauses, {"start": today.isoformat(), "end": None}]
-    case.save(update_fields=["supplement_request", "supplement_requested_on", "pauses", "deadlines", "updated_at"])
-    events.case_paused(case=case, actor=actor, reason="补正")
-    _letter(case, actor, LetterType.REPAIR_SUPPLEMENT,
-            {"missing_materials": materials, "supplement_deadline": window.due})
-    return case
+    return filed_cases.supplement_request(PROCEDURE, actor=actor, case=case, materials=materials, today=today)
 
 
-@transaction.atomic
 def repair_supplement_lapse(*, case: RepairCase, today: dt.date | None = None) -> RepairCase | None:
-    """逾期未补正的，视为撤回申请 (as for objections): WITHDRAWN, tasks cancelled, a notice to the
-    applicant. None when the case moved meanwhile."""
-    from .objections import lapse_letter_context, supplement_due
-
-    today = today or timezone.localdate()
-    case = for_update(RepairCase.objects).select_related("entry__list_type", "deciding_unit").get(pk=case.pk)
-    if case.state != R.NEEDS_SUPPLEMENT:
-        return None
-    due = supplement_due(case)
-    if due >= today:
-        return None
-    case.withdrawal_reason, case.closed_at = "逾期未补正，视为撤回申请", timezone.now()
-    _move(case, "supplement_lapse", actor=None, reason=case.withdrawal_reason,
-          changes={"supplement_due": [None, due]})
-    events.case_ended(case=case, actor=None, reason=case.withdrawal_reason)
-    _letter(case, None, LetterType.REPAIR_LAPSED, lapse_letter_context(case, LetterType.REPAIR_SUPPLEMENT, due))
-    return case
+    """逾期未补正的，视为撤回申请, as for objections (filed_cases.supplement_lapse)."""
+    return filed_cases.supplement_lapse(PROCEDURE, case=case, today=today)
 
 
 def repairs_supplements_lapse(*, today: dt.date | None = None) -> int:
     """Beat: every repair whose supplement window is over without material. Idempotent."""
-    today = today or timezone.localdate()
-    done = 0
-    for case in RepairCase.objects.filter(state=R.NEEDS_SUPPLEMENT, supplement_requested_on__lt=today).only("pk"):
-        if repair_supplement_lapse(case=case, today=today) is not None:
-            done += 1
-    return done
+    return filed_cases.supplements_lapse(PROCEDURE, RepairCase, today=today)
 
 
 @transaction.atomic
@@ -295,14 +205,11 @@ def repair_refuse(*, actor, case: RepairCase, reasons: str, basis: str, today: d
     """不予受理, with reasons and the basis; the letter names the earliest date to apply again when
     the engine knows one."""
     require_member(actor, case.deciding_unit)
-    if not (reasons or "").strip() or not (basis or "").strip():
-        raise ValidationFailed(fields={f: [("required", _("This field is required."))]
-                                       for f, v in (("reasons", reasons), ("basis", basis)) if not (v or "").strip()})
-    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
+    filed_cases.refusal_check(reasons=reasons, basis=basis)
+    case = filed_cases.locked(case, "entry__list_type")
     eligibility = repair_eligibility(entry=case.entry, today=today, case=case)
-    case.not_accepted_reasons, case.closed_at = reasons.strip(), timezone.now()
     case.eligibility = {**case.eligibility, "acceptance": eligibility.as_dict()}
-    _move(case, "refuse", actor=actor, reason=case.not_accepted_reasons)
+    filed_cases.refuse(case, actor=actor, reasons=reasons)
     context = {"reasons": case.not_accepted_reasons, "basis": basis.strip()}
     if not eligibility.eligible and eligibility.earliest_date:
         context["earliest_repair_date"] = eligibility.earliest_date
@@ -400,6 +307,19 @@ def repair_propose(*, actor, case: RepairCase, proposal: str, findings: str):
     return case
 
 
+@transaction.atomic
+def repair_review(*, actor, case: RepairCase, action: str, proposal: str = "", findings: str = "",
+                  verification_unit: str = "", request: str = ""):
+    """The officer's review: ask another unit, named by its code, to verify that the obligations
+    were performed (``VERIFY``), or propose a decision (``PROPOSE``)."""
+    if action == "VERIFY":
+        unit = Unit.objects.filter(code=verification_unit or "").first()
+        if unit is None:
+            raise ValidationFailed(fields={"verification_unit": [("unit_unknown", _("Unknown unit."))]})
+        return repair_request_verification(actor=actor, case=case, unit=unit, request=request)
+    return repair_propose(actor=actor, case=case, proposal=proposal, findings=findings)
+
+
 def _objection_pending(entry: ListEntry) -> bool:
     return entry.state == ListEntry.State.SUSPENDED or entry.open_verifications > 0
 
@@ -460,36 +380,22 @@ def repair_extend(*, actor, case: RepairCase, days: int, reason: str):
     (10 working days), granted by the listing unit's leader. The decision deadline is recomputed,
     open tasks carry the new date, and the applicant sees the reason and the new date."""
     require_leader(actor, case.deciding_unit)
-    case = for_update(RepairCase.objects).select_related("entry__list_type").get(pk=case.pk)
-    if case.state not in (R.ACCEPTED, R.REVIEWING):
-        raise InvalidTransition(extra={"state": case.state, "transition": "extend"})
-    if case.extension_reason:
-        raise InvalidTransition(_("The deadline has already been extended once."), code="already_extended")
-    if not (reason or "").strip():
-        raise ValidationFailed(fields={"reason": [("required", _("This field is required."))]})
-    limit = _rule(case, "extension", applied_on(case))
+    case = filed_cases.locked(case, "entry__list_type")
+    filed_cases.extension_check(case, states=(R.ACCEPTED, R.REVIEWING), reason=reason)
+    limit = filed_cases.rule(case, "extension", case.applied_on)
     if not isinstance(days, int) or not 1 <= days <= limit.amount:
         raise ValidationFailed(fields={"days": [("invalid", _("Between 1 and %(n)s days.") % {"n": limit.amount})]})
-    computation = _compute(case, "decision", applied_on(case), pauses=_pauses(case),
+    computation = _compute(case, "decision", case.applied_on, pauses=filed_cases.pauses_of(case),
                            extension=Extension(amount=days, unit=limit.period_unit, reason=reason.strip()))
-    before = case.decision_due
-    case.decision_due, case.extension_reason, case.extended_on = computation.due, reason.strip(), timezone.localdate()
-    case.save()
-    audit_record(action="repair.extend", obj=case, actor=actor, reason=case.extension_reason,
-                 changes={"decision_due": [before, case.decision_due]})
-    events.case_deadline_moved(case=case, steps=["review", "performance_check", "decision"], computation=computation,
-                               actor=actor, reason=case.extension_reason)
-    return case
+    case.extended_on = timezone.localdate()
+    return filed_cases.extension_record(case, actor=actor, field="decision_due", computation=computation,
+                                        reason=reason.strip(), steps=["review", "performance_check", "decision"])
 
 
 @transaction.atomic
 def repair_withdraw(*, case: RepairCase, reason: str, actor=None):
     """The applicant withdraws before the decision; open tasks are cancelled."""
-    case = for_update(RepairCase.objects).get(pk=case.pk)
-    case.withdrawal_reason, case.closed_at = (reason or "").strip(), timezone.now()
-    _move(case, "withdraw", actor=actor, reason=case.withdrawal_reason)
-    events.case_ended(case=case, actor=actor, reason="申请人撤回信用修复申请")
-    return case
+    return filed_cases.withdraw(case, reason=reason, actor=actor, told="申请人撤回信用修复申请")[0]
 
 
 @transaction.atomic

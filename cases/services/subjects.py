@@ -8,41 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.audit.services import audit_record, field_changes
-from cases.errors import Conflict, ValidationFailed
-from cases.identifiers import IdentifierError, NeitherIdentifier, validate_resident_id, validate_uscc
-from cases.locking import for_update
+from cases.audit.services import audit_record
+from cases.errors import Conflict, ValidationFailed, identifier_refused
+from cases.identifiers import IdentifierError, validate_resident_id, validate_uscc
 from cases.models import Subject, SubjectNameHistory
-
-IDENTIFIER_MESSAGES = {
-    "uscc_length": _("A unified social credit code has 18 characters; this one has %(found)s."),
-    "uscc_character": _("Character %(position)s (“%(found)s”) is not allowed in a unified social credit code."),
-    "uscc_category": _("“%(found)s” is not a valid registration authority and organisation type."),
-    "uscc_region": _("Characters 3-8 must be a 6-digit administrative division code."),
-    "org_code_character": _("The organisation code (characters 9-16) may contain only digits and capital letters."),
-    "org_code_check": _(
-        "The organisation code's check character (character 17) is wrong: expected “%(expected)s”, found “%(found)s”."
-    ),
-    "uscc_check": _("The check character (character 18) is wrong: expected “%(expected)s”, found “%(found)s”."),
-    "resident_id_length": _("A resident identity card number has 18 characters; this one has %(found)s."),
-    "resident_id_character": _("A resident identity card number has 17 digits and a final digit or X."),
-    "resident_id_birth_date": _("Characters 7-14 (“%(found)s”) are not a real date of birth."),
-    "resident_id_check": _("The check character (character 18) is wrong: expected “%(expected)s”, found “%(found)s”."),
-}
-
-
-def identifier_error_message(err: IdentifierError) -> str:
-    if isinstance(err, NeitherIdentifier):
-        return _("Neither a valid unified social credit code (%(uscc)s) nor a valid resident ID number (%(id)s).") % {
-            "uscc": identifier_error_message(err.as_uscc).rstrip("。."),
-            "id": identifier_error_message(err.as_resident_id).rstrip("。.")}
-    return str(IDENTIFIER_MESSAGES[err.code]) % {"position": err.position, "found": err.found, "expected": err.expected}
-
-
-def identifier_refused(err: IdentifierError) -> ValidationFailed:
-    return ValidationFailed(fields={"identifier": [(err.code, identifier_error_message(err))]},
-                            extra={"expected": err.expected} if err.expected else None)
-
 
 def validate_identifier(kind: str, identifier: str) -> tuple[str, str]:
     """Return (identifier_type, normalised identifier) or raise ValidationFailed on ``identifier``."""
@@ -101,30 +70,4 @@ def subject_register(
         actor=actor,
         changes={"identifier": [None, code], "name": [None, name], "kind": [None, kind]},
     )
-    return subject
-
-
-@transaction.atomic
-def subject_update(*, actor, subject: Subject, reason: str = "", **fields) -> Subject:
-    """Change a subject's name, legal representative or address; a new name closes the old one."""
-    allowed = {"name", "legal_representative", "address", "region"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationFailed(fields={f: [("read_only", _("This field cannot be changed."))] for f in unknown})
-    subject = for_update(Subject.objects).get(pk=subject.pk)
-    before = {f: getattr(subject, f if f != "region" else "region_id") for f in fields}
-    for f, value in fields.items():
-        setattr(subject, f, value.strip() if isinstance(value, str) else value)
-    if "name" in fields and not subject.name:
-        raise ValidationFailed(fields={"name": [("required", _("The name is required."))]})
-    after = {f: getattr(subject, f if f != "region" else "region_id") for f in fields}
-    changes = field_changes(before, after)
-    if not changes:
-        return subject
-    subject.save()
-    if "name" in changes:
-        today = timezone.localdate()
-        SubjectNameHistory.objects.filter(subject=subject, valid_to__isnull=True).update(valid_to=today)
-        SubjectNameHistory.objects.create(subject=subject, name=subject.name, valid_from=today)
-    audit_record(action="subject.update", obj=subject, actor=actor, changes=changes, reason=reason)
     return subject

@@ -340,3 +340,7 @@ PERMISSIONS_POLICY = {feature: [] for feature in (
 # The site's own stylesheets and script (static/credit/), beside the apps' static files.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # --- end security headers ---
+
+# The apps' static files, less viewflow's unused frontend (config/staticfinders.py).
+STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder",
+                       "config.staticfinders.ServedAppDirectoriesFinder"]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_verbose_names'),
+        ('cases', '0016_verbose_names'),
         ('letters', '0004_letter_enqueue_failed_at'),
     ]
 

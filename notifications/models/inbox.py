@@ -17,6 +17,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # A notice about a task follows it: when the task is completed or cancelled the notice is done
+    # (and read), so the inbox no longer calls it new (notifications.events, issue 19 item 10).
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -32,13 +35,13 @@ class Notification(models.Model):
     def title(self) -> str:
         from notifications.messages import render_title
 
-        return render_title(self.kind, self.context)
+        return render_title(self.kind, self.context, done=self.done_at is not None)
 
     @property
     def body(self) -> str:
         from notifications.messages import render_body
 
-        return render_body(self.kind, self.context)
+        return render_body(self.kind, self.context, done=self.done_at is not None)
 
 
 class NotificationPreference(models.Model):

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import DateTimeField, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.errors import NotFound
 from cases.locking import for_update
-from notifications.models import Notification, NotificationPreference
+from notifications.models import Notification, NotificationPreference, OutboxEvent
+
+# The notices about one task (their event's payload names it), and the one about a batch of tasks.
+TASK_NOTICE_KINDS = ("task.assigned", "task.deadline_near", "task.escalated", "task.redated")
+TASK_BATCH_KIND = "task.assigned_many"
 
 
 @transaction.atomic
@@ -31,3 +37,31 @@ def preference_set(*, user, email: bool, sms: bool, daily_digest: bool, language
     pref, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"email": email, "sms": sms, "daily_digest": daily_digest, "language": language})
     return pref
+
+
+@transaction.atomic
+def task_notices_done(*, object_type: str, object_id, task_ids: list[int], when) -> int:
+    """A notice follows its task: once the task is completed or cancelled, every notice about it
+    (new task, deadline near, moved, escalated) is done and, if unread, read, for everyone who got
+    it, so nobody's inbox keeps calling a finished task new. A notice of a batch of tasks is done
+    once none of its tasks is open any more. Runs in the transaction that closes the tasks."""
+    from workflow.models import WorkItem
+
+    done = _mark_done(Notification.objects.filter(
+        kind__in=TASK_NOTICE_KINDS, event__object_type=object_type, event__object_id=str(object_id),
+        event__payload__task__in=task_ids), when)
+    units = [str(u) for u in WorkItem.objects.filter(pk__in=task_ids).values_list("unit_id", flat=True).distinct()]
+    any_of = Q()
+    for task_id in task_ids:
+        any_of |= Q(payload__tasks__contains=[task_id])
+    batches = OutboxEvent.objects.filter(any_of, kind=TASK_BATCH_KIND, object_type="cases.unit", object_id__in=units)
+    finished = [batch.pk for batch in batches.only("pk", "payload")
+                if not WorkItem.objects.filter(pk__in=batch.payload.get("tasks") or [], is_open=True).exists()]
+    if finished:
+        done += _mark_done(Notification.objects.filter(event_id__in=finished), when)
+    return done
+
+
+def _mark_done(notices, when) -> int:
+    return notices.filter(done_at__isnull=True).update(
+        done_at=when, read_at=Coalesce("read_at", Value(when, output_field=DateTimeField())))

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from cases.identifiers import RESIDENT_ID, USCC, NeitherIdentifier, classify, make_resident_id, make_uscc
-from cases.services.subjects import identifier_error_message
+from cases.errors import identifier_error_message
 
 # Provinces, autonomous regions, municipalities and SARs of GB/T 2260 (first two digits).
 PROVINCES = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.selectors.paging import CappedCountPaginator
+from cases.selectors.paging import RegistryPaginator
 from cases.audit.selectors import FinderQuery, find_cases
 from cases.models import Subject
 from cases.selectors import disclosure
@@ -114,7 +114,7 @@ def test_the_auditors_search_ignores_the_case_of_latin_letters(named, fragment, 
 
 def api_page(fragment: str):
     """What the registry API runs: the capped count, then a page of 50."""
-    page = CappedCountPaginator(subject_search(user=None, query=fragment), 50).page(1)
+    page = RegistryPaginator(subject_search(user=None, query=fragment), 50).page(1)
     return page.paginator.count, list(page.object_list)
 
 

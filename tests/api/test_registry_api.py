@@ -56,6 +56,28 @@ def test_a_search_matching_more_than_the_cap_says_at_least_the_cap(api, monkeypa
     assert [s["identifier"] for s in body["results"]] == sorted(s["identifier"] for s in body["results"])
 
 
+def test_past_the_cap_the_registry_pages_in_registration_order(api, monkeypatch):
+    """Code order past the cap would walk the code index or sort every match (seconds at 10 M):
+    registration order walks the primary key, bounded by the cap (cases.selectors.paging)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.selectors.paging import CappedCountPaginator
+
+    codes = ("91350100M000100Y43", "91110108551385082Q", "91110000802100433B")  # registered out of code order
+    for code in codes:
+        Subject.objects.create(kind="LEGAL_PERSON", identifier_type="USCC", identifier=code, name=f"北京{code[-4:]}建材有限公司")
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    with CaptureQueriesContext(connection) as captured:
+        body = api.get("/api/v1/subjects/", {"search": "建材", "page_size": 1}).json()
+    assert body["count_capped"] is True
+    assert [s["identifier"] for s in body["results"]] == [codes[0]]
+    page_sql = [q["sql"] for q in captured.captured_queries if "LIMIT 1" in q["sql"]][-1]
+    assert 'ORDER BY "cases_subject"."id" ASC' in page_sql
+    second = api.get("/api/v1/subjects/", {"search": "建材", "page_size": 1, "page": 2}).json()
+    assert [s["identifier"] for s in second["results"]] == [codes[1]]
+
+
 def test_anonymous_callers_are_refused(subject):
     response = APIClient().get("/api/v1/subjects/")
     assert response.status_code in (401, 403)

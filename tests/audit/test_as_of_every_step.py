@@ -33,7 +33,7 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 PDF = minimal_pdf("supplementary material")
 MODELS = {"entry": ListEntry, "objection": ObjectionCase, "repair": RepairCase}
 TYPES = {kind: model._meta.label_lower for kind, model in MODELS.items()}
-ROW = re.compile(r'<tr data-field="(\w+)"><th scope="row">(.*?)</th><td>(.*?)</td>', re.S)
+ROW = re.compile(r'<tr data-field="(\w+)"><th scope="row">(.*?)</th><td[^>]*>(.*?)</td>', re.S)
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:

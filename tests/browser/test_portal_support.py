@@ -119,7 +119,7 @@ def walk_filing(page, *, kind: str, entry, details: dict, applicant: dict | None
     for group, names in uploads.items():
         page.set_input_files(f"#files-{group}", [{"name": n, "mimeType": "application/pdf", "buffer": PDF}
                                                  for n in names])
-        page.click(f"form.upload-form[data-group={group}] button[type=submit]")
+        # Choosing the files uploads them (static/credit/site.js): no 上传 to press.
         for n in names:
             page.wait_for_selector(f"#draft-files [data-group={group}] .file-name:text-is('{n}')")
         assert page.eval_on_selector(f"#progress-{group}", "el => el.value") == 100, "the progress bar ran to the end"

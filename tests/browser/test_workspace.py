@@ -85,7 +85,7 @@ def test_claim_then_complete_a_step_with_its_form(live_server, page, screenshot,
     sign_in(page, live_server, province["officer"], next_url=f"/work/tasks/{task_id}/")
     assert "送达日期" in page.locator("#complete-form").inner_text()
     with page.expect_navigation():
-        page.get_by_role("button", name="认领").click()
+        page.get_by_role("button", name="认领", exact=True).click()
     assert "您已认领该任务" in page.locator(".messages").inner_text()
     assert province["officer"].username in page.locator("#task-owner").inner_text() or \
         page.locator("#task-owner").inner_text().strip() != "未认领"

@@ -98,8 +98,9 @@ def test_preferences_are_saved_and_impossible_choices_get_field_errors(client, p
 def test_the_list_is_paginated(client, province):
     from notifications.services.outbox import Recipient, outbox_emit
 
+    # Deadline notices: new-task notices of one unit would be one card (test_notices_follow_their_task).
     for n in range(25):
-        outbox_emit(kind="task.assigned", source=f"test:{n}", recipients=[Recipient(user=province["officer"])],
+        outbox_emit(kind="task.deadline_near", source=f"test:{n}", recipients=[Recipient(user=province["officer"])],
                     context={"title": f"任务{n}", "unit": "u", "due": "2026-12-01"})
     signed_in(client, province["officer"])
     first = client.get("/notifications/").content.decode()

@@ -77,20 +77,15 @@ class ListingFlow(CaseFlow):
         entry_services.entry_send_notice(actor=actor, entry=self._entry(activation), on=data.get("served_on"))
 
     def record_statement(self, activation, actor, data):
-        entry = self._entry(activation)
-        statement = (data.get("statement") or "").strip()
-        if statement:
-            entry_services.entry_receive_statement(actor=actor, entry=entry, statement=statement)
-        else:
-            entry_services.entry_close_statement_window(actor=actor, entry=entry, today=timezone.localdate())
+        entry_services.entry_record_statement(actor=actor, entry=self._entry(activation),
+                                              statement=data.get("statement") or "", today=timezone.localdate())
 
     def decide_entry(self, activation, actor, data):
-        entry = self._entry(activation)
-        if data["approve"]:
-            entry_services.entry_decide(actor=actor, entry=entry, decision_date=data.get("decision_date"),
-                                        reason=data.get("reason", ""), dating_reason=data.get("dating_reason", ""))
-        else:
-            entry_services.entry_withdraw(actor=actor, entry=entry, reason=data["reason"])
+        entry_services.entry_conclude_decision(
+            actor=actor, entry=self._entry(activation), approve=data["approve"],
+            decision_date=data.get("decision_date"), reason=data.get("reason", ""),
+            dating_reason=data.get("dating_reason", ""),
+        )
 
     def publish_entry(self, activation, actor, data):
         entry_services.entry_publish(actor=actor, entry=self._entry(activation))

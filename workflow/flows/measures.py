@@ -2,14 +2,12 @@
 (acknowledge → applied / not applied with feedback); after removal, a task to confirm the lift;
 after a revocation or correction, a restoration task (恢复信誉、消除不良影响)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
 from cases.models import MeasureExecution, ProcedureRule, RestorationTask
 from cases.services import entries as entry_services
-from deadlines.rules import compute_for_rule, find_rule
 from workflow.nodes import UnitTask
 
 from .base import CaseFlow
@@ -24,13 +22,6 @@ def _execution(activation) -> MeasureExecution:
     )
 
 
-def feedback_due(execution):
-    """Feedback is due within the MEASURE/feedback rule (monthly at the latest) of the push."""
-    start = timezone.localdate(execution.created_at)
-    rule = find_rule(MEASURE, "feedback", regime_candidates=(execution.entry.list_type.code, "default"), on_date=start)
-    return compute_for_rule(rule, start=start)
-
-
 class ExecutionFlow(CaseFlow):
     """Measure execution"""
 
@@ -39,11 +30,13 @@ class ExecutionFlow(CaseFlow):
     start = flow.StartHandle(this.start_case).Next(this.respond)
     respond = UnitTask(
         case_type=MEASURE, step="respond", title=_("Acknowledge the measure"),
-        unit=this.implementing_unit, perform=this.acknowledge, form=NoteForm, due=feedback_due,
+        unit=this.implementing_unit, perform=this.acknowledge, form=NoteForm,
+        due=entry_services.execution_feedback_due,
     ).Next(this.report)
     report = UnitTask(
         case_type=MEASURE, step="feedback", title=_("Report whether the measure was applied"),
-        unit=this.implementing_unit, perform=this.feedback, form=ExecutionForm, due=feedback_due,
+        unit=this.implementing_unit, perform=this.feedback, form=ExecutionForm,
+        due=entry_services.execution_feedback_due,
     ).Next(this.end)
     end = flow.End()
 
@@ -54,12 +47,10 @@ class ExecutionFlow(CaseFlow):
         entry_services.execution_acknowledge(actor=actor, execution=_execution(activation))
 
     def feedback(self, activation, actor, data):
-        execution = _execution(activation)
-        if data["applied"]:
-            entry_services.execution_apply(actor=actor, execution=execution, note=data.get("note", ""),
-                                           applied_at=data.get("applied_at"))
-        else:
-            entry_services.execution_not_apply(actor=actor, execution=execution, reason=data.get("reason", ""))
+        entry_services.execution_report_feedback(
+            actor=actor, execution=_execution(activation), applied=data["applied"], note=data.get("note", ""),
+            applied_at=data.get("applied_at"), reason=data.get("reason", ""),
+        )
 
 
 class LiftFlow(CaseFlow):

@@ -10,10 +10,9 @@ from viewflow.workflow import flow
 
 from cases.models import ObjectionCase, ProcedureRule
 from cases.services import objections as objection_services
-from deadlines.calendar import DeadlineComputation
 from workflow.nodes import UnitTask
 
-from .base import CaseFlow
+from .filed import FiledCaseFlow, case_unit, kept
 
 OBJECTION = ProcedureRule.CaseType.OBJECTION
 
@@ -37,67 +36,41 @@ class ApprovalForm(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
-def _kept(case, key):
-    data = case.deadlines.get(key)
-    return DeadlineComputation.from_dict(data) if data else None
-
-
-def _case(activation) -> ObjectionCase:
-    return ObjectionCase.objects.get(pk=activation.process.artifact_object_id)
-
-
-class ObjectionFlow(CaseFlow):
+class ObjectionFlow(FiledCaseFlow):
     """Objection"""
 
     process_title = _("Objection")
+    case_model = ObjectionCase
+    accept_service = staticmethod(objection_services.objection_accept)
+    refuse_service = staticmethod(objection_services.objection_refuse)
 
     start = flow.StartHandle(this.start_case).Next(this.acceptance)
     acceptance = UnitTask(
         case_type=OBJECTION, step="acceptance", title=_("Check the objection for acceptance"),
-        unit=this.accepting_unit, perform=this.decide_acceptance, form=AcceptanceForm, due=this.acceptance_due,
+        unit=case_unit("accepting_unit"), perform=this.decide_acceptance, form=AcceptanceForm, due=kept("acceptance"),
     ).Next(this.accepted)
     accepted = flow.If(this.is_verifying).Then(this.verification).Else(this.end)
     verification = UnitTask(
         case_type=OBJECTION, step="verification", title=_("Verify the disputed information"),
-        unit=this.verifying_unit, perform=this.conclude, form=ConclusionForm, due=this.verification_due,
+        unit=case_unit("verifying_unit"), perform=this.conclude, form=ConclusionForm, due=kept("verification"),
     ).Next(this.approval)
     approval = UnitTask(
         case_type=OBJECTION, step="approval", title=_("Approve the verification result"), leader_only=True,
-        unit=this.verifying_unit, perform=this.approve, form=ApprovalForm, due=this.verification_due,
+        unit=case_unit("verifying_unit"), perform=this.approve, form=ApprovalForm, due=kept("verification"),
     ).Next(this.approved)
     approved = flow.If(this.is_closed).Then(this.end).Else(this.verification)
     end = flow.End()
 
-    def accepting_unit(self, case):
-        return case.accepting_unit
-
-    def verifying_unit(self, case):
-        return case.verifying_unit
-
-    def acceptance_due(self, case):
-        return _kept(case, "acceptance")
-
-    def verification_due(self, case):
-        return _kept(case, "verification")
-
     def is_verifying(self, activation):
-        return _case(activation).state == ObjectionCase.State.VERIFYING
+        return self.in_state(activation, ObjectionCase.State.VERIFYING)
 
     def is_closed(self, activation):
-        return _case(activation).state == ObjectionCase.State.CLOSED
-
-    def decide_acceptance(self, activation, actor, data):
-        case = _case(activation)
-        if data["accept"]:
-            objection_services.objection_accept(actor=actor, case=case)
-        else:
-            objection_services.objection_refuse(actor=actor, case=case, reasons=data.get("reasons", ""),
-                                                basis=data.get("basis", ""))
+        return self.in_state(activation, ObjectionCase.State.CLOSED)
 
     def conclude(self, activation, actor, data):
-        objection_services.objection_conclude(actor=actor, case=_case(activation), outcome=data["outcome"],
+        objection_services.objection_conclude(actor=actor, case=self.case_of(activation), outcome=data["outcome"],
                                               findings=data["findings"], corrections=data.get("corrections"))
 
     def approve(self, activation, actor, data):
-        objection_services.objection_approve(actor=actor, case=_case(activation), approve=data["approve"],
+        objection_services.objection_approve(actor=actor, case=self.case_of(activation), approve=data["approve"],
                                              reason=data.get("reason", ""))

@@ -10,13 +10,11 @@ from rest_framework import serializers
 from viewflow import this
 from viewflow.workflow import flow
 
-from cases.errors import ValidationFailed
-from cases.models import ProcedureRule, RepairCase, Unit
+from cases.models import ProcedureRule, RepairCase
 from cases.services import repairs as repair_services
-from deadlines.calendar import DeadlineComputation
 from workflow.nodes import UnitTask
 
-from .base import CaseFlow
+from .filed import FiledCaseFlow, case_unit, kept
 
 REPAIR = ProcedureRule.CaseType.REPAIR
 
@@ -52,90 +50,58 @@ class DecisionForm(serializers.Serializer):
                                                 help_text=_("On rejection: the date from which the subject may apply again."))
 
 
-def _kept(case, key):
-    data = case.deadlines.get(key)
-    return DeadlineComputation.from_dict(data) if data else None
-
-
-def _case(activation) -> RepairCase:
-    return RepairCase.objects.select_related("entry__list_type", "deciding_unit").get(
-        pk=activation.process.artifact_object_id)
-
-
-class RepairFlow(CaseFlow):
+class RepairFlow(FiledCaseFlow):
     """Credit repair"""
 
     process_title = _("Credit repair")
+    case_model = RepairCase
+    case_related = ("entry__list_type", "deciding_unit")
+    accept_service = staticmethod(repair_services.repair_accept)
+    refuse_service = staticmethod(repair_services.repair_refuse)
 
     start = flow.StartHandle(this.start_case).Next(this.acceptance)
     acceptance = UnitTask(
         case_type=REPAIR, step="acceptance", title=_("Check the repair application for acceptance"),
-        unit=this.deciding_unit, perform=this.decide_acceptance, form=AcceptanceForm, due=this.acceptance_due,
+        unit=case_unit("deciding_unit"), perform=this.decide_acceptance, form=AcceptanceForm, due=kept("acceptance"),
     ).Next(this.accepted)
     accepted = flow.If(this.is_accepted).Then(this.review).Else(this.end)
     review = UnitTask(
         case_type=REPAIR, step="review", title=_("Review the repair application"),
-        unit=this.deciding_unit, perform=this.review_application, form=ReviewForm, due=this.decision_due,
+        unit=case_unit("deciding_unit"), perform=this.review_application, form=ReviewForm, due=kept("decision"),
     ).Next(this.reviewed)
     reviewed = flow.If(this.verification_pending).Then(this.performance_check).Else(this.decision)
     performance_check = UnitTask(
         case_type=REPAIR, step="performance_check", title=_("Verify that the obligations were performed"),
-        unit=this.verification_unit, perform=this.report_verification, form=VerificationForm,
-        due=this.decision_due,
+        unit=case_unit("verification_unit"), perform=this.report_verification, form=VerificationForm,
+        due=kept("decision"),
     ).Next(this.review)
     decision = UnitTask(
         case_type=REPAIR, step="decision", title=_("Decide the credit repair"), leader_only=True,
-        unit=this.deciding_unit, perform=this.decide, form=DecisionForm, due=this.decision_due,
+        unit=case_unit("deciding_unit"), perform=this.decide, form=DecisionForm, due=kept("decision"),
     ).Next(this.decided)
     decided = flow.If(this.is_back_with_the_officer).Then(this.review).Else(this.end)
     end = flow.End()
 
-    def deciding_unit(self, case):
-        return case.deciding_unit
-
-    def verification_unit(self, case):
-        return case.verification_unit
-
-    def acceptance_due(self, case):
-        return _kept(case, "acceptance")
-
-    def decision_due(self, case):
-        return _kept(case, "decision")
-
     def is_accepted(self, activation):
-        return _case(activation).state == RepairCase.State.ACCEPTED
+        return self.in_state(activation, RepairCase.State.ACCEPTED)
 
     def verification_pending(self, activation):
-        return _case(activation).verification_pending
+        return self.case_of(activation).verification_pending
 
     def is_back_with_the_officer(self, activation):
-        return _case(activation).state == RepairCase.State.ACCEPTED
-
-    def decide_acceptance(self, activation, actor, data):
-        case = _case(activation)
-        if data["accept"]:
-            repair_services.repair_accept(actor=actor, case=case)
-        else:
-            repair_services.repair_refuse(actor=actor, case=case, reasons=data.get("reasons", ""),
-                                          basis=data.get("basis", ""))
+        return self.in_state(activation, RepairCase.State.ACCEPTED)
 
     def review_application(self, activation, actor, data):
-        case = _case(activation)
-        if data["action"] == "VERIFY":
-            unit = Unit.objects.filter(code=data.get("verification_unit") or "").first()
-            if unit is None:
-                raise ValidationFailed(fields={"verification_unit": [("unit_unknown", _("Unknown unit."))]})
-            repair_services.repair_request_verification(actor=actor, case=case, unit=unit,
-                                                        request=data.get("request", ""))
-        else:
-            repair_services.repair_propose(actor=actor, case=case, proposal=data.get("proposal", ""),
-                                           findings=data.get("findings", ""))
+        repair_services.repair_review(actor=actor, case=self.case_of(activation), action=data["action"],
+                                      proposal=data.get("proposal", ""), findings=data.get("findings", ""),
+                                      verification_unit=data.get("verification_unit", ""),
+                                      request=data.get("request", ""))
 
     def report_verification(self, activation, actor, data):
-        repair_services.repair_report_verification(actor=actor, case=_case(activation),
+        repair_services.repair_report_verification(actor=actor, case=self.case_of(activation),
                                                    performed=data["performed"], findings=data["findings"])
 
     def decide(self, activation, actor, data):
-        repair_services.repair_decide(actor=actor, case=_case(activation), decision=data["decision"],
+        repair_services.repair_decide(actor=actor, case=self.case_of(activation), decision=data["decision"],
                                       reasons=data.get("reasons", ""), basis=data.get("basis", ""),
                                       earliest_reapply_on=data.get("earliest_reapply_on"))

@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import STATUS
+
+# A viewflow task still to be done (the queue, a task page, the services that act on it).
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 # (case type, step) → the task's title (a lazy translation), filled by each UnitTask node as the
 # flows are defined (workflow.nodes), so that a title is read in the language of whoever reads it.

@@ -11,7 +11,8 @@ from cases.models import Attachment
 from cases.presentation import present
 from config.downloads import file_download
 from deadlines.countdown import CountdownClock
-from workflow.case_view import ACTION_LABELS, case_attachment, case_view
+from letters.models import Letter
+from workflow.case_view import ACTION_LABELS, case_attachment, case_letters, case_view
 
 from .common import officer_page
 from .queue import STEPS
@@ -30,7 +31,23 @@ def case_page(request, kind: str, pk: int):
         "attachment_kinds": dict(Attachment.Kind.choices), "action_labels": ACTION_LABELS, "section": "queue",
         # The stepper the applicant sees on the portal (cases.presentation), with the same dates.
         "presentation": present(view.case, clock=clock) if view.kind != "entry" else None,
+        "letters_pending": _pending(view.letters),
     })
+
+
+def _pending(letters) -> bool:
+    return any(letter.status == Letter.Status.PENDING for letter in letters)
+
+
+@officer_page
+def case_letters_box(request, kind: str, pk: int):
+    """The letters box alone: the case page asks for it while a letter is being produced (after the
+    step's response, by the worker), and the box stops asking once none is pending."""
+    letters = case_letters(user=request.user, kind=kind, pk=pk)
+    if letters is None:
+        raise Http404(_("No such case."))
+    return render(request, "workspace/_letters.html", {
+        "letters": letters, "letters_pending": _pending(letters), "kind": kind, "case_pk": pk})
 
 
 @officer_page

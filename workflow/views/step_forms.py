@@ -107,6 +107,12 @@ def _same(a: str, b: str) -> bool:
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
 
+def takes_parts(form_class) -> bool:
+    """Whether the step's form has a field of parts (a correction per field), which reading the
+    posted form needs the decision's current values for."""
+    return form_class is not None and any(_kind(f) == "mapping" for f in form_class().fields.values())
+
+
 def read_posted(form_class, post, parts: dict | None = None) -> tuple[dict, dict]:
     """(data for the service, the raw values to redraw the form with). Empty optional fields are
     left out; a mapping holds only the parts the officer changed from their current value."""

@@ -19,11 +19,11 @@ from workflow import selectors, services
 from workflow.case_view import case_address
 from workflow.dashboard import unit_staff
 from workflow.decision import decision_for
-from workflow.services import OPEN
+from workflow.models.work import OPEN
 
 from .common import PAGE_ERRORS, error_parts, officer_page
 from .queue import STEPS
-from .step_forms import form_fields, read_posted
+from .step_forms import form_fields, read_posted, takes_parts
 
 
 def _task_or_error(request, task_id):
@@ -65,6 +65,9 @@ def task_context(request, task, *, values=None, field_errors=None, error=None, d
         "can_reassign": is_open and mine and staff.role == StaffProfile.Role.LEADER,
         "can_complete": is_open and may_do_step and work.paused_at is None and (
             task.owner_id in (None, user.pk) or substitution is not None),
+        # An unclaimed task is claimed and completed by the one primary button (one service call,
+        # ``services.task_complete``); claiming alone stays, for an officer who wants to reserve it.
+        "claims_on_complete": task.owner_id is None,
         "decision": decision, "fields": fields, "other_errors": other_errors, "error": error, "section": "queue",
         "leader_needed": is_open and mine and refusal is not None and refusal.code == "leader_required",
         "colleagues": list(unit_staff(user=user)) if mine else [],
@@ -130,9 +133,11 @@ def task_complete(request, task_id: int):
     task, denied = _task_or_error(request, task_id)
     if denied:
         return denied
-    decision = decision_for(user=request.user, work=task.work)
-    data, raw = read_posted(getattr(task.flow_task, "form_class", None), request.POST,
-                            parts=decision.form_parts if decision else None)
+    form_class = getattr(task.flow_task, "form_class", None)
+    # What the step decides on is read before the step only when the form needs its current values
+    # (a correction per field); otherwise the press goes straight to the service.
+    decision = decision_for(user=request.user, work=task.work) if takes_parts(form_class) else None
+    data, raw = read_posted(form_class, request.POST, parts=decision.form_parts if decision else None)
     try:
         services.task_complete(actor=request.user, task_id=task_id, data=data)
     except PAGE_ERRORS as exc:

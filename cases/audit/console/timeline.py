@@ -192,7 +192,7 @@ def chain_label(info: ChainInfo, case: AuditCase) -> str:
         kind = {"entry": gettext("List entry"), "objection": gettext("Objection"), "repair": gettext("Credit repair")}[case.kind]
         return f"{kind} {case.reference}"
     if info.role == "entry":
-        return f"{gettext('List entry')} {case_ref_of(obj)}"
+        return f"{gettext('List entry')} {obj.case_ref}"
     if info.role == "import":
         return gettext("Import job %(job)s · batch %(batch)s") % {"job": obj.job_id, "batch": obj.number}
     if info.role == "removal":
@@ -200,12 +200,6 @@ def chain_label(info: ChainInfo, case: AuditCase) -> str:
     if info.role == "execution":
         return gettext("Measure %(code)s · %(unit)s") % {"code": obj.measure.code, "unit": obj.unit.short_name}
     return gettext("Restoration · %(unit)s") % {"unit": obj.unit.short_name}
-
-
-def case_ref_of(entry) -> str:
-    from cases.services.entry_letters import case_ref
-
-    return case_ref(entry)
 
 
 @dataclass
@@ -374,11 +368,11 @@ def case_facts(case: AuditCase) -> list[tuple[str, str]]:
     if case.kind == "entry":
         facts.append((gettext("Data-providing unit"), entry.data_providing_unit.name))
     elif case.kind == "objection":
-        facts += [(gettext("Entry"), case_ref_of(entry)), (gettext("Accepting unit"), obj.accepting_unit.name),
+        facts += [(gettext("Entry"), entry.case_ref), (gettext("Accepting unit"), obj.accepting_unit.name),
                   (gettext("Verifying unit"), obj.verifying_unit.name), (gettext("Filed at"),
                                                                    timezone.localtime(obj.filed_at).strftime("%Y-%m-%d %H:%M"))]
     else:
-        facts += [(gettext("Entry"), case_ref_of(entry)), (gettext("Deciding unit"), obj.deciding_unit.name),
+        facts += [(gettext("Entry"), entry.case_ref), (gettext("Deciding unit"), obj.deciding_unit.name),
                   (gettext("Filed at"), timezone.localtime(obj.filed_at).strftime("%Y-%m-%d %H:%M"))]
     provisional = sorted(step for step, stored in (getattr(obj, "deadlines", None) or {}).items()
                          if isinstance(stored, dict) and stored.get("provisional") and stored.get("due"))

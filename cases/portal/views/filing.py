@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -22,6 +24,7 @@ from cases.services import repairs as repair_services
 from ._common import _posted
 from .. import access, selectors
 from ..drafts import STEPS, Draft
+from ..prefill import parse_prefill
 from ..presentation import case_view
 from ..forms import (
     ApplicantForm, EntryForm, ObjectionDetailsForm, RepairDetailsForm, SubjectForm, UploadForm,
@@ -88,10 +91,40 @@ def _context(kind: Kind, step: str, draft: Draft, **extra) -> dict:
 
 
 def file_start(request, kind: str):
+    """Start or resume a filing. A link may carry the codes (``?subject=…&entry=…``, from a public
+    search result): a new filing then starts with the subject step filled in and the entry
+    chosen in advance; a code that cannot be used is dropped with a message."""
     kind = _kind(kind)
-    if request.GET.get("new"):
+    prefill = parse_prefill(request.GET)
+    if request.GET.get("new") or prefill.given:
         Draft(request, kind.name).clear()
-    return redirect(_step_url(kind, Draft(request, kind.name).first_open()))
+    draft = Draft(request, kind.name)
+    if prefill.given:
+        _prefill(request, kind, draft, prefill)
+    return redirect(_step_url(kind, draft.first_open()))
+
+
+def _prefill(request, kind, draft, prefill) -> None:
+    for problem in prefill.problems:
+        messages.warning(request, problem)
+    values = {"entry": prefill.entry} if prefill.entry else {}
+    if prefill.subject:
+        form = SubjectForm({"subject": prefill.subject}, repairable=kind.repairable)
+        if form.is_valid():
+            values["subject"] = form.cleaned_data["subject"]
+            if prefill.entry and prefill.entry not in {e.pk for e in form.found.entries}:
+                values.pop("entry")
+                messages.warning(request, _("The list entry in the link is not a listed entry of this subject: "
+                                            "choose the entry in the next step."))
+        else:
+            values.pop("entry", None)
+            for problem in form.errors["subject"]:
+                messages.warning(request, _("The subject code in the link cannot be used: %(reason)s")
+                                 % {"reason": problem})
+    elif prefill.entry:
+        messages.info(request, _("The public lists mask a person's ID number: enter it in full. The entry "
+                                 "you chose will be selected in the next step."))
+    draft.prefill(values)
 
 
 def file_step(request, kind: str, step: str):
@@ -145,12 +178,54 @@ def _applicant(request, kind, draft):
 
 
 def _attachments(request, kind, draft):
-    missing = [g for g in kind.groups if g.required and not draft.files_of(g.name)]
-    if request.method == "POST" and not missing:
-        draft.complete("attachments", {})
-        return redirect(_step_url(kind, draft.first_open()))
-    errors = {g.name: [_("Attach at least one file here.")] for g in missing} if request.method == "POST" else {}
+    """The attachments step is one form holding every group's file input, so a file chosen but not
+    uploaded is posted with 下一步 (without script too) and checked and kept before the step is
+    done; a refused file keeps the visitor on the step with the reason. 上传 (``upload``) posts the
+    same form and stays on the step."""
+    errors: dict[str, list] = {}
+    if request.method == "POST":
+        errors = _keep_posted_files(request, kind, draft)
+        if errors or request.POST.get("upload"):
+            if errors:
+                return _render_attachments(request, kind, draft, errors)
+            return redirect(_step_url(kind, "attachments"))
+        missing = [g for g in kind.groups if g.required and not draft.files_of(g.name)]
+        if not missing:
+            draft.complete("attachments", {})
+            return redirect(_step_url(kind, draft.first_open()))
+        errors = {g.name: [_("Attach at least one file here.")] for g in missing}
     return _render_attachments(request, kind, draft, errors)
+
+
+def _keep_posted_files(request, kind, draft) -> dict[str, list]:
+    """Each group's chosen files (input ``files-<group>``) checked and kept; messages per group."""
+    posted = {g.name: request.FILES.getlist(f"files-{g.name}") for g in kind.groups}
+    posted = {group: files for group, files in posted.items() if files}
+    if posted and access.throttled(request):
+        return {group: [_("Too many requests from your address. Please wait a minute and try again.")]
+                for group in posted}
+    errors = {}
+    for group, files in posted.items():
+        refused = _keep_files(draft, UploadForm({"group": group}, MultiValueDict({"files": files})))
+        if refused:
+            errors[group] = refused
+    return errors
+
+
+def _keep_files(draft, form) -> list[str]:
+    """One group's files checked (proven by decoding, size, count: ``intake.attachments_check``)
+    and kept with the draft; the reasons when they are refused (then none of them is kept)."""
+    if not form.is_valid():
+        return [m for messages in form.errors.values() for m in messages]
+    files = form.cleaned_data["files"]
+    try:
+        if len(draft.files) + len(files) > intake.MAX_FILES:
+            raise ValidationFailed(fields={"attachments": [
+                ("too_many", _("At most %(n)s files.") % {"n": intake.MAX_FILES})]})
+        draft.add_files(form.cleaned_data["group"], intake.attachments_check(files))
+    except ValidationFailed as err:
+        return [str(m) for field_errors in err.fields.values() for _c, m in field_errors]
+    return []
 
 
 def _render_attachments(request, kind, draft, errors):
@@ -166,32 +241,28 @@ def _groups(kind, draft):
 
 @require_POST
 def file_upload(request, kind: str):
-    """One group's files, checked (proven by decoding, size, count: ``intake.attachments_check``)
-    before they are kept with the draft; a refused file is a message under its group.
-    An htmx request gets the attachment list back (its progress bar is driven by the XHR)."""
+    """One group's files (``group``, ``files``), as the page's script sends them when a file is
+    chosen: checked before they are kept with the draft; a refused file is a message under its
+    group. An htmx request gets the attachment list back (its progress bar is driven by the XHR),
+    with ``X-Upload-Refused`` set when the files were refused."""
     kind = _kind(kind)
     draft = Draft(request, kind.name)
-    form = UploadForm(request.POST, request.FILES)
-    errors: dict[str, list] = {}
     group = request.POST.get("group", "")
     if group not in {g.name for g in kind.groups}:
         raise Http404
+    errors: dict[str, list] = {}
     if access.throttled(request):
         errors[group] = [_("Too many requests from your address. Please wait a minute and try again.")]
-    elif not form.is_valid():
-        errors[group] = [m for messages in form.errors.values() for m in messages]
     else:
-        files = form.cleaned_data["files"]
-        try:
-            if len(draft.files) + len(files) > intake.MAX_FILES:
-                raise ValidationFailed(fields={"attachments": [
-                    ("too_many", _("At most %(n)s files.") % {"n": intake.MAX_FILES})]})
-            draft.add_files(group, intake.attachments_check(files))
-        except ValidationFailed as err:
-            errors[group] = [str(m) for field_errors in err.fields.values() for _c, m in field_errors]
+        refused = _keep_files(draft, UploadForm(request.POST, request.FILES))
+        if refused:
+            errors[group] = refused
     if request.htmx:
-        return render(request, "portal/_draft_files.html",
-                      {"kind": kind, "groups": _groups(kind, draft), "errors": errors})
+        response = render(request, "portal/_draft_files.html",
+                          {"kind": kind, "groups": _groups(kind, draft), "errors": errors})
+        if errors:
+            response["X-Upload-Refused"] = "1"
+        return response
     if errors:
         return _render_attachments(request, kind, draft, errors)
     return redirect(_step_url(kind, "attachments"))

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0014_subject_name_bigrams'),
+        ('cases', '0015_list_type_revocation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
