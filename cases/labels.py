@@ -28,8 +28,6 @@ from cases.models import (
 )
 from deadlines.models import ProcedureRule
 from deadlines.wording import rule_name, rule_words  # noqa: F401 - re-exported: one place for words
-from letters.models import Letter
-from letters.types import LetterType
 
 SYSTEM = "system"  # cases.audit.services: the actor of what no person did
 
@@ -39,9 +37,18 @@ STATE_LABELS = {
     "cases.objectioncase": dict(ObjectionCase.State.choices),
     "cases.repaircase": dict(RepairCase.State.choices),
     "cases.restorationtask": dict(RestorationTask.State.choices),
-    "letters.letter": dict(Letter.Status.choices),
 }
 ANY_STATE = {code: label for labels in STATE_LABELS.values() for code, label in labels.items()}
+# Letter types by code: the letters app gives its words (letters.apps), as the domain imports it not.
+LETTER_TYPES: dict = {}
+
+
+def register_labels(*, object_type: str, states: dict, letter_types: dict | None = None) -> None:
+    """Another app's states (and letter types) in words, for the timelines of the cases it serves."""
+    STATE_LABELS[object_type] = dict(states)
+    for code, label in states.items():
+        ANY_STATE.setdefault(code, label)
+    LETTER_TYPES.update(letter_types or {})
 
 # The steps of the procedure as tasks name them (workflow nodes' ``step``), for events that keep one.
 STEP_LABELS = {
@@ -79,10 +86,7 @@ def step_label(step: str) -> str:
 
 
 def letter_type_label(code: str) -> str:
-    try:
-        return str(LetterType(code).label)
-    except ValueError:
-        return code
+    return str(LETTER_TYPES.get(code, code))
 
 
 def person_label(user) -> str:
