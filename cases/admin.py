@@ -34,6 +34,12 @@ from cases.models import (
 from cases.services.registry import unit_create
 from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
 from deadlines.tasks import recompute_later
+from deadlines.wording import legal_basis, period_words, rule_name
+
+# The administration carries the product's name, not Django's (issue 19, item 11).
+admin.site.site_header = _("Credit joint reward and punishment case system")
+admin.site.site_title = _("Credit joint reward and punishment case system")
+admin.site.index_title = _("Administration")
 
 
 def _plain(value):
@@ -219,10 +225,32 @@ class MeasureAdmin(AuditedAdmin):
 
 @admin.register(ProcedureRule)
 class ProcedureRuleAdmin(AuditedAdmin):
-    list_display = ["case_type", "step", "amount", "period_unit", "regime", "effective_from", "effective_to", "basis"]
+    list_display = ["rule", "case_type", "period", "applies_to", "effective_from", "effective_to", "legal_basis"]
     list_filter = ["case_type", "period_unit", "regime"]
     search_fields = ["step", "regime", "basis", "description"]
     allow_delete = True
+
+    @admin.display(description=_("rule"), ordering="step")
+    def rule(self, obj):
+        """The rule's name for a reader; its step code stays on the edit form, where it is the key."""
+        return rule_name(obj.case_type, obj.step)
+
+    @admin.display(description=_("period"), ordering="amount")
+    def period(self, obj):
+        return period_words(obj.amount, obj.period_unit)
+
+    @admin.display(description=_("applies to"), ordering="regime")
+    def applies_to(self, obj):
+        """The regime by name: everywhere, a list type or a region (the most specific wins)."""
+        if obj.regime == ProcedureRule.DEFAULT_REGIME:
+            return _("everywhere (default)")
+        return (ListType.objects.filter(code=obj.regime).values_list("name", flat=True).first()
+                or Region.objects.filter(code=obj.regime).values_list("name", flat=True).first() or obj.regime)
+
+    @admin.display(description=_("basis"), ordering="basis")
+    def legal_basis(self, obj):
+        """The clause; the spec's section references and drafting notes stay on the edit form."""
+        return legal_basis(obj.basis)
 
 
 @admin.register(HolidayYear)

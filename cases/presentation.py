@@ -25,6 +25,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.audit.models import AuditEvent
 from cases.countdowns import case_countdown, running_deadline
+# The words for single values (states, units, people, rules, booleans, an event's old → new) live in
+# cases.labels; a front that imports this module finds them here too.
+from cases.labels import (  # noqa: F401
+    actor_label, bracket, case_type_label, person_label, rule_words, state_label, step_label, value_words, yes_no,
+)
 from cases.models import ObjectionCase, RepairCase
 from deadlines.countdown import Countdown, CountdownClock
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deadlines import calendar as cal
+from deadlines.wording import period_words, rule_name
 
 
 class HolidayYear(models.Model):
@@ -137,7 +138,7 @@ class ProcedureRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_case_type_display()} · {self.step}: {self.amount} {self.get_period_unit_display()}"
+        return f"{self.get_case_type_display()} · {rule_name(self.case_type, self.step)}: {period_words(self.amount, self.period_unit)}"
 
 
 class RecomputeRun(models.Model):

@@ -111,12 +111,14 @@ class Letter(models.Model):
 class LetterNumberCounter(models.Model):
     """The last number handed out per unit, letter type and year; locked while a number is taken."""
 
-    unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
-    letter_type = models.CharField(max_length=32, choices=LetterType.choices)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    letter_type = models.CharField(max_length=32, choices=LetterType.choices, verbose_name=_("letter type"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
         constraints = [
             models.UniqueConstraint(fields=["unit", "letter_type", "year"], name="letter_counter_unique"),
         ]

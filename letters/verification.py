@@ -92,7 +92,7 @@ def verify_pdf_bytes(data: bytes) -> PdfVerification:
             report.valid = bool(status.valid)
             report.trusted = bool(status.trusted)
             report.covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-            report.signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+            report.signer = signer_name(status.signing_cert.subject) if status.signing_cert else ""
             report.signing_time = status.signer_reported_dt
         except Exception as exc:  # noqa: BLE001 - a malformed signature is a failed one
             logger.info("signature validation failed: %s", exc)
@@ -142,3 +142,10 @@ def verify_upload(data: bytes, *, expected=None) -> UploadVerdict:
     if expected is not None and letter.pk != expected.pk:
         return UploadVerdict(UploadVerdict.OTHER_LETTER, check, letter)
     return UploadVerdict(UploadVerdict.AUTHENTIC, check, letter)
+
+
+def signer_name(subject) -> str:
+    """Who signed, as a person reads it: the certificate's organisation (the unit's name, letters.pki),
+    else its common name; never the attribute list with the unit's code."""
+    names = subject.native if subject is not None else {}
+    return str(names.get("organization_name") or names.get("common_name") or subject.human_friendly)

@@ -22,6 +22,7 @@ from cases.api.serializers import QuerySerializer
 from cases.errors import ValidationFailed
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
+from workflow.models.work import task_title
 
 
 class TaskSerializer(serializers.Serializer):
@@ -34,7 +35,7 @@ class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     case_type = serializers.CharField(source="work.case_type")
     step = serializers.CharField(source="work.step")
-    title = serializers.CharField(source="work.title")
+    title = serializers.CharField(source="work.display_title")
     case = serializers.SerializerMethodField()
     unit = serializers.CharField(source="work.unit.code")
     subject = serializers.SerializerMethodField()
@@ -99,7 +100,7 @@ class TaskSerializer(serializers.Serializer):
         subject_id = row["work__subject_id"]
         return {
             "id": row["id"], "case_type": row["work__case_type"], "step": row["work__step"],
-            "title": row["work__title"], "case": {"type": row["work__object_type"], "id": row["work__object_id"]},
+            "title": task_title(row["work__case_type"], row["work__step"], row["work__title"]), "case": {"type": row["work__object_type"], "id": row["work__object_id"]},
             "unit": row["work__unit__code"],
             "subject": None if subject_id is None else {"name": row["work__subject__name"],
                                                          "identifier": row["work__subject__identifier"]},

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from cases.audit.models import AuditEvent
+from cases.labels import actor_label, state_label
 from cases.models import (
     Attachment, ImportedRecord, ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
 )
@@ -86,10 +87,13 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
         chains += [f"cases.importbatch:{batch_id}"] if batch_id else []
         # … and one the expiry night removed ends in its removal batch's event (ADR 0007).
         chains += [f"cases.removalbatch:{case.removal_batch_id}"] if case.removal_batch_id else []
-    view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor_unit", "on_behalf_of"),
+    view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor", "actor_unit", "on_behalf_of"),
                            key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
     for event in view.timeline:
         event.corrected = corrected_fields(event)
+        event.actor_label = actor_label(event)
+        event.from_label = state_label(event.object_type, event.from_state)
+        event.to_label = state_label(event.object_type, event.to_state)
     view.letters = _letters_of(user, chain)
     view.executions = execution_rows(user=user, entry=entry)
     view.corrections = objection_correction_rows(case) if kind == "objection" else []
@@ -136,7 +140,7 @@ def execution_rows(*, user, entry: ListEntry) -> list[dict]:
     chains = {f"cases.measureexecution:{e.pk}": e for e in executions}
     who: dict = {}
     for event in (AuditEvent.objects.filter(chain__in=list(chains), to_state__in=list(EXECUTION_STEPS))
-                  .select_related("on_behalf_of").order_by("chain", "seq")):
+                  .select_related("actor", "on_behalf_of").order_by("chain", "seq")):
         who.setdefault(event.chain, {})[EXECUTION_STEPS[event.to_state]] = event
     rows = []
     for chain, execution in chains.items():

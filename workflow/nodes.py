@@ -20,6 +20,7 @@ from viewflow import this
 from viewflow.workflow import flow
 
 from deadlines.calendar import DeadlineComputation
+from workflow.models.work import TASK_TITLES
 
 
 def task_page(request, *args, **kwargs):
@@ -45,6 +46,7 @@ class UnitTask(flow.View):
         self.case_type = case_type
         self.step = step
         self.task_title = title
+        TASK_TITLES[(case_type, step)] = title
         self.leader_only = leader_only
         self.form_class = form
         self._unit = unit

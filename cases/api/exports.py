@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.errors import ValidationFailed
+from cases.labels import KIND_TYPES, case_type_label, state_label, yes_no
 from cases.models import ListEntry
 from cases.selectors import exports as selectors
 
@@ -143,7 +144,10 @@ class CaseStatisticsExport(_Export):
             return Response({"rows": [dict(zip(self.HEADER, r)) for r in rows]})
         if fmt == "csv":
             return stream_csv(self.HEADER, rows, name)
-        return xlsx_file(gettext("Case statistics"), self.HEADER, rows, name)
+        # The spreadsheet is read by people: the kind and the state in words (CSV and JSON keep the codes).
+        shown = [(code, unit, case_type_label(kind), state_label(KIND_TYPES[kind], state), n)
+                 for code, unit, kind, state, n in rows]
+        return xlsx_file(gettext("Case statistics"), self.HEADER, shown, name)
 
 
 class QuarterlyReport(_Export):
@@ -170,4 +174,4 @@ class QuarterlyReport(_Export):
             })
         if fmt == "csv":
             return stream_csv(self.HEADER, rows, f"joint-cases-{label}")
-        return xlsx_file(label, self.HEADER, rows, f"joint-cases-{label}")
+        return xlsx_file(label, self.HEADER, [(*r[:-1], yes_no(r[-1])) for r in rows], f"joint-cases-{label}")

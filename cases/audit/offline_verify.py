@@ -86,7 +86,8 @@ def render_html(timeline: dict) -> bytes:
     rows = []
     for ev in timeline.get("events", []):
         changes = "".join(
-            f"<li>{_cell(c.get('label'))}: {_cell(c.get('old'))} → {_cell(c.get('new'))}</li>"
+            f"<li>{_cell(c.get('label'))}: {_cell(c.get('old_label', c.get('old')))} → "
+            f"{_cell(c.get('new_label', c.get('new')))}</li>"
             for c in ev.get("changes", [])
         )
         state = ""

@@ -26,7 +26,7 @@ class ListType(models.Model):
     max_publication_months = models.PositiveIntegerField(_("maximum publication (months)"), null=True, blank=True)
     repair_excluded = models.BooleanField(_("excluded from credit repair"), default=False)
     repair_exclusion_basis = models.CharField(_("basis of the exclusion"), max_length=255, blank=True)
-    measures = models.ManyToManyField("cases.Measure", through="cases.ListTypeMeasure", related_name="list_types")
+    measures = models.ManyToManyField("cases.Measure", through="cases.ListTypeMeasure", related_name="list_types", verbose_name=_("measures"))
     is_active = models.BooleanField(_("active"), default=True)
     # The list type's basis was revoked (名单类型废止): no new listing, and the removal sweep takes
     # its listed entries off the list in batches (cases.services.entries.entries_expire).
@@ -90,7 +90,7 @@ class Measure(models.Model):
     target = models.CharField(_("target"), max_length=255)
     typical_implementers = models.CharField(_("typical implementing units"), max_length=255, blank=True)
     implementing_units = models.ManyToManyField(
-        "cases.Unit", through="cases.MeasureImplementer", related_name="implemented_measures"
+        "cases.Unit", through="cases.MeasureImplementer", related_name="implemented_measures", verbose_name=_("implementing units")
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -24,11 +24,11 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=64)
     # The public part of the token (cr_<prefix>_<secret>): looked up, then the secret's hash compared.
     prefix = models.CharField(_("token prefix"), max_length=12, unique=True)
-    secret_hash = models.CharField(max_length=64)
+    secret_hash = models.CharField(max_length=64, verbose_name=_("secret hash"))
     scopes = models.JSONField(_("scopes"), default=list)  # Scope values; JSON so SQLite (embedded) works too
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token", verbose_name=_("user"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -67,13 +67,13 @@ class ImportJob(models.Model):
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("unit"))
-    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="jobs", verbose_name=_("token"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
     file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    file = models.FileField(upload_to="imports/%Y/%m/")
-    file_name = models.CharField(max_length=255, blank=True)
-    file_sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="imports/%Y/%m/", verbose_name=_("file"))
+    file_name = models.CharField(max_length=255, blank=True, verbose_name=_("file name"))
+    file_sha256 = models.CharField(max_length=64, verbose_name=_("file SHA-256"))
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
@@ -81,11 +81,11 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(_("already imported"), default=0)
     error_count = models.PositiveIntegerField(_("bad rows"), default=0)
     # Listing flows of the created drafts are started after the rows commit, in chunks.
-    flows_pending = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)
+    flows_pending = models.PositiveIntegerField(default=0, verbose_name=_("entries waiting for their flow"))
+    failure = models.TextField(blank=True, verbose_name=_("failure"))
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,7 +118,7 @@ class ImportBatch(models.Model):
     audit event (``import.batch``): the event lists every entry and every new subject the chunk
     created, so it is the first event of each of their histories (docs/adr/0005-import-batch-audit.md)."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="batches")
+    job = models.ForeignKey(ImportJob, on_delete=models.PROTECT, related_name="batches", verbose_name=_("import job"))
     number = models.PositiveIntegerField(_("batch"))  # 1, 2, … within the job (a re-run continues)
     first_line = models.PositiveIntegerField(_("first line"))
     last_line = models.PositiveIntegerField(_("last line"))

@@ -39,19 +39,19 @@ class FiledCase(ConcurrentTransitionMixin, models.Model):
 
     number = models.CharField(_("case number"), max_length=24, unique=True, null=True, blank=True)
     # HMAC of the query code handed to the applicant once; the code itself is never stored.
-    query_code_hash = models.CharField(max_length=64)
+    query_code_hash = models.CharField(max_length=64, verbose_name=_("query code hash"))
     channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
     applicant_name = models.CharField(_("applicant"), max_length=128)
     applicant_contact = models.CharField(_("contact"), max_length=128)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
-    filed_at = models.DateTimeField(auto_now_add=True)
+                                 related_name="+", verbose_name=_("filed by"))
+    filed_at = models.DateTimeField(auto_now_add=True, verbose_name=_("filed at"))
     # How each deadline of the case was computed (DeadlineComputation.as_dict()), by step.
-    deadlines = models.JSONField(default=dict, blank=True)
+    deadlines = models.JSONField(default=dict, blank=True, verbose_name=_("deadlines"))
     # Clock pauses (补正): [{"start": iso, "end": iso|None}].
-    pauses = models.JSONField(default=list, blank=True)
+    pauses = models.JSONField(default=list, blank=True, verbose_name=_("clock stops"))
     chase_up_count = models.PositiveIntegerField(_("chase-ups"), default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     # Acceptance (受理审查): one consolidated supplement request, or a refusal with reasons.
     not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)

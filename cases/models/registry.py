@@ -13,7 +13,7 @@ class Region(models.Model):
         _("division code"), max_length=6, unique=True, validators=[RegexValidator(r"^\d{6}$")]
     )
     name = models.CharField(_("name"), max_length=64)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent region"))
 
     class Meta:
         ordering = ["code"]
@@ -37,13 +37,13 @@ class Unit(models.Model):
     code = models.SlugField(_("unit code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=128, unique=True)
     short_name = models.CharField(_("short name"), max_length=32)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("region"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit"))
     # Prefix of the unit's document numbers (文号), e.g. 拉发改信用 in 拉发改信用〔2026〕12号.
     document_prefix = models.CharField(_("document number prefix"), max_length=32)
     is_credit_lead_office = models.BooleanField(_("credit lead office"), default=False)
     is_platform_window = models.BooleanField(_("platform window"), default=False)
-    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="unit", null=True, blank=True)
+    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, related_name="unit", null=True, blank=True, verbose_name=_("permission group"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -75,8 +75,8 @@ class UnitListRole(models.Model):
         IMPLEMENTING = "IMPLEMENTING", _("implementing unit")
         CREDIT_LEAD = "CREDIT_LEAD", _("credit lead office")
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="list_roles")
-    list_type = models.ForeignKey("cases.ListType", on_delete=models.CASCADE, related_name="unit_roles")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="list_roles", verbose_name=_("unit"))
+    list_type = models.ForeignKey("cases.ListType", on_delete=models.CASCADE, related_name="unit_roles", verbose_name=_("list type"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
     class Meta:
@@ -97,12 +97,12 @@ class StaffProfile(models.Model):
         AUDITOR = "AUDITOR", _("auditor")
         ADMINISTRATOR = "ADMINISTRATOR", _("administrator")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     scope_region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text=_("Auditors read every case of units in this region and below."),
+        help_text=_("Auditors read every case of units in this region and below."), verbose_name=_("audit scope region")
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 

@@ -24,7 +24,7 @@ class Subject(models.Model):
     identifier = models.CharField(_("identifier"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
-    region = models.ForeignKey("cases.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey("cases.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region"))
     address = models.CharField(_("address"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -17,6 +17,11 @@ from cases.services.repair_eligibility import repair_eligibility
 
 from . import selectors
 
+# Django's own length messages read 「确保该变量至少包含 10 字符(目前字符数 2)」: ours say it plainly.
+TEXT_ERRORS = {
+    "min_length": _("Write at least %(limit_value)d characters (you wrote %(show_value)d)."),
+    "max_length": _("Write at most %(limit_value)d characters (you wrote %(show_value)d)."),
+}
 CONTACT = re.compile(r"^(\+?[0-9][0-9 \-]{5,19}|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
@@ -96,7 +101,7 @@ class ObjectionDetailsForm(forms.Form):
     target = forms.ChoiceField(label=_("What do you object to?"), choices=ObjectionCase.Target.choices,
                                initial=ObjectionCase.Target.CONTENT, widget=forms.RadioSelect)
     grounds = forms.CharField(
-        label=_("Grounds of the objection"), max_length=4000, min_length=10,
+        label=_("Grounds of the objection"), max_length=4000, min_length=10, error_messages=TEXT_ERRORS,
         help_text=_("What is wrong in the published information, and what is right. Name the evidence you attach."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -105,6 +110,7 @@ class ObjectionDetailsForm(forms.Form):
 class RepairDetailsForm(forms.Form):
     performance = forms.CharField(
         label=_("How the conduct was corrected and the obligations performed"), max_length=4000, min_length=10,
+        error_messages=TEXT_ERRORS,
         help_text=_("For example: the tax owed and the late fees were paid in full on a given date."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )

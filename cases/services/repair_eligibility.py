@@ -120,7 +120,7 @@ def _minimum(entry: ListEntry, start: dt.date, on: dt.date) -> tuple[Condition, 
     tier = lt.severity or ListType.Severity.GENERAL
     if lt.min_publication_months is not None:
         months = lt.min_publication_months
-        source = _("list type %(code)s: minimum publication %(n)s months") % {"code": lt.code, "n": months}
+        source = _("%(list)s: minimum publication %(n)s months") % {"list": lt.name, "n": months}
     else:
         rule = _rule(entry, f"min_publication_{tier.lower()}", on)
         months = rule.amount if rule else 0

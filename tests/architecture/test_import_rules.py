@@ -128,7 +128,6 @@ KNOWN_CROSSINGS = {
     ("cases/api/intake.py", "letters.models"),
     ("cases/api/intake.py", "letters.selectors"),
     ("cases/audit/console/history.py", "letters.models"),
-    ("cases/audit/console/timeline.py", "letters.models"),
     ("cases/portal/selectors.py", "letters.models"),
     ("cases/portal/selectors.py", "letters.selectors"),
     ("cases/services/entry_letters.py", "letters.models"),

@@ -99,8 +99,9 @@ def test_the_timeline_shows_every_transition_change_upload_task_actor_and_acting
     assert response.status_code == 200
     text = response.content.decode()
     for expected in ("异议已提交", "完税凭证.pdf", "已公示", "暂停", "任务已办结", "更正金额",
-                     FACTS_BEFORE, FACTS_AFTER, history["stand_in"].username):
+                     FACTS_BEFORE, FACTS_AFTER, history["stand_in"].get_full_name()):
         assert expected in text, expected
+    assert history["stand_in"].username not in text  # people by name, not by username
     rows = response.context["rows"]
     correction = next(r for r in rows if r.event.action == "entry.correct")
     assert correction.event.actor_name == history["stand_in"].username

@@ -10,6 +10,7 @@ from cases.models import ListEntry
 from cases.services import entries as entry_services
 from tests.api.status_fixtures import no_letter_production  # noqa: F401
 from tests.factories import TEST_PASSWORD, SubjectFactory
+from tests.readable import assert_readable
 from workflow.models import WorkItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -180,6 +181,10 @@ def test_the_case_page_and_the_dashboard(live_server, page, screenshot, province
     assert page.locator("#deadlines .computation").count() >= 1
     english = shoot_both(page, screenshot, "workspace-case")
     assert "Timeline" in english and "Deadlines and how they were computed" in english
+    for language in ("en", "zh-hans"):  # no state code, rule key or username in the timeline and the deadlines
+        set_language(page, language)
+        assert_readable(page.content(), language, where="workspace case page",
+                        forbidden=[province["officer"].username, province["listing"].code])
     page.goto(f"{live_server.url}/work/dashboard/")
     assert page.locator("[data-figure=open] strong").inner_text() == "3"
     with page.expect_download() as download:

@@ -49,7 +49,8 @@ def test_the_entry_page_shows_facts_deadlines_timeline_letters_and_executions_pe
     assert "事先告知书送达" in html and "作出列入决定" in html and "环节办结" in html  # the timeline
     assert html.count('data-unit="') == 3  # mandatory at A and B, recommended at A
     row_a = html.split(f'data-unit="{province["impl_a"].code}"')[1].split("</tr>")[0]
-    assert province["officer_a"].username in row_a and "暂停其政府采购投标资格" in row_a
+    assert province["officer_a"].get_full_name() in row_a and "暂停其政府采购投标资格" in row_a
+    assert province["officer_a"].username not in row_a  # people by name, not by username
     letters = Letter.objects.filter(case_chain=f"cases.listentry:{applied.pk}")
     assert letters.exists()
     for letter in letters:

@@ -16,6 +16,20 @@ from viewflow.workflow.status import STATUS
 # A viewflow task still to be done (the queue, a task page, the services that act on it).
 OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
+# (case type, step) → the task's title (a lazy translation), filled by each UnitTask node as the
+# flows are defined (workflow.nodes), so that a title is read in the language of whoever reads it.
+TASK_TITLES: dict = {}
+
+
+def task_title(case_type: str, step: str, stored: str) -> str:
+    """A task's title in the active language: the node's name for the step, then the subject as
+    stored (``"<step> · <subject>"``, workflow.services.work_item_open)."""
+    name = TASK_TITLES.get((case_type, step))
+    if name is None:
+        return stored
+    _written, sep, rest = stored.partition(" · ")
+    return f"{name}{sep}{rest}"
+
 
 class WorkItem(models.Model):
     task = models.OneToOneField("viewflow.Task", on_delete=models.CASCADE, primary_key=True, related_name="work")
@@ -67,6 +81,13 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language: the stored one was written in the language of the
+        request that opened the task; the step's name is the node's (``TASK_TITLES``), the subject
+        after it stays as stored."""
+        return task_title(self.case_type, self.step, self.title)
 
     def countdown(self, clock, *, done: bool | None = None):
         """How much time is left on the task's deadline as of the clock's day (deadlines.countdown):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from django.utils.translation import gettext as _
 
+from cases.labels import case_type_label
 from workflow.dashboard import unit_dashboard
 
 from .common import officer_page
@@ -69,7 +70,7 @@ def _xlsx(data: dict) -> HttpResponse:
     steps.append([_("Case type"), _("Step"), _("Completed"), _("On time"), _("Completed late"), _("More than 3x late"),
                   _("Without a deadline")])
     for row in data["by_step"]:
-        steps.append([row["case_type"], str(STEPS.get(row["step"], row["step"])), row["completed"], row["on_time"],
+        steps.append([case_type_label(row["case_type"]), str(STEPS.get(row["step"], row["step"])), row["completed"], row["on_time"],
                       row["late"], row["late_3x"], row["no_deadline"]])
     cases = book.create_sheet(_("Objections and repairs")[:31])
     cases.append([_("Month"), _("Objections"), _("still open"), _("Repair applications"), _("still open")])

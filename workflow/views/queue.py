@@ -21,6 +21,7 @@ from cases.models import ObjectionCase, ProcedureRule, RepairCase, StaffProfile
 from deadlines.countdown import CountdownClock
 from workflow import selectors, services
 from workflow.dashboard import unit_staff
+from workflow.models.work import task_title
 from workflow.templatetags.workspace_tags import case_type_label, person_name
 
 from .common import PAGE_ERRORS, error_parts, officer_page
@@ -122,7 +123,7 @@ def queue_rows(rows: list[dict], *, absent: set[int], numbers: dict, clock: Coun
         step, case_type, due = row["work__step"], row["work__case_type"], row["work__due"]
         out.append({
             "pk": str(row["id"]), "href": link.format(row["id"]), "step": step, "step_label": steps.get(step, step),
-            "title": row["work__title"], "case_type_label": case_type_label(case_type),
+            "title": task_title(case_type, step, row["work__title"]), "case_type_label": case_type_label(case_type),
             "case_number": numbers.get((row["work__object_type"], row["work__object_id"])),
             "has_subject": row["work__subject_id"] is not None, "subject_name": row["work__subject__name"],
             "subject_identifier": row["work__subject__identifier"], "leader_only": row["work__leader_only"],

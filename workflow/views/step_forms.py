@@ -5,6 +5,8 @@ posted values back."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -34,6 +36,7 @@ LABELS = {
     "earliest_reapply_on": _("May apply again from"),
 }
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
+API_VALUES = re.compile(r"\s*[（(](?:true|false)[）)]")
 # A field that only means something with one choice of another: the page shows it only then
 # (static/credit/site.js), and a hidden field is not submitted.
 SHOWN_WITH = {"corrections": ("outcome", "CORRECTED")}
@@ -77,6 +80,8 @@ def form_fields(form_class, values: dict | None = None, errors: dict | None = No
         choices = YES_NO if kind == "boolean" else (
             [(str(k), v) for k, v in field.choices.items()] if kind == "choice" else [])
         help_text = field.help_text or ""
+        if kind == "boolean":  # the API's help names its JSON values; the page offers 是/否
+            help_text = API_VALUES.sub("", str(help_text))
         if name in offered:  # a code the API takes, chosen on the page by the name it stands for
             kind, choices, help_text = "choice", offered[name], ""
         drawn = {

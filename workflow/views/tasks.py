@@ -148,7 +148,7 @@ def task_complete(request, task_id: int):
         return render(request, "workspace/task.html",
                       task_context(request, task, values=raw, field_errors=fields, error=message, decision=decision),
                       status=status)
-    messages.success(request, _("Step completed: %(title)s.") % {"title": task.work.title})
+    messages.success(request, _("Step completed: %(title)s.") % {"title": task.work.display_title})
     return redirect(reverse("work:queue") + "?view=inbox")
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask
-from letters.models import Letter
+from cases.labels import actor_label, state_label, value_words  # noqa: F401 - state_label: the pages' import
 
 from ..selectors import AuditCase, ChainInfo
 
@@ -104,14 +104,6 @@ ACTIONS = {
     "letter.superseded": _("Letter superseded"),
 }
 
-STATE_LABELS = {
-    "cases.listentry": dict(ListEntry.State.choices),
-    "cases.measureexecution": dict(MeasureExecution.State.choices),
-    "cases.objectioncase": dict(ObjectionCase.State.choices),
-    "cases.repaircase": dict(RepairCase.State.choices),
-    "cases.restorationtask": dict(RestorationTask.State.choices),
-    "letters.letter": dict(Letter.Status.choices),
-}
 MODELS = {"cases.listentry": ListEntry, "cases.measureexecution": MeasureExecution,
           "cases.objectioncase": ObjectionCase, "cases.repaircase": RepairCase,
           "cases.restorationtask": RestorationTask}
@@ -122,12 +114,6 @@ def action_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
-def state_label(object_type: str, state: str) -> str:
-    if not state:
-        return ""
-    return str(STATE_LABELS.get(object_type, {}).get(state, state))
-
-
 # Keys of ``changes`` that are not fields of the object (tasks, uploads, pushes, letters).
 OTHER_KEYS = {
     "executions": _("measure executions (measure, unit)"), "attachments": _("files (name, SHA-256)"),
@@ -135,6 +121,13 @@ OTHER_KEYS = {
     "assignee": _("assignee"), "owner": _("assignee"), "letter_type": _("letter type"),
     "document_number": _("document number"), "sha256": _("SHA-256"), "subject": _("credit subject"),
     "list_type": _("list"), "repair": _("credit repair"), "objection": _("objection"), "materials": _("materials"),
+    "on_time": _("completed on time"), "title": _("title"), "absent": _("absent officer"),
+    "substitute": _("substitute"), "starts_on": _("from"), "ends_on": _("until"), "ended_at": _("ended at"),
+    "acceptance_due": _("acceptance due"), "verification_due": _("verification due"), "decision_due": _("decision due"),
+    "publication_due": _("publication due"), "statement_due": _("statement and defence due"),
+    "verification_performed": _("performance verified"), "superseded_by": _("superseded by"),
+    "code": _("code"), "kind": _("kind"), "username": _("username"), "role": _("role"), "note": _("note"),
+    "measure": _("measure"), "measures": _("measures"), "identifier": _("identifier"), "entry": _("list entry"),
 }
 
 
@@ -177,26 +170,20 @@ def field_label(object_type: str, name: str) -> str:
 
 def value_label(object_type: str, name: str, value) -> str:
     """The words a person reads for a value of ``name`` as the events keep it (JSON): a choice by its
-    label, yes or no, a moment in Beijing time; "" when there is no value."""
-    if value is None or value == "" or value == {} or value == []:
-        return ""
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
+    label, yes or no, a moment in Beijing time, a unit or person by name, a list in words
+    (cases.labels); "" when there is no value."""
     model = MODELS.get(object_type)
     try:
         model_field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
         model_field = None
-    if model_field is not None and model_field.choices and isinstance(value, str):
-        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, DateTimeField) and isinstance(value, str):
         try:
             return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
         except ValueError:
             return value
-    if name == "corrections" and isinstance(value, dict):  # entry fields an objection corrects
-        return "；".join(f"{field_label('cases.listentry', k)}：{v}" for k, v in value.items())
-    return str(value)
+    return value_words(name, value, field=model_field,
+                       field_label=lambda key: field_label("cases.listentry" if name == "corrections" else object_type, key))
 
 
 def chain_label(info: ChainInfo, case: AuditCase) -> str:
@@ -234,8 +221,6 @@ class Change:
 
 
 def _shown(object_type: str, name: str, value):
-    if isinstance(value, (dict, list)) and name != "corrections":
-        return value
     return value_label(object_type, name, value)
 
 
@@ -249,6 +234,7 @@ class Row:
     changes: list[Change] = field(default_factory=list)
     acting_for: str = ""
     unit: str = ""
+    actor: str = ""
 
     @property
     def at(self):
@@ -256,7 +242,7 @@ class Row:
 
 
 def _user_names(events) -> dict:
-    ids = {e.on_behalf_of_id for e in events if e.on_behalf_of_id}
+    ids = {e.on_behalf_of_id for e in events if e.on_behalf_of_id} | {e.actor_id for e in events if e.actor_id}
     users = get_user_model().objects.filter(pk__in=ids)
     return {u.pk: (u.get_full_name() or u.get_username()) for u in users}
 
@@ -331,6 +317,7 @@ def rows_for(case: AuditCase, events) -> list[Row]:
                      else removal_changes(ev, case.entry) if ev.chain in removals else _changes(ev)),
             acting_for=names.get(ev.on_behalf_of_id, ""),
             unit=ev.actor_unit.name if ev.actor_unit_id else "",
+            actor=names.get(ev.actor_id) or actor_label(ev),
         ))
     return rows
 
@@ -348,10 +335,11 @@ def timeline_document(case: AuditCase, rows: list[Row], *, language: str, facts:
             "at": payload["at"], "at_local": timezone.localtime(row.event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
             "action": row.event.action, "action_label": row.action_label, "object_label": row.object_label,
             "from": row.event.from_state, "to": row.event.to_state, "from_label": row.from_label,
-            "to_label": row.to_label, "actor_name": row.event.actor_name, "actor": row.event.actor_name,
+            "to_label": row.to_label, "actor_name": row.event.actor_name, "actor": row.actor,
             "unit": row.unit, "acting_for": row.acting_for, "reason": row.event.reason,
             "raw_changes": payload["changes"],
-            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new} for c in row.changes],
+            "changes": [{"field": c.field, "label": c.label, "old": c.old, "new": c.new,
+                         "old_label": c.old_label, "new_label": c.new_label} for c in row.changes],
         })
     return {
         "language": language,
