@@ -9,7 +9,10 @@ at (regions, units, measures) are switched off with ``is_active`` rather than de
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +34,8 @@ from cases.models import (
     Unit,
     UnitListRole,
 )
-from cases.services.registry import unit_create
+from cases.errors import DomainError
+from cases.services.registry import list_type_revoke, unit_create
 from deadlines.models import HolidayOverride, HolidayYear, RecomputeRun
 from deadlines.tasks import recompute_later
 from deadlines.wording import legal_basis, period_words, rule_name
@@ -197,11 +201,39 @@ class ListTypeUnitRoleInline(AuditedInline):
 class ListTypeAdmin(AuditedAdmin):
     list_display = [
         "code", "name", "kind", "severity", "validity_months", "min_publication_months", "max_publication_months",
-        "repair_excluded", "is_active",
+        "repair_excluded", "is_active", "revoked_at",
     ]
     list_filter = ["kind", "severity", "repair_excluded", "is_active"]
     search_fields = ["code", "name", "standard_document"]
     inlines = [ListTypeMeasureInline, ListTypeUnitRoleInline]
+    # A revocation goes through list_type_revoke (the action below), never by editing the dates.
+    readonly_fields = ["revoked_at", "revocation_reason"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected list types (名单类型废止)"))
+    def revoke(self, request, queryset):
+        """名单类型废止: asks for the reason on a page of its own, then ``list_type_revoke`` for each
+        (docs/operations.md, "Revoking a list type"); the removal sweep starts once it commits."""
+        form = RevocationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for list_type in queryset:
+                try:
+                    list_type_revoke(actor=request.user, list_type=list_type, reason=form.cleaned_data["reason"])
+                except DomainError as exc:
+                    self.message_user(request, f"{list_type.name}：{exc.message}", messages.ERROR)
+                else:
+                    self.message_user(request, _("%(name)s is revoked: its listed entries are being taken off the "
+                                                 "lists.") % {"name": list_type.name}, messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/cases/listtype/revoke.html", {
+            **self.admin_site.each_context(request), "title": _("Revoke list types"), "opts": self.model._meta,
+            "queryset": queryset, "form": form, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+class RevocationForm(forms.Form):
+    reason = forms.CharField(label=_("reason for the revocation"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("The document that abolished the list type's basis, with its number."))
 
 
 class MeasureImplementerInline(AuditedInline):

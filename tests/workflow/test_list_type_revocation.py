@@ -157,3 +157,34 @@ def test_the_sweep_starts_as_soon_as_the_revocation_commits(province, django_cap
         with django_capture_on_commit_callbacks(execute=True):
             revoke(p)  # the workflow's listener hands the sweep to Celery (eager in the tests)
     assert ListEntry.objects.get(pk=entry.pk).removal_reason == TYPE_REVOKED
+
+
+def test_an_administrator_revokes_from_the_admin_with_a_reason_and_others_cannot(province, client):
+    """The admin's action asks for the reason on a page of its own, then revokes through the service;
+    the revocation's fields cannot be edited on the list type's form."""
+    from tests.factories import TEST_PASSWORD
+
+    p = province
+    with time_machine.travel(BUILT, tick=False):
+        entry = listed(p, p["blacklist"])
+    url = "/admin/cases/listtype/"
+    chosen = {"action": "revoke", "_selected_action": [p["blacklist"].pk]}
+    officer = p["officer"]
+    assert client.login(username=officer.username, password=TEST_PASSWORD)
+    assert client.post(url, chosen).status_code in (302, 403)  # not an administrator: no admin at all
+    assert ListType.objects.get(pk=p["blacklist"].pk).revoked_at is None
+
+    admin = AdministratorFactory()
+    assert client.login(username=admin.username, password=TEST_PASSWORD)
+    asked = client.post(url, chosen)
+    assert asked.status_code == 200 and "废止理由" in asked.content.decode()
+    refused = client.post(url, {**chosen, "apply": "1", "reason": ""})
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+    with time_machine.travel(REVOKED, tick=False):
+        done = client.post(url, {**chosen, "apply": "1", "reason": "《备忘录》已废止"}, follow=True)
+    assert done.status_code == 200 and "已废止" in done.content.decode()
+    blacklist = ListType.objects.get(pk=p["blacklist"].pk)
+    assert blacklist.revocation_reason == "《备忘录》已废止" and blacklist.revoked_at is not None
+    form = client.get(f"{url}{blacklist.pk}/change/").content.decode()
+    assert 'name="revoked_at"' not in form and 'name="revocation_reason"' not in form
+    assert ListEntry.objects.get(pk=entry.pk).state == E.ACTIVE  # the sweep, not the request, removes it
