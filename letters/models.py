@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.letter_types import LetterStatus
+
 from .types import LetterType, spec_for
 
 
@@ -18,11 +20,7 @@ def new_public_token() -> str:
 
 
 class Letter(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "PENDING", _("numbered, being rendered")
-        ISSUED = "ISSUED", _("issued")
-        FAILED = "FAILED", _("rendering failed")
-        SUPERSEDED = "SUPERSEDED", _("superseded")
+    Status = LetterStatus  # the domain's words (cases.letter_types), so its pages read them too
 
     letter_type = models.CharField(_("letter type"), max_length=32, choices=LetterType.choices)
     unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="letters",

@@ -9,32 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class LetterType(models.TextChoices):
-    # Listing (列入)
-    PRIOR_NOTICE = "PRIOR_NOTICE", _("prior notice of listing")
-    LISTING_DECISION = "LISTING_DECISION", _("listing decision")
-    REPAIR_NOTICE = "REPAIR_NOTICE", _("credit repair notice")
-    REMOVAL_DECISION = "REMOVAL_DECISION", _("removal decision")
-    # Objection (异议)
-    OBJECTION_ACCEPTED = "OBJECTION_ACCEPTED", _("objection acceptance notice")
-    OBJECTION_NOT_ACCEPTED = "OBJECTION_NOT_ACCEPTED", _("objection non-acceptance notice")
-    OBJECTION_SUPPLEMENT = "OBJECTION_SUPPLEMENT", _("objection supplement request")
-    VERIFICATION_NOTICE = "VERIFICATION_NOTICE", _("verification notice")
-    OBJECTION_RESULT = "OBJECTION_RESULT", _("objection result notice")
-    OBJECTION_LAPSED = "OBJECTION_LAPSED", _("objection deemed withdrawn notice")
-    # Credit repair (信用修复)
-    REPAIR_ACCEPTED = "REPAIR_ACCEPTED", _("repair acceptance notice")
-    REPAIR_NOT_ACCEPTED = "REPAIR_NOT_ACCEPTED", _("repair non-acceptance notice")
-    REPAIR_SUPPLEMENT = "REPAIR_SUPPLEMENT", _("repair supplement request")
-    REPAIR_APPROVED = "REPAIR_APPROVED", _("repair decision (approved)")
-    REPAIR_REJECTED = "REPAIR_REJECTED", _("repair decision (rejected)")
-    REPAIR_LAPSED = "REPAIR_LAPSED", _("repair application deemed withdrawn notice")
-    # The subject's own form
-    COMMITMENT = "COMMITMENT", _("credit commitment letter")
+# The types are the domain's words (the domain names the letter each step issues); their specs are ours.
+from cases.letter_types import LetterType
 
 
 # Outcomes of an objection (domain.md §3); only a revocation is wholly in the applicant's favour.

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import events
 from cases.errors import Forbidden, InvalidTransition, ValidationFailed
+from cases.letter_types import LetterType
 from cases.locking import for_update
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, Unit
-from letters.types import LetterType
 from deadlines.calendar import Extension
 
 from . import entries as entry_services

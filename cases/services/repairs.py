@@ -23,9 +23,9 @@ from django_fsm import can_proceed
 from cases import events
 from cases.audit.services import audit_record
 from cases.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from cases.letter_types import LetterType
 from cases.locking import for_update
 from cases.models import Attachment, ListEntry, MeasureExecution, RepairCase, Unit
-from letters.types import LetterType
 from deadlines.calendar import Extension
 
 from . import entries as entry_services
