@@ -5,6 +5,8 @@ One small function per event type (Saleor's ``order/events.py``): its keyword ar
 event's payload, and calling it announces the event. The services announce; they import nothing of
 the listeners. The workflow subscribes in its ``AppConfig.ready()`` (``workflow.dispatch``) and opens,
 pauses, re-dates and cancels tasks.
+The letters app answers ``letter_due`` (in its ``AppConfig.ready()``): the domain's steps have
+their letters numbered in their own transaction without importing the letters app.
 
 Delivery is chosen by the listener when it subscribes:
 
@@ -18,7 +20,8 @@ Delivery is chosen by the listener when it subscribes:
 
 An event nobody listens to is a programming error (a task never opened is a lost case), so
 announcing it raises ``NoListener``; ``tests/architecture/test_events.py`` proves, with the apps
-loaded, that every event below has its listener and that each listener takes the event's payload.
+loaded, that every event below has its listener in the app that answers it (the workflow, or the
+letters for ``letter_due``) and that each listener takes the event's payload.
 """
 
 from __future__ import annotations
@@ -183,8 +186,21 @@ def case_ended(*, case: ObjectionCase | RepairCase, actor, reason: str) -> None:
     announce(case_ended, case=case, actor=actor, reason=reason)
 
 
+# --- letters (domain.md §6) -----------------------------------------------------------------------
+
+def letter_due(*, actor, unit: Unit, letter_type: str, subject: Subject, case_chain: str, case_ref: str,
+               context: dict, addressee: str):
+    """A step of the case owes a letter (``cases.letter_types.LetterType``) from ``unit``, signed by
+    ``actor`` (None: the unit's signature alone). Answered by its one listener in the transaction,
+    the letters app (``letters.services.letter_issue``): the numbered letter, which commits or rolls
+    back with the step; it is rendered and signed after commit."""
+    return ask(letter_due, actor=actor, unit=unit, letter_type=letter_type, subject=subject,
+               case_chain=case_chain, case_ref=case_ref, context=context, addressee=addressee)
+
+
 EVENTS = frozenset({
     entry_drafted, entry_withdrawn, list_type_revoked, executions_pushed, executions_suspended, executions_resumed,
     executions_lifting, executions_lifting_in_batch, executions_reinstated, execution_feedback_imported,
     restorations_opened, objection_filed, repair_filed, case_paused, case_resumed, case_deadline_moved, case_ended,
+    letter_due,
 })

@@ -47,9 +47,10 @@ def _chains(cases: QuerySet) -> QuerySet:
             .values("chain"))
 
 
-def letters_of_case(case_chain: str):
-    """Every letter of one case, newest first, superseded ones included."""
-    return Letter.objects.filter(case_chain=case_chain).select_related("unit", "subject", "supersedes")
+def letters_of_cases(case_chains):
+    """Every letter of these cases (their audit chains), newest first, superseded ones included: the
+    reader the cases app reads letters through (``cases.selectors.case_letters``)."""
+    return Letter.objects.filter(case_chain__in=case_chains).select_related("unit", "subject", "supersedes")
 
 
 def letters_waiting(*, numbered_before) -> dict:

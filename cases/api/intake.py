@@ -20,13 +20,13 @@ from cases.api.countdown import CountdownSerializer, countdown_data
 from cases.api.parsers import ObjectJSONParser
 from cases.audit.services import chain_key
 from cases.errors import NotFound, ValidationFailed
+from cases.letter_types import LetterStatus
 from cases.presentation import case_countdown, status_text
+from cases.selectors.case_letters import letters_of_case
 from cases.services import intake
 from config.downloads import file_download
 from config.throttling import AnonThrottle
 from deadlines.countdown import CountdownClock
-from letters.models import Letter
-from letters.selectors import letters_of_case
 
 from .permissions import IsStaff, require_responsible
 
@@ -83,7 +83,7 @@ def case_letters(case, *, public_path: str | None = None, code: str | None = Non
     for letter in letters_of_case(chain_key(case)).order_by("id"):
         row = {"id": letter.pk, "type": letter.letter_type, "document_number": letter.document_number,
                "status": letter.status, "issue_date": letter.issue_date}
-        if public_path and letter.status == Letter.Status.ISSUED:
+        if public_path and letter.status == LetterStatus.ISSUED:
             row["pdf"] = f"{public_path}/letters/{letter.pk}/pdf/?code={code}"
         rows.append(row)
     return rows
@@ -183,7 +183,7 @@ class PublicCaseLetter(PublicCaseView):
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number: str, letter_id: int):
         case, _code = self._case(request, number)
-        letter = Letter.objects.filter(pk=letter_id, case_chain=chain_key(case), status=Letter.Status.ISSUED).first()
+        letter = letters_of_case(chain_key(case)).filter(pk=letter_id, status=LetterStatus.ISSUED).first()
         if letter is None or not letter.pdf:
             raise NotFound(code="letter_not_found")
         return file_download(letter.pdf.open("rb"), content_type="application/pdf",

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cases.audit.services import chain_key
+from cases.letter_types import LetterStatus
 from cases.models import Attachment, ListEntry, ObjectionCase, RepairCase, Subject
+from cases.selectors.case_letters import letters_of_case
 from cases.selectors.disclosure import public_entries, public_row
 from cases.selectors.status import parse_identifier
-from letters.models import Letter
-from letters.selectors import letters_of_case
 
 MY_CASES_LIMIT = 200
 # Letters the applicant receives; the verification notice goes to the data-providing unit.
@@ -72,14 +72,14 @@ def my_cases(*, user) -> list:
     return sorted(cases, key=lambda c: c.filed_at, reverse=True)
 
 
-def applicant_letters(case) -> QuerySet[Letter]:
+def applicant_letters(case) -> QuerySet:
     """The case's letters the applicant may download: issued (signed) or superseded, oldest first."""
-    return (letters_of_case(chain_key(case)).filter(status__in=[Letter.Status.ISSUED, Letter.Status.SUPERSEDED])
+    return (letters_of_case(chain_key(case)).filter(status__in=[LetterStatus.ISSUED, LetterStatus.SUPERSEDED])
             .exclude(letter_type__in=NOT_FOR_APPLICANT).order_by("id"))
 
 
-def applicant_letter(case, letter_id: int) -> Letter | None:
-    return applicant_letters(case).filter(pk=letter_id, status=Letter.Status.ISSUED).first()
+def applicant_letter(case, letter_id: int):
+    return applicant_letters(case).filter(pk=letter_id, status=LetterStatus.ISSUED).first()
 
 
 def applicant_attachment(case, attachment_id: int) -> Attachment | None:

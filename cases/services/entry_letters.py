@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from cases import events
 from cases.audit.services import chain_key
+from cases.letter_types import LetterType
 from cases.models import ListEntry, Measure
-from letters.models import Letter
-from letters.services import letter_issue
-from letters.types import LetterType
+from cases.selectors.case_letters import letters_of_case
 
 REMOVAL_TEXT = {
     ListEntry.RemovalReason.REPAIRED: "当事人已纠正失信行为、履行相关义务并作出信用承诺，经信用修复审核同意",
@@ -43,9 +43,9 @@ def _months(n: int | None) -> str:
     return f"{n // 12}年" if n % 12 == 0 else f"{n}个月"
 
 
-def _issue(entry: ListEntry, actor, letter_type: str, context: dict) -> Letter:
+def _issue(entry: ListEntry, actor, letter_type: str, context: dict):
     base = {"list_name": entry.list_type.name, "record_summary": entry.reasons}
-    return letter_issue(
+    return events.letter_due(
         actor=actor, unit=entry.listing_unit, letter_type=letter_type, subject=entry.subject,
         case_chain=chain_key(entry), case_ref=entry.case_ref, context={**base, **context},
         addressee=entry.subject.name,
@@ -53,19 +53,19 @@ def _issue(entry: ListEntry, actor, letter_type: str, context: dict) -> Letter:
 
 
 def decision_number(entry: ListEntry) -> str:
-    letter = (Letter.objects.filter(case_chain=chain_key(entry), letter_type=LetterType.LISTING_DECISION)
+    letter = (letters_of_case(chain_key(entry)).filter(letter_type=LetterType.LISTING_DECISION)
               .order_by("-id").first())
     return letter.document_number if letter else ""
 
 
-def issue_prior_notice(entry: ListEntry, actor, *, response_days: int) -> Letter:
+def issue_prior_notice(entry: ListEntry, actor, *, response_days: int):
     return _issue(entry, actor, LetterType.PRIOR_NOTICE, {
         "facts": entry.facts, "basis": entry.basis, "proposed_measures": _measures(entry),
         "response_days": response_days, "response_deadline": entry.statement_due,
     })
 
 
-def issue_listing_decision(entry: ListEntry, actor, *, considered: str) -> tuple[Letter, Letter]:
+def issue_listing_decision(entry: ListEntry, actor, *, considered: str) -> tuple:
     """The decision and the repair notice, served together (两书同达)."""
     lt = entry.list_type
     validity = (f"{_months(lt.validity_months)}（自{entry.decision_date:%Y年%m月%d日}起）" if lt.validity_months
@@ -92,7 +92,7 @@ def issue_listing_decision(entry: ListEntry, actor, *, considered: str) -> tuple
     return decision, repair
 
 
-def issue_removal_decision(entry: ListEntry, actor, *, basis: str = "") -> Letter | None:
+def issue_removal_decision(entry: ListEntry, actor, *, basis: str = ""):
     if entry.removal_reason not in REMOVAL_TEXT or not decision_number(entry):
         return None
     return _issue(entry, actor, LetterType.REMOVAL_DECISION, {

@@ -23,11 +23,10 @@ from cases.audit.services import audit_record, chain_key
 from cases.errors import InvalidTransition, ValidationFailed
 from cases.locking import for_update
 from cases.models.intake import FiledCase
+from cases.selectors.case_letters import letters_of_case
 from cases.selectors.scope import staff_of
 from deadlines.calendar import DeadlineComputation, Pause
 from deadlines.rules import compute_for_rule, find_rule
-from letters.models import Letter
-from letters.services import letter_issue
 
 from . import intake
 from .access import require_member
@@ -92,9 +91,9 @@ def case_letter(case: FiledCase, *, actor, unit, letter_type: str, context: dict
     otherwise; signed by ``actor`` only when they belong to that unit (else the unit's alone)."""
     staff = staff_of(actor)
     issuer = actor if staff is not None and staff.unit_id == unit.pk else None
-    return letter_issue(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
-                        case_chain=chain_key(case), case_ref=case.number, context=context,
-                        addressee=addressee or case.applicant_name)
+    return events.letter_due(actor=issuer, unit=unit, letter_type=letter_type, subject=case.subject,
+                             case_chain=chain_key(case), case_ref=case.number, context=context,
+                             addressee=addressee or case.applicant_name)
 
 
 # --- filing -----------------------------------------------------------------------------------------
@@ -178,7 +177,7 @@ def supplement_due(case: FiledCase) -> dt.date:
 
 def lapse_letter_context(case: FiledCase, letter_type: str, due: dt.date) -> dict:
     """What the 视为撤回 notice cites: the supplement notice that set the window and said so."""
-    notice = (Letter.objects.filter(case_chain=chain_key(case), letter_type=letter_type)
+    notice = (letters_of_case(chain_key(case)).filter(letter_type=letter_type)
               .exclude(document_number="").order_by("-id").first())
     named = f"{notice.document_number}" if notice else ""
     return {"missing_materials": list(case.supplement_request), "supplement_deadline": due,

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
+from cases.letter_types import LetterStatus
 from cases.models import Attachment, ListEntry, ObjectionCase, RepairCase
-from letters.models import Letter
+from cases.selectors.case_letters import letters_of_cases
 
 from ..hashing import anchor_hash, normalise
 from ..models import AuditAnchor
@@ -314,8 +315,8 @@ def _sha_of(fieldfile) -> str:
 
 
 def case_letters(case: AuditCase):
-    return list(Letter.objects.filter(case_chain__in=case.chain_names)
-                .exclude(pdf="").exclude(status__in=[Letter.Status.PENDING, Letter.Status.FAILED]).order_by("pk"))
+    return list(letters_of_cases(case.chain_names)
+                .exclude(pdf="").exclude(status__in=[LetterStatus.PENDING, LetterStatus.FAILED]).order_by("pk"))
 
 
 def case_attachments(case: AuditCase):
