@@ -26,6 +26,8 @@ from tests.audit.console_fixtures import accept_objection
 from tests.factories import TEST_PASSWORD
 from tests.pdfs import minimal_pdf
 
+from tests.readable import unreadable
+
 from .test_portal_support import axe_check, off_loop, open_work, repairable, signing  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,7 +83,8 @@ def sign_in(page, live_server, user, next_url: str) -> None:
 
 def walk(page, live_server, screenshot, door: str, paths: dict[str, str]) -> None:
     """Every page of ``paths`` in both languages at both widths; one failure lists every page that
-    scrolled sideways or left a table cell unlabelled on a phone."""
+    scrolled sideways, left a table cell unlabelled on a phone or showed a person a code (a state
+    code, a rule key, ``True``/``False``, a Python literal, an untranslated error)."""
     problems = []
     for language in LANGUAGES:
         page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
@@ -109,6 +112,8 @@ def walk(page, live_server, screenshot, door: str, paths: dict[str, str]) -> Non
                         'main table.card-table tbody td[data-label]'), '::before').content""")
                     if before in ("none", "normal", '""'):
                         problems.append(f"{label}: a table row is not a card on a phone")
+                # No code, rule key, Python value or untranslated error on the page (tests/readable.py).
+                problems += [f"{label}: shows {snippet!r}" for snippet in unreadable(page.content(), language)]
                 axe_check(page, label)
     assert not problems, "\n".join(problems)
 
