@@ -56,13 +56,13 @@ class FiledCase(ConcurrentTransitionMixin, models.Model):
     # Acceptance (受理审查): one consolidated supplement request, or a refusal with reasons.
     not_accepted_reasons = models.TextField(_("reasons for not accepting"), blank=True)
     supplement_request = models.JSONField(_("materials requested"), default=list, blank=True)
-    supplement_requested_on = models.DateField(null=True, blank=True)
-    supplement_received_on = models.DateField(null=True, blank=True)
+    supplement_requested_on = models.DateField(_("supplement requested on"), null=True, blank=True)
+    supplement_received_on = models.DateField(_("supplement received on"), null=True, blank=True)
     acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for extension"), blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     class Meta:
         abstract = True

@@ -51,15 +51,20 @@ class ObjectionCase(FiledCase):
         "close": (S.CONCLUDED, S.CLOSED),
     }
 
-    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="objections")
-    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="objections")
+    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="objections",
+                              verbose_name=_("list entry"))
+    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="objections",
+                                verbose_name=_("subject"))
     target = models.CharField(_("objection to"), max_length=16, choices=Target.choices, default=Target.CONTENT)
     grounds = models.TextField(_("grounds"))
     # The unit that checks acceptance (the platform window of the region, else the listing unit),
     # and the unit that verifies (the entry's data-providing unit).
-    accepting_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
-    verifying_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    accepting_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("accepting unit"))
+    verifying_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("verifying unit"))
     reporting_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                       verbose_name=_("reporting unit"),
                                        help_text=_("The implementing unit that found the information wrong."))
     state = FSMField(_("state"), default=S.SUBMITTED, choices=State.choices, protected=True)
 
@@ -73,9 +78,9 @@ class ObjectionCase(FiledCase):
     findings = models.TextField(_("findings"), blank=True)
     corrections = models.JSONField(_("corrections"), default=dict, blank=True)
     concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("concluded by"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("approved by"))
 
     class Meta:
         verbose_name = _("objection")

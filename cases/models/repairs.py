@@ -61,10 +61,13 @@ class RepairCase(FiledCase):
     # An approved repair counts for the cap on repairs, even if later revoked.
     GRANTED = [S.APPROVED, S.CLOSED, S.REPAIR_REVOKED]
 
-    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="repairs")
-    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="repairs")
+    entry = models.ForeignKey("cases.ListEntry", on_delete=models.PROTECT, related_name="repairs",
+                              verbose_name=_("list entry"))
+    subject = models.ForeignKey("cases.Subject", on_delete=models.PROTECT, related_name="repairs",
+                                verbose_name=_("subject"))
     # 谁认定、谁修复: the entry's listing unit accepts, reviews and decides.
-    deciding_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+")
+    deciding_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("deciding unit"))
     state = FSMField(_("state"), default=S.SUBMITTED, choices=State.choices, protected=True)
     performance = models.TextField(_("how the conduct was corrected and the obligations performed"))
     # The eligibility engine's answer (cases.services.repair_eligibility) at filing and at acceptance.
@@ -75,28 +78,28 @@ class RepairCase(FiledCase):
 
     # Verification of performance (履行情况核实) asked of another unit, e.g. the tax bureau.
     verification_unit = models.ForeignKey("cases.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                                          related_name="+")
+                                          related_name="+", verbose_name=_("verifying unit"))
     verification_request = models.TextField(_("what is to be verified"), blank=True)
-    verification_requested_on = models.DateField(null=True, blank=True)
-    verification_reported_on = models.DateField(null=True, blank=True)
+    verification_requested_on = models.DateField(_("verification requested on"), null=True, blank=True)
+    verification_reported_on = models.DateField(_("verification reported on"), null=True, blank=True)
     verification_performed = models.BooleanField(_("obligations found performed"), null=True, blank=True)
     verification_findings = models.TextField(_("verification findings"), blank=True)
 
     proposal = models.CharField(_("officer's proposal"), max_length=8, choices=Proposal.choices, blank=True)
     proposal_findings = models.TextField(_("review findings"), blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+                                    related_name="+", verbose_name=_("proposed by"))
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision_reasons = models.TextField(_("reasons of the decision"), blank=True)
     earliest_reapply_on = models.DateField(_("may apply again from"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("decided by"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     revocation_reason = models.TextField(_("reason for revoking the repair"), blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
-    revoked_at = models.DateTimeField(null=True, blank=True)
+                                   related_name="+", verbose_name=_("revoked by"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("credit repair")

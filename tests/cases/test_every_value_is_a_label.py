@@ -4,6 +4,7 @@ literal, 「待核」, username or unit code, nor an English or Django-worded er
 (the detector is tests/readable.py)."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -101,6 +102,13 @@ def test_the_administration_carries_our_name_and_translated_labels(demo):
     assert "行政区划" in regions and ">region<" not in regions.lower()
     rules = client_for("demo-admin").get("/admin/deadlines/procedurerule/").content.decode()
     assert "事先告知书送达后当事人陈述申辩的期限" in rules and "prior_notice_response" not in rules
+    # A filed case's read-only page names every field in Chinese (the objection and repair fields too).
+    objection = client_for("demo-admin").get(f"/admin/cases/objectioncase/{demo['objection'].pk}/change/")
+    assert objection.status_code == 200
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", objection.content.decode())
+    assert labels and not [text for text in labels if re.fullmatch(r"[A-Za-z ,.()'-]+:?", text.strip())], labels
+    for field in ("受理单位", "核查单位", "补正材料收到日期", "撤回理由"):
+        assert field in objection.content.decode(), field
 
 
 def test_the_statistics_spreadsheet_names_kinds_and_states(demo):
