@@ -42,7 +42,7 @@ def verifying(province, as_user, portal_media):  # noqa: F811
 def test_the_officer_sees_provisional_on_the_task_the_queue_and_the_case(province, verifying):
     officer = logged_in(province["officer"])
     task = officer.get(f"/work/tasks/{verifying['work'].task_id}/").content.decode()
-    assert ZH in task and "2027: 暂定（按法定节假日）" in task
+    assert ZH in task and "2027：暂定（按法定节假日）" in task
     queue = officer.get("/work/").content.decode()
     assert 'data-provisional="true"' in queue
     case = officer.get(f"/work/cases/objection/{verifying['case'].pk}/").content.decode()
