@@ -11,15 +11,20 @@ The officers' steps go through the officers' workspace pages (/work/tasks/<id>/,
 form), signed in as the responsible unit's officer or leader.
 """
 
+import zoneinfo
+
 import pytest
 
 from cases.models import ListEntry, MeasureExecution, ObjectionCase, RepairCase
 
+from tests.readable import unreadable
 from .test_portal_support import (  # noqa: F401
     axe_check, nss_db, officer_completes, open_work, pdfsig, repairable, signing, use_language, walk_filing,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def _shot(page, tmp_path, name):
@@ -59,6 +64,15 @@ def test_objection_filed_verified_and_the_signed_result_letter_downloaded(
     assert number.startswith("YY-") and len(code) == 8
     case = ObjectionCase.objects.get(number=number)
     assert case.channel == "PORTAL" and case.filed_by is None
+    # The done page says where the case stands and what happens next (issue 19 item 5): submitted
+    # today, the acceptance check under way with its legal deadline, in words.
+    done = page.locator("#what-next")
+    current = done.locator("#stepper [aria-current=step]")
+    assert current.get_attribute("data-step") == "acceptance"
+    assert f"{case.acceptance_due:%Y-%m-%d}" in current.inner_text()
+    assert f"{case.filed_at.astimezone(BEIJING):%Y-%m-%d}" in done.locator("#stepper [data-step=filed]").inner_text()
+    assert done.locator("#next-step").inner_text().startswith("下一步：")
+    assert not unreadable(done.inner_html()), unreadable(done.inner_html())
 
     # The platform-window step falls to the listing unit (no window in this province), then the
     # data-providing unit verifies and its leader approves.
