@@ -148,7 +148,9 @@ def _task_event(event, kind: str) -> None:
         return
     units = [work.unit_id] + ([work.escalated_to_id] if kind == "task.escalated" and work.escalated_to_id else [])
     context = {"title": work.title, "unit": work.unit.name, "due": work.due.isoformat() if work.due else "",
-               "office": work.escalated_to.name if work.escalated_to else ""}
+               "office": work.escalated_to.name if work.escalated_to else "",
+               # so the title reads in the reader's language when shown (notifications.messages)
+               "case_type": work.case_type, "step": work.step}
     # The time left as of the event, kept as data and worded in the reader's language when shown.
     countdown = work.countdown(CountdownClock(timezone.localdate(event.occurred_at)))
     if countdown.shown:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from deadlines.countdown import countdown_from_dict, countdown_label
+from workflow.models.work import task_title
 
 # kind → (title, body). Bodies use %(name)s placeholders filled from the notification's context.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -65,6 +66,9 @@ VALUE_MSGIDS = {
 
 def _values(context: dict) -> dict:
     out = {}
+    if context.get("case_type") and context.get("step") and context.get("title"):
+        # A task's title in the reader's language: the step's name is the node's, the subject as stored.
+        context = {**context, "title": task_title(context["case_type"], context["step"], context["title"])}
     for key, value in context.items():
         if key == "countdown" and isinstance(value, dict):
             out["left"] = countdown_label(countdown_from_dict(value))

@@ -50,7 +50,13 @@ def test_a_completed_tasks_notice_is_done_and_read_for_everyone_told(client, pro
     # The next step's notice is the one that is new now.
     assert f"新任务：{WorkItem.objects.get(pk=task_of(entry, 'statement')).title}" in html
     english = page_of(client, province["leader"], "en")
-    assert f"Closed: {title}" in english
+    from django.utils import translation
+
+    from workflow.models.work import task_title
+
+    item = WorkItem.objects.get(pk=task_id)
+    with translation.override("en"):
+        assert f"Closed: {task_title(item.case_type, item.step, title)}" in english
 
 
 def test_a_notice_read_before_its_task_was_done_keeps_the_time_it_was_read(province):
@@ -136,3 +142,19 @@ def test_the_notices_of_measure_tasks_the_expiry_night_cancels_are_done(province
     ListEntry.objects.filter(pk=entry.pk).update(valid_until=dt.date(2026, 1, 1))
     assert entry_services.entries_expire(today=dt.date(2026, 1, 2)) == 1
     assert not told.filter(done_at__isnull=True).exists() and not told.filter(read_at__isnull=True).exists()
+
+
+def test_a_task_notice_reads_in_the_readers_language(client, province):
+    """The title was written in the language of the request that opened the task (Chinese here); an
+    English reader reads the step's name in English, the subject as stored."""
+    from django.utils import translation
+
+    from workflow.models.work import task_title
+
+    entry = draft(province, "通知标题语言测试公司")
+    work = WorkItem.objects.get(pk=task_of(entry))
+    with translation.override("en"):
+        english = task_title(work.case_type, work.step, work.title)
+    assert english != work.title and english.endswith("通知标题语言测试公司")
+    assert f"New task: {english}" in page_of(client, province["leader"], "en")
+    assert f"新任务：{work.title}" in page_of(client, province["leader"])
