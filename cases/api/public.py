@@ -35,7 +35,11 @@ class PublicEntrySerializer(serializers.Serializer):
 
 
 class PublicPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text=f"matching listed entries, counted up to {selectors.COUNT_CAP:,}; with "
+                                               "count_capped, at least this many")
+    count_capped = serializers.BooleanField(help_text="true when more match than are counted or searched: refine the query")
     page = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="pages of the counted entries")
     has_next = serializers.BooleanField()
     has_previous = serializers.BooleanField()
     truncated = serializers.BooleanField(help_text="more subjects match than are searched: refine the query")

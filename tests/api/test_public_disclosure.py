@@ -118,6 +118,7 @@ def test_results_come_in_pages_of_twenty(world):
         listed(world, subject=SubjectFactory(name=f"翻页测试{i:02d}有限公司"), list_type=world["red"])
     first = search(q="翻页测试").json()
     assert (len(first["results"]), first["page"], first["has_next"], first["has_previous"]) == (20, 1, True, False)
+    assert (first["count"], first["count_capped"], first["pages"]) == (21, False, 2)  # as the search page says
     second = search(q="翻页测试", page=2).json()
     assert (len(second["results"]), second["has_next"], second["has_previous"]) == (1, False, True)
     names = {r["subject_name"] for r in first["results"]} | {r["subject_name"] for r in second["results"]}
@@ -184,6 +185,7 @@ def test_a_broad_query_searches_a_bounded_number_of_subjects_and_says_so(world, 
         listed(world, subject=SubjectFactory(name=f"宽泛查询{i}有限公司"), list_type=world["red"])
     broad = search(q="宽泛查询").json()
     assert broad["truncated"] is True and len(broad["results"]) == 2
+    assert (broad["count"], broad["count_capped"]) == (2, True)  # at least 2: more subjects match
     narrow = search(q="宽泛查询2").json()
     assert narrow["truncated"] is False and len(narrow["results"]) == 1
     html = APIClient().get(PAGE, {"q": "宽泛查询"}).content.decode()
