@@ -82,8 +82,15 @@ def _seeded_catalogue(django_db_setup, django_db_blocker):
     update_existing=False)`` then only reads them instead of creating and auditing ~60 rows per
     test. A transactional test empties every table when it ends; the next province seeds again,
     inside its own test — unless it is seeded again before that test starts (below)."""
+    from django.db import connection
+
     from cases.services.registry import catalogue_seed
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        # No collected test uses the database (tests/architecture alone): pytest-django made no test
+        # database, and the configured one is not for tests to write.
+        yield
+        return
     with django_db_blocker.unblock():
         catalogue_seed(update_existing=False)
     yield
