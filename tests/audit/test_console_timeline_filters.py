@@ -9,6 +9,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.audit.models import AuditEvent
 from cases.audit.selectors import TIMELINE_PAGE_SIZE, case_for
@@ -60,15 +61,17 @@ def test_the_timeline_filters_by_actor_and_by_period(history):
     assert '代理经办人' in by_stand_in.content.decode()  # the stand-in is offered by name
     by_system = timeline_of(history, actor="system")
     assert by_system.context["rows"] and all(row.event.actor_id is None for row in by_system.context["rows"])
-    march_10 = timeline_of(history, date_from=CORRECTED_AT.date().isoformat(), date_to=CORRECTED_AT.date().isoformat())
+    corrected_on = timezone.localdate(CORRECTED_AT).isoformat()  # the filter's days are Beijing days
+    march_10 = timeline_of(history, date_from=corrected_on, date_to=corrected_on)
     assert actions(march_10) == ["entry.correct"]
-    listing_day = timeline_of(history, date_to=LISTED_AT.date().isoformat())
+    listed_on = timezone.localdate(LISTED_AT)
+    listing_day = timeline_of(history, date_to=listed_on.isoformat())
     assert listing_day.context["rows"] and all(
-        row.event.occurred_at.date() <= LISTED_AT.date() for row in listing_day.context["rows"])
+        timezone.localdate(row.event.occurred_at) <= listed_on for row in listing_day.context["rows"])
     assert "entry.correct" not in actions(listing_day)
     combined = timeline_of(history, kind="procedure", actor=history["officer"].pk, date_from="2026-04-01")
     assert combined.context["rows"] and all(
-        row.event.actor_id == history["officer"].pk and row.event.occurred_at.date() >= dt.date(2026, 4, 1)
+        row.event.actor_id == history["officer"].pk and timezone.localdate(row.event.occurred_at) >= dt.date(2026, 4, 1)
         for row in combined.context["rows"])
 
 

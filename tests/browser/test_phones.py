@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.audit.models import AuditEvent
 from cases.models import ObjectionCase
 from cases.services import entries as entry_svc
 from cases.services import objections as objection_services
@@ -168,7 +169,8 @@ def long_history(front_doors):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_auditor_filters_and_pages_the_timeline(live_server, page, screenshot, long_history, language):
     case, officer = long_history["case"], long_history["officer2"]
-    today = timezone.localdate()  # the corrections were made just now: a period around today holds them
+    # A period around the Beijing day the corrections were recorded on (built from the data, not the clock).
+    today = timezone.localdate(AuditEvent.objects.filter(action="entry.correct").latest("occurred_at").occurred_at)
     since, until = (today - dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=1)).isoformat()
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
     page.set_viewport_size(WIDTHS["phone"])
