@@ -82,6 +82,23 @@ def listed(w, subject=None, list_type=None, decision_date=dt.date(2026, 3, 2), r
     return entry
 
 
+def accepted_objection_case(w) -> dict:
+    """A listed entry, an objection on it filed on the portal and accepted, and the listing unit's
+    first open task: the ids every role's reads and writes are tried on."""
+    from cases.models import ObjectionCase
+    from cases.services import objections as objection_svc
+    from tests.audit.console_fixtures import accept_objection
+    from workflow.models import WorkItem
+
+    entry = listed(w)
+    objection, _code = objection_svc.objection_file(
+        channel=ObjectionCase.Channel.PORTAL, entry=entry, grounds="金额有误", applicant_name="张三",
+        applicant_contact="13800000000")
+    accept_objection(objection, w["officer"])
+    task = WorkItem.objects.filter(is_open=True, unit=w["listing"]).order_by("task_id").first()
+    return {"entry": entry.pk, "objection": objection.pk, "task": task.task_id}
+
+
 def backdate_history(entry: ListEntry, days: int) -> None:
     """Move an entry's state history ``days`` into the past (test data only: the periods are the
     record "as of" answers read; the entry's FSM state is untouched)."""

@@ -6,12 +6,7 @@ units' own staff still get the field errors."""
 import pytest
 from rest_framework.test import APIClient
 
-from cases.models import ObjectionCase
-from cases.services import objections as objection_svc
-from workflow.models import WorkItem
-
-from tests.api.status_fixtures import listed, world  # noqa: F401
-from tests.audit.console_fixtures import accept_objection
+from tests.api.status_fixtures import accepted_objection_case, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +15,7 @@ BODIES = [{}, {"reason": ""}, {"days": "many", "materials": "x", "assignee": 7, 
 
 @pytest.fixture
 def cases(world):  # noqa: F811
-    entry = listed(world)
-    objection, _code = objection_svc.objection_file(
-        channel=ObjectionCase.Channel.PORTAL, entry=entry, grounds="金额有误", applicant_name="张三",
-        applicant_contact="13800000000")
-    accept_objection(objection, world["officer"])
-    task = WorkItem.objects.filter(is_open=True, unit=world["listing"]).order_by("task_id").first()
-    return {"entry": entry.pk, "objection": objection.pk, "task": task.task_id}
+    return accepted_objection_case(world)
 
 
 def writes(c):

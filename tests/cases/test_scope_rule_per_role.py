@@ -8,13 +8,9 @@ another city, the city's credit lead office (``tests/api/status_fixtures.py``)."
 import pytest
 from rest_framework.test import APIClient
 
-from cases.models import ObjectionCase
 from cases.selectors.scope import staff_of, supervised_units
-from cases.services import objections as objection_svc
-from tests.api.status_fixtures import listed, world  # noqa: F401
-from tests.audit.console_fixtures import accept_objection
+from tests.api.status_fixtures import accepted_objection_case, world  # noqa: F401
 from tests.factories import AuditorFactory, RegionFactory, UnitFactory
-from workflow.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +36,10 @@ EXPECTED = {
 
 @pytest.fixture
 def seen(world):  # noqa: F811
-    entry = listed(world)
-    objection, _code = objection_svc.objection_file(
-        channel=ObjectionCase.Channel.PORTAL, entry=entry, grounds="金额有误", applicant_name="张三",
-        applicant_contact="13800000000")
-    accept_objection(objection, world["officer"])
-    task = WorkItem.objects.filter(is_open=True, unit=world["listing"]).order_by("task_id").first()
+    ids = accepted_objection_case(world)
     far = RegionFactory()
     world["far_auditor"] = AuditorFactory(unit=UnitFactory(region=far), scope_region=far)
-    return {"entry": entry.pk, "objection": objection.pk, "task": task.task_id}
+    return ids
 
 
 def _rows(client, path):
