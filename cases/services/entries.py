@@ -26,6 +26,7 @@ from deadlines.calendar import DeadlineComputation, months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
+from .transitions import move_audited
 from .access import require_leader, require_list_role, require_member, require_staff
 
 Role = UnitListRole.Role
@@ -34,28 +35,16 @@ X = MeasureExecution.State
 
 
 def _move(entry: ListEntry, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
-    method = getattr(entry, transition)
-    if not can_proceed(method):
-        raise InvalidTransition(extra={"state": entry.state, "transition": transition})
-    before = entry.state
-    method()
-    entry.save()
-    now = timezone.now()
-    ListEntryStatePeriod.objects.filter(entry=entry, ended_at__isnull=True).update(ended_at=now)
-    ListEntryStatePeriod.objects.create(entry=entry, subject_id=entry.subject_id, state=entry.state, started_at=now)
-    audit_record(action=f"entry.{transition}", obj=entry, actor=actor, from_state=before, to_state=entry.state,
-                 changes=changes, reason=reason)
+    def periods():  # the entry's state history, which the status check as of a date reads
+        now = timezone.now()
+        ListEntryStatePeriod.objects.filter(entry=entry, ended_at__isnull=True).update(ended_at=now)
+        ListEntryStatePeriod.objects.create(entry=entry, subject_id=entry.subject_id, state=entry.state, started_at=now)
+
+    move_audited(entry, transition, kind="entry", actor=actor, reason=reason, changes=changes, saved=periods)
 
 
 def _step(execution: MeasureExecution, transition: str, *, actor, reason: str = "", changes: dict | None = None):
-    method = getattr(execution, transition)
-    if not can_proceed(method):
-        raise InvalidTransition(extra={"state": execution.state, "transition": transition})
-    before = execution.state
-    method()
-    execution.save()
-    audit_record(action=f"execution.{transition}", obj=execution, actor=actor, from_state=before,
-                 to_state=execution.state, changes=changes, reason=reason)
+    move_audited(execution, transition, kind="execution", actor=actor, reason=reason, changes=changes)
 
 
 def _deadline(entry: ListEntry, step: str, start: dt.date) -> dt.date:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
 from cases import events
 from cases.audit.services import audit_record, chain_key
@@ -30,6 +29,7 @@ from deadlines.rules import compute_for_rule, find_rule
 
 from . import intake
 from .access import require_member
+from .transitions import move_audited
 
 LAPSED = "逾期未补正，视为撤回申请"
 
@@ -56,14 +56,7 @@ def locked(case: FiledCase, *related: str) -> FiledCase:
 
 def move(case: FiledCase, transition: str, *, actor, reason: str = "", changes: dict | None = None) -> None:
     """The FSM transition, saved, with its audit row (``objection.accept``, ``repair.refuse``, …)."""
-    method = getattr(case, transition)
-    if not can_proceed(method):
-        raise InvalidTransition(extra={"state": case.state, "transition": transition})
-    before = case.state
-    method()
-    case.save()
-    audit_record(action=f"{case.CASE_TYPE.lower()}.{transition}", obj=case, actor=actor, from_state=before,
-                 to_state=case.state, changes=changes, reason=reason)
+    move_audited(case, transition, kind=case.CASE_TYPE.lower(), actor=actor, reason=reason, changes=changes)
 
 
 # --- deadlines ------------------------------------------------------------------------------------
