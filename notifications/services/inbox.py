@@ -55,9 +55,13 @@ def task_notices_done(*, object_type: str, object_id=None, task_ids: list[int], 
     any_of = Q()
     for task_id in task_ids:
         any_of |= Q(payload__tasks__contains=[task_id])
-    batches = OutboxEvent.objects.filter(any_of, kind=TASK_BATCH_KIND, object_type="cases.unit", object_id__in=units)
-    finished = [batch.pk for batch in batches.only("pk", "payload")
-                if not WorkItem.objects.filter(pk__in=batch.payload.get("tasks") or [], is_open=True).exists()]
+    batches = list(OutboxEvent.objects.filter(any_of, kind=TASK_BATCH_KIND, object_type="cases.unit",
+                                              object_id__in=units).only("pk", "payload"))
+    # One query for every batch's tasks still open, not one per batch.
+    open_tasks = set(WorkItem.objects.filter(
+        pk__in={t for batch in batches for t in batch.payload.get("tasks") or []}, is_open=True,
+    ).values_list("pk", flat=True))
+    finished = [batch.pk for batch in batches if not open_tasks & set(batch.payload.get("tasks") or [])]
     if finished:
         done += _mark_done(Notification.objects.filter(event_id__in=finished), when)
     return done
