@@ -158,7 +158,8 @@ def test_a_substitute_acts_for_an_absent_officer(live_server, browser, page, scr
     sign_in(substitute, live_server, province["officer2"], next_url="/work/?view=inbox")
     assert substitute.locator("#acting-note").is_visible()
     assert substitute.locator("#queue-table tbody tr").count() == 1
-    substitute.click(f"#queue-table a[href='/work/tasks/{task_id}/']")
+    with substitute.expect_navigation():  # is_visible() does not wait: the task page must be loaded first
+        substitute.click(f"#queue-table a[href='/work/tasks/{task_id}/']")
     assert substitute.locator("#acting-for").is_visible()
     substitute.fill("#field-served_on", "2026-09-01")
     with substitute.expect_navigation():
