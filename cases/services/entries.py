@@ -26,6 +26,7 @@ from deadlines.calendar import DeadlineComputation, months_later
 from deadlines.rules import ProcedureRuleMissing, compute_for_rule, find_rule
 
 from . import entry_letters
+from .repair_endings import repairs_entry_removed, repairs_lift_confirmed
 from .transitions import move_audited
 from .access import require_leader, require_list_role, require_member, require_staff
 
@@ -286,8 +287,6 @@ def entry_remove(*, actor, entry: ListEntry, removal_reason: str, reason: str = 
     if removal_reason in (ListEntry.RemovalReason.REVOKED, ListEntry.RemovalReason.CORRECTED):
         entry_open_restorations(entry=entry, reason=removal_reason, actor=actor)
     if removal_reason != ListEntry.RemovalReason.REPAIRED:
-        from .repairs import repairs_entry_removed  # repairs imports this module
-
         repairs_entry_removed(entry=entry, actor=actor, reason=reason)
     return entry
 
@@ -563,8 +562,6 @@ def entries_remove_many(*, entries: list[ListEntry], removal_reason: str, reason
                  changes={"removal_reason": [None, removal_reason], "columns": [None, list(REMOVAL_COLUMNS)],
                           "entries": [None, rows]})
     if removal_reason != ListEntry.RemovalReason.REPAIRED:
-        from .repairs import repairs_entry_removed  # repairs imports this module
-
         with_repairs = set(RepairCase.objects.filter(entry_id__in=ids, state__in=RepairCase.OPEN)
                            .values_list("entry_id", flat=True))
         for entry in entries:
@@ -635,8 +632,6 @@ def execution_confirm_lift(*, actor, execution: MeasureExecution) -> MeasureExec
     require_member(actor, execution.unit)
     execution.lifted_at = timezone.now()
     _step(execution, "confirm_lift", actor=actor)
-    from .repairs import repairs_lift_confirmed  # repairs imports this module
-
     repairs_lift_confirmed(entry=execution.entry, actor=actor)
     return execution
 

@@ -35,6 +35,7 @@ from . import intake
 from .access import ACTING_ROLES, require_leader, require_member, require_staff
 from .filed_cases import compute as _compute
 from .filed_cases import move as _move
+from .repair_endings import repairs_lift_confirmed
 from .repair_eligibility import Eligibility, repair_eligibility
 
 R = RepairCase.State
@@ -418,31 +419,6 @@ def repair_revoke(*, actor, case: RepairCase, reason: str):
 
 
 # --- what other procedures tell a repair ---------------------------------------------------------
-
-def repairs_lift_confirmed(*, entry: ListEntry, actor) -> int:
-    """An approved repair closes once every implementing unit has confirmed its lift."""
-    if entry.executions.filter(state=MeasureExecution.State.LIFT_PENDING).exists():
-        return 0
-    closed = 0
-    for case in for_update(RepairCase.objects).filter(entry=entry, state=R.APPROVED):
-        case.closed_at = timezone.now()
-        _move(case, "close", actor=actor, reason="各实施部门均已确认解除措施")
-        closed += 1
-    return closed
-
-
-def repairs_entry_removed(*, entry: ListEntry, actor, reason: str = "") -> int:
-    """The entry left the list by another procedure (expired, an objection revoked it, a court
-    annulled it): an open repair has nothing left to repair and ends, its tasks cancelled."""
-    ended = 0
-    for case in for_update(RepairCase.objects).filter(entry=entry, state__in=RepairCase.OPEN):
-        case.outcome, case.closed_at = RepairCase.Outcome.ENTRY_REMOVED, timezone.now()
-        _move(case, "lapse", actor=actor, reason=reason or entry.removal_reason,
-              changes={"outcome": ["", case.outcome], "removal_reason": [None, entry.removal_reason]})
-        events.case_ended(case=case, actor=actor, reason="名单条目已移出")
-        ended += 1
-    return ended
-
 
 def lifts_of(case: RepairCase) -> list[dict]:
     """Who has confirmed the lift of their measure, and who has not yet."""
