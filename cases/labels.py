@@ -247,5 +247,10 @@ def colon() -> str:
     return "：" if _chinese() else ": "
 
 
+# Django ends a form field's label with gettext(":") (``form.as_p``, the administration's forms), which
+# its own zh_Hans catalogue leaves ASCII; this msgid puts 「：」 in ours, which is read first.
+LABEL_SUFFIX = _(":")
+
+
 def joined(items) -> str:
     return ("；" if _chinese() else "; ").join(str(i) for i in items or () if i not in (None, ""))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,14 @@ def test_catalogue_is_current_and_every_msgid_is_translated():
         os.utime(PO, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # unchanged: nothing recompiles it
     untranslated = [msgid for msgid, forms, fuzzy in _entries(current) if not forms or not all(forms) or fuzzy]
     assert untranslated == [], f"untranslated msgids (run makemessages and translate): {untranslated}"
+
+
+# ASCII punctuation written against a Chinese character (「期限:」, 「(工作日)」): Chinese text takes
+# ：（），；？！ (issue 19, item 1). Times, codes and English words touch no Chinese character.
+ASCII_BY_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][:(),;?!]|[:(),;?!][\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def test_chinese_translations_write_chinese_punctuation():
+    offending = [f"{msgid!r}: {form!r}" for msgid, forms, _fuzzy in _entries(PO.read_text(encoding="utf-8"))
+                 for form in forms if ASCII_BY_HAN.search(form)]
+    assert offending == [], "write ：（），；？！ in Chinese text:\n" + "\n".join(offending)
