@@ -185,6 +185,10 @@ def _tasks_opened_event(event) -> None:
     by_unit = {int(unit_id): tasks for unit_id, tasks in (changes.get("tasks") or [None, []])[1] or [] if tasks}
     title = (changes.get("title") or [None, ""])[1] or ""
     step = (changes.get("step") or [None, ""])[1] or ""
+    # The case type and step word the title in the reader's language when shown (notifications.messages),
+    # as a single task's notice does; the title is kept for an event that names no case type.
+    case_type = (changes.get("case_type") or [None, ""])[1] or ""
+    worded = {"case_type": case_type, "step": step} if case_type and step else {}
     units = Unit.objects.in_bulk(list(by_unit))
     staff = recipients.unit_staff_by_unit(list(by_unit))
     events = []
@@ -192,7 +196,7 @@ def _tasks_opened_event(event) -> None:
         unit = units.get(unit_id)
         if unit is None or not staff.get(unit_id):
             continue
-        context = {"count": len(tasks), "unit": unit.name, "title": title}
+        context = {"count": len(tasks), "unit": unit.name, "title": title, **worded}
         events.append({"kind": "task.assigned_many", "source": f"audit:{event.pk}:{unit_id}",
                        "object_type": "cases.unit", "object_id": unit_id,
                        "payload": {"type": "task.assigned_many", "tasks": tasks, "step": step, **context},

@@ -64,11 +64,20 @@ VALUE_MSGIDS = {
 }
 
 
+def worded_title(context: dict) -> str:
+    """The task a notice names (one task, or a unit's batch of one step), in the reader's language when
+    the notice kept its case type and step: the step's name is the node's, the subject as stored; a
+    notice written before says what it stored."""
+    title = context.get("title") or ""
+    if context.get("case_type") and context.get("step") and title:
+        return task_title(context["case_type"], context["step"], title)
+    return title
+
+
 def _values(context: dict) -> dict:
     out = {}
-    if context.get("case_type") and context.get("step") and context.get("title"):
-        # A task's title in the reader's language: the step's name is the node's, the subject as stored.
-        context = {**context, "title": task_title(context["case_type"], context["step"], context["title"])}
+    if context.get("title"):
+        context = {**context, "title": worded_title(context)}
     for key, value in context.items():
         if key == "countdown" and isinstance(value, dict):
             out["left"] = countdown_label(countdown_from_dict(value))

@@ -427,7 +427,7 @@ def work_items_open_many(*, node, tasks_and_cases, unit_of, subject_of) -> list[
     first = rows[0][0]
     audit_record(action="task.open_many", chain=f"workflow.taskbatch:{first}", object_type="workflow.taskbatch",
                  object_id=first, actor=None,
-                 changes={"step": [None, node.step], "title": [None, title],
+                 changes={"case_type": [None, node.case_type], "step": [None, node.step], "title": [None, title],
                           "tasks": [None, [[unit_id, tasks] for unit_id, tasks in sorted(by_unit.items())]]})
     return [row[0] for row in rows]
 

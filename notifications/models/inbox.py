@@ -38,6 +38,13 @@ class Notification(models.Model):
         return render_title(self.kind, self.context, done=self.done_at is not None)
 
     @property
+    def task_title(self) -> str:
+        """The task the notice names, in the reader's language (a grouped card lists it)."""
+        from notifications.messages import worded_title
+
+        return worded_title(self.context)
+
+    @property
     def body(self) -> str:
         from notifications.messages import render_body
 
