@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from cases.audit.models import AuditEvent
+from cases.audit.selectors import TimelinePage, TimelineQuery, case_timeline
 from cases.labels import actor_label, state_label
 from cases.models import (
     Attachment, ImportedRecord, ListEntry, MeasureExecution, ObjectionCase, RepairCase, RestorationTask,
@@ -48,7 +49,7 @@ class CaseView:
     attachments: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     tasks: list = field(default_factory=list)
-    timeline: list = field(default_factory=list)
+    chains: list = field(default_factory=list)  # the audit chains its timeline reads (case_timeline_page)
     letters: list = field(default_factory=list)
     executions: list = field(default_factory=list)
     corrections: list = field(default_factory=list)  # an objection's: label, old → new
@@ -87,17 +88,24 @@ def case_view(*, user, kind: str, pk: int) -> CaseView | None:
         chains += [f"cases.importbatch:{batch_id}"] if batch_id else []
         # … and one the expiry night removed ends in its removal batch's event (ADR 0007).
         chains += [f"cases.removalbatch:{case.removal_batch_id}"] if case.removal_batch_id else []
-    view.timeline = sorted(AuditEvent.objects.filter(chain__in=chains).select_related("actor", "actor_unit", "on_behalf_of"),
-                           key=lambda e: (e.occurred_at, e.chain != chain, e.seq))
-    for event in view.timeline:
-        event.corrected = corrected_fields(event)
-        event.actor_label = actor_label(event)
-        event.from_label = state_label(event.object_type, event.from_state)
-        event.to_label = state_label(event.object_type, event.to_state)
+    view.chains = chains
     view.letters = _letters_of(user, chain)
     view.executions = execution_rows(user=user, entry=entry)
     view.corrections = objection_correction_rows(case) if kind == "objection" else []
     return view
+
+
+def case_timeline_page(view: CaseView, query: TimelineQuery) -> TimelinePage:
+    """One page of the case's timeline, filtered as the auditors' is (``cases.audit.selectors``), over
+    the chains this page shows; each event with its words (who, state before and after, corrected
+    fields)."""
+    page = case_timeline(chains=view.chains, query=query)
+    for event in page.events:
+        event.corrected = corrected_fields(event)
+        event.actor_label = actor_label(event)
+        event.from_label = state_label(event.object_type, event.from_state)
+        event.to_label = state_label(event.object_type, event.to_state)
+    return page
 
 
 def _letters_of(user, chain: str) -> list:

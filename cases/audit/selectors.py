@@ -322,11 +322,11 @@ class TimelinePage:
         return self.page < self.pages
 
 
-def case_actors(case: AuditCase) -> list[tuple[str, str]]:
+def case_actors(*, chains: list[str]) -> list[tuple[str, str]]:
     """Who acted in the case's chains, as (value, name) for the actor filter: people by name, then the
     system (events without a user) if it acted. Only the case's own events are read, so the list
-    names nobody the auditor could not already see on the page."""
-    pairs = (AuditEvent.objects.filter(chain__in=case.chain_names).order_by()
+    names nobody the reader could not already see on the page."""
+    pairs = (AuditEvent.objects.filter(chain__in=chains).order_by()
              .values_list("actor_id", "actor_name").distinct())
     names: dict[int, str] = {}
     system = False
@@ -341,11 +341,12 @@ def case_actors(case: AuditCase) -> list[tuple[str, str]]:
     return choices + ([(SYSTEM_ACTOR, "")] if system else [])
 
 
-def case_timeline(case: AuditCase, *, query: TimelineQuery, page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
-    """One page of the case's events, oldest first (the order of ``case_events``), filtered by kind of
-    event, actor and Beijing-date period. The database filters, counts and slices; a page past the
-    last shows the last. The case itself is already in the auditor's scope (``case_for``)."""
-    qs = AuditEvent.objects.filter(chain__in=case.chain_names)
+def case_timeline(*, chains: list[str], query: TimelineQuery, page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+    """One page of the events of a case's chains, oldest first (the order of ``case_events``), filtered
+    by kind of event, actor and Beijing-date period. The database filters, counts and slices; a page
+    past the last shows the last. The chains are already the reader's: all of an auditor's case
+    (``case_for``), or those the officers' case page shows (``workflow.case_view``)."""
+    qs = AuditEvent.objects.filter(chain__in=chains)
     if query.kind:
         kinds = Q()
         for prefix in EVENT_KINDS[query.kind]:
@@ -363,6 +364,6 @@ def case_timeline(case: AuditCase, *, query: TimelineQuery, page_size: int = TIM
     pages = max(1, -(-count // page_size))
     page = min(max(1, query.page), pages)
     start = (page - 1) * page_size
-    events = list(qs.select_related("actor_unit", "on_behalf_of")
+    events = list(qs.select_related("actor", "actor_unit", "on_behalf_of")
                   .order_by("occurred_at", "chain", "seq")[start:start + page_size])
     return TimelinePage(events=events, count=count, page=page, pages=pages, first=start + 1 if events else 0)

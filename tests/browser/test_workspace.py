@@ -1,6 +1,7 @@
 """The officers' workspace in a real browser: the queue with its filters (htmx), claim → complete a
 step with its form, a leader's reassign and bulk reassign, a substitute acting for an absent
-officer, the case page and the dashboard; screenshots of each page in zh-hans and English."""
+officer, the case page (its timeline filtered and paged) and the dashboard; screenshots of each page
+in zh-hans and English."""
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,8 @@ from tests.api.status_fixtures import no_letter_production  # noqa: F401
 from tests.factories import TEST_PASSWORD, SubjectFactory
 from tests.readable import assert_readable
 from workflow.models import WorkItem
+
+from .test_portal_support import axe_check, off_loop, repairable, signing  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -221,3 +224,58 @@ def test_the_workspace_pages_have_no_serious_accessibility_violations(live_serve
         bad = [v for v in violations if v.get("impact") in ("serious", "critical")]
         assert not bad, f"{path}: " + "; ".join(
             f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+
+
+# --- the case page's timeline: filtered and paged as the auditors' is (issue 19 item 9) ----------------
+WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+
+
+@pytest.fixture
+def corrected_often(province, repairable):  # noqa: F811
+    """A listed entry whose timeline runs past one page (50 events): 60 corrections of its facts."""
+
+    def grow():
+        for i in range(60):
+            entry_services.entry_correct(actor=province["officer"], entry=repairable, reason=f"核对第{i + 1}次",
+                                         facts=f"拖欠税款逾期未缴，金额人民币{100000 + i}元")
+
+    off_loop(grow)
+    return repairable
+
+
+@pytest.mark.parametrize("language", ("zh-hans", "en"))
+def test_the_case_pages_timeline_filters_by_kind_and_pages(live_server, page, screenshot, province,
+                                                          corrected_often, language):
+    from cases.audit.selectors import TIMELINE_PAGE_SIZE
+
+    entry = corrected_often
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    sign_in(page, live_server, province["officer"], next_url=f"/work/cases/entry/{entry.pk}/")
+    rows = page.locator("#timeline ol.timeline > li[data-action]")
+    shown = lambda: rows.evaluate_all("items => items.map(li => li.dataset.action)")  # noqa: E731
+    assert rows.count() == TIMELINE_PAGE_SIZE
+    with page.expect_navigation():
+        page.click("#timeline-pager a[rel=next]")
+    assert "page=2" in page.url and rows.count() > 0
+    everything = set(shown()) | {"entry.correct"}
+
+    page.select_option("#id_kind", "tasks")
+    with page.expect_navigation():
+        page.click("#timeline-filter button[type=submit]")
+    assert "kind=tasks" in page.url and "page=" not in page.url
+    tasks = shown()
+    assert tasks and all(action.startswith("task.") for action in tasks), tasks
+    assert rows.count() < TIMELINE_PAGE_SIZE and everything - set(tasks)  # the corrections are gone
+    assert page.locator("#timeline-pager").count() == 0 and page.locator("#timeline-reset").count() == 1
+
+    for width, viewport in WIDTHS.items():  # readable, and no sideways scroll, on a wide screen and a phone
+        page.set_viewport_size(viewport)
+        for address in (f"/work/cases/entry/{entry.pk}/?kind=tasks", f"/work/cases/entry/{entry.pk}/?page=2"):
+            page.goto(f"{live_server.url}{address}")
+            where = f"workspace case timeline {address} {width}"
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= viewport["width"] + 1, f"{where}: {scroll}px wide in a {viewport['width']}px window"
+            assert_readable(page.content(), language, where=where,
+                            forbidden=[province["officer"].username, province["listing"].code])
+            axe_check(page, where)
+        screenshot(f"workspace-case-timeline-{width}-{language}")

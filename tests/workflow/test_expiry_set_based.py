@@ -216,8 +216,8 @@ def test_every_unit_confirms_every_lift_of_the_night(province, as_user):
 
 def test_the_entry_timeline_and_the_auditors_as_of_show_the_expiry(province):
     from cases.audit.console.history import case_as_of
-    from cases.audit.selectors import case_events, case_for
-    from workflow.case_view import case_view
+    from cases.audit.selectors import TimelineQuery, case_events, case_for
+    from workflow.case_view import case_timeline_page, case_view
 
     p = province
     with time_machine.travel(BUILT, tick=False):
@@ -225,7 +225,7 @@ def test_the_entry_timeline_and_the_auditors_as_of_show_the_expiry(province):
     with time_machine.travel(SWEPT, tick=False):
         svc.entries_expire(today=dt.date(2026, 6, 2))
     view = case_view(user=p["officer"], kind="entry", pk=entry.pk)
-    removal = [e for e in view.timeline if e.action == "removal.batch"]
+    removal = [e for e in case_timeline_page(view, TimelineQuery()).events if e.action == "removal.batch"]
     assert [(e.to_state, e.changes["removal_reason"]) for e in removal] == [("REMOVED", [None, "EXPIRED"])]
     case = case_for(user=p["auditor"], kind="entry", pk=entry.pk)
     events = case_events(case)

@@ -206,3 +206,23 @@ def test_an_objection_goes_through_its_steps_on_the_pages_with_a_correction(prov
     assert case.state == ObjectionCase.State.CLOSED
     page = officer.get(f"/work/cases/objection/{case.pk}/").content.decode()
     assert "核查完毕" in page and "异议办结" in page
+
+
+def test_the_case_pages_timeline_filters_only_the_events_the_page_shows(province, applied):
+    """The filter is the auditors' (cases.audit.selectors.case_timeline) over this page's own chains:
+    an objection's page filtered to the procedure shows its own steps, never its entry's; "who" offers
+    only those who acted on it; a bad value is a message beside its field (400)."""
+    number = file_on_portal(province, applied).json()["number"]
+    case = ObjectionCase.objects.get(number=number)
+    officer = browser_for(province["officer"])
+    page = officer.get(f"/work/cases/objection/{case.pk}/", {"kind": "procedure"})
+    assert page.status_code == 200
+    actions = [e.action for e in page.context["timeline"].events]
+    assert actions and all(a.startswith("objection.") for a in actions), actions
+    offered = dict(page.context["timeline_form"].fields["actor"].choices)
+    assert str(province["officer_a"].pk) not in offered  # acted on the entry's measures, not on this case
+    tasks = [e.action for e in officer.get(f"/work/cases/objection/{case.pk}/", {"kind": "tasks"}).context["timeline"].events]
+    assert tasks and all(a.startswith("task.") for a in tasks)
+    bad = officer.get(f"/work/cases/objection/{case.pk}/", {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert bad.status_code == 400 and "结束日期早于开始日期。" in bad.content.decode()
+    assert browser_for(province["outsider"]).get(f"/work/cases/objection/{case.pk}/", {"kind": "tasks"}).status_code == 404

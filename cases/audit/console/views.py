@@ -21,6 +21,7 @@ from config.downloads import file_download
 
 from .. import selectors
 from ..bundle import bundle_build, bundle_filename
+from ..forms import TimelineForm
 from .history import case_as_of, case_attachments, case_letters, case_verification
 from .timeline import case_facts, rows_for
 
@@ -96,47 +97,16 @@ def _case(request, kind: str, pk: int):
     return selectors.case_for(user=request.user, kind=kind, pk=pk)
 
 
-EVENT_KIND_CHOICES = [("", _("Every kind of event")), ("procedure", _("Steps of the procedure")),
-                      ("measures", _("Measures and restoration")), ("tasks", _("Tasks")),
-                      ("letters", _("Letters")), ("materials", _("Uploaded material"))]
-
-
-class TimelineForm(forms.Form):
-    """The timeline's filters, as GET parameters (a filtered page can be bookmarked and shared)."""
-
-    kind = forms.ChoiceField(label=_("Kind of event"), choices=EVENT_KIND_CHOICES, required=False)
-    actor = forms.ChoiceField(label=_("Who"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    page = forms.IntegerField(min_value=1, max_value=100_000, required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, actors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Anyone"))] + [
-            (value, name or _("The system (automatic jobs)")) for value, name in actors]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
-    def query(self) -> selectors.TimelineQuery:
-        d = self.cleaned_data
-        return selectors.TimelineQuery(kind=d.get("kind") or "", actor=d.get("actor") or "",
-                                       date_from=d.get("date_from"), date_to=d.get("date_to"), page=d.get("page") or 1)
-
-
 @auditor_page
 def case_timeline(request, kind: str, pk: int):
     """The case's events, filtered by kind, actor and period and paged: a bad filter value is a
     message beside its field (400), never an error page."""
     case = _case(request, kind, pk)
-    form = TimelineForm(request.GET or None, actors=selectors.case_actors(case))
+    form = TimelineForm(request.GET or None, actors=selectors.case_actors(chains=case.chain_names))
     timeline, rows, status = None, [], 200
     if not form.is_bound or form.is_valid():
         query = form.query() if form.is_bound else selectors.TimelineQuery()
-        timeline = selectors.case_timeline(case, query=query)
+        timeline = selectors.case_timeline(chains=case.chain_names, query=query)
         rows = rows_for(case, timeline.events)
     else:
         status = 400
