@@ -247,6 +247,14 @@ def colon() -> str:
     return "：" if _chinese() else ": "
 
 
+def comma() -> str:
+    return "，" if _chinese() else ", "
+
+
+def semicolon() -> str:
+    return "；" if _chinese() else "; "
+
+
 # Django ends a form field's label with gettext(":") (``form.as_p``, the administration's forms), which
 # its own zh_Hans catalogue leaves ASCII; this msgid puts 「：」 in ours, which is read first.
 LABEL_SUFFIX = _(":")

@@ -47,6 +47,18 @@ def colon():
     return labels.colon()
 
 
+@register.simple_tag
+def comma():
+    """The comma of the page's language: 「，」 in Chinese, ", " in English."""
+    return labels.comma()
+
+
+@register.simple_tag
+def semicolon():
+    """The semicolon of the page's language: 「；」 in Chinese, "; " in English."""
+    return labels.semicolon()
+
+
 @register.filter
 def joined(items):
     """Items joined with the page's language's separator: 「；」 in Chinese, "; " in English."""
