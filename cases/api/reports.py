@@ -19,6 +19,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.labels import bracket, joined
 from cases.selectors.reports import feedback_report
 
 from .status import IsStaffReader
@@ -80,7 +81,7 @@ class XLSXRenderer(BaseRenderer):
         columns = _columns()
         summary.append([gettext("Unit code"), gettext("Unit"), *[label for _k, label in columns], gettext("Reasons for not applying")])
         for row in data["units"]:
-            reasons = "; ".join(f"{r['reason']} ({r['count']})" for r in row["not_applied_reasons"])
+            reasons = joined(f"{r['reason']}{bracket(r['count'])}" for r in row["not_applied_reasons"])
             summary.append([row["unit"]["code"], row["unit"]["name"], *[row[k] for k, _l in columns], reasons])
 
         applied = book.create_sheet(gettext("Applied")[:31])

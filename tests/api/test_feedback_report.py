@@ -154,7 +154,7 @@ def test_the_report_as_a_spreadsheet(world, month_of_work):
     summary = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     [a_row] = [r for r in summary if r and r[0] == world["impl_a"].code]
     assert a_row[2:11] == [6, 2, 1, 1, 2, 2, 0, 0, 0]
-    assert "本次审批不涉及 (1)" in a_row[11]
+    assert "本次审批不涉及（1）" in a_row[11]
     applied = list(book.worksheets[1].iter_rows(values_only=True))
     assert applied[1][2] == world["officer_a"].first_name and applied[1][8] == "不予受理其招投标申请"
 

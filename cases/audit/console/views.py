@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from cases.errors import Forbidden, NotFound
+from cases.labels import bracket, comma
 from cases.models import ListType
 from config.downloads import file_download
 
@@ -155,7 +156,8 @@ def case_verify(request, kind: str, pk: int):
 def case_bundle(request, kind: str, pk: int):
     case = _case(request, kind, pk)
     user = request.user
-    exported_by = f"{user.get_full_name() or user.get_username()} ({user.get_username()}, {user.staff.unit.name})"
+    exported_by = (f"{user.get_full_name() or user.get_username()} "
+                   f"{bracket(user.get_username() + comma() + user.staff.unit.name)}")
     archive = bundle_build(case=case, exported_by=exported_by, facts=case_facts(case),
                            language=translation.get_language())
     return file_download(archive, filename=bundle_filename(case), content_type="application/zip")
