@@ -10,6 +10,8 @@ ones ``select_related("user__staff__unit__region")`` would build, with the same 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from rest_framework.authentication import TokenAuthentication as DRFTokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -70,6 +72,48 @@ def token_user(key: str):
         _STAFF_UNIT.set_cached_value(staff, unit)
         _UNIT_REGION.set_cached_value(unit, region)
     return user, token
+
+
+def _column(model, name: str) -> int:
+    """Where ``model``'s field ``name`` sits in a row of ``TOKEN_STATEMENT``."""
+    for sliced, names, start, _end in _SLICES:
+        if sliced is model:
+            return start + names.index(name)
+    raise LookupError(model)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """A unit as the status check names it: its id for the catalogue cache, its code and name."""
+
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenHolder:
+    """Who a token belongs to, as plain values (no model instances): what the lean status check
+    needs to know that the caller may ask (an active user with a staff profile) and for which unit."""
+
+    user_id: int
+    is_active: bool
+    staff_id: int | None
+    unit: UnitRef | None
+
+
+_HOLDER_COLUMNS = (_column(User, "id"), _column(User, "is_active"), _column(StaffProfile, "id"),
+                   _column(Unit, "id"), _column(Unit, "code"), _column(Unit, "name"))
+
+
+def token_holder(key: str) -> TokenHolder | None:
+    """The token's holder from the same live statement as ``token_user``, or None for no such key."""
+    rows = prepared.run_first(TOKEN_STATEMENT, [key], using=prepared.alias_for(Token))
+    if not rows:
+        return None
+    user_id, is_active, staff_id, unit_id, unit_code, unit_name = (rows[0][i] for i in _HOLDER_COLUMNS)
+    unit = None if unit_id is None else UnitRef(unit_id, unit_code, unit_name)
+    return TokenHolder(user_id, is_active, staff_id, unit)
 
 
 class TokenAuthentication(DRFTokenAuthentication):

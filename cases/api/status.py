@@ -9,13 +9,20 @@ the common, valid answer "not listed": 200 with ``listed: false`` and ``subject:
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.authentication import get_authorization_header
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +30,7 @@ from cases.errors import ValidationFailed
 from cases.selectors import status as selectors
 from cases.selectors.scope import staff_of
 
+from .authentication import TokenAuthentication, token_holder
 from .serializers import QuerySerializer, StrictCharField
 
 
@@ -171,6 +179,14 @@ def _unit(unit):
     return {"code": unit.code, "name": unit.name}
 
 
+def single_answer(*, user, code: str, unit, as_of) -> dict:
+    """The single check's answer in the documented shape (``StatusCheckSerializer``, kept for the
+    schema and checked by the tests), for both views: the selector returns plain JSON-ready values,
+    so the hottest path builds no serializer."""
+    answer = selectors.subjects_status(user=user, codes=[code], unit=unit, as_of=as_of)[code]
+    return {"identifier": code, "as_of": as_of, "unit": _unit(unit), **answer}
+
+
 # --- views ------------------------------------------------------------------------------------
 
 class StatusCheck(APIView):
@@ -196,10 +212,98 @@ class StatusCheck(APIView):
         query = _query(StatusQuerySerializer, params) if params else _NO_QUERY
         code = selectors.parse_identifier(identifier)
         unit = selectors.status_unit(user=request.user, unit_code=query["unit"])
-        answer = selectors.subjects_status(user=request.user, codes=[code], unit=unit, as_of=query["as_of"])[code]
-        # The selector returns plain JSON-ready values in the documented shape (StatusCheckSerializer,
-        # kept for the schema and checked by the tests): the hottest path skips serializer overhead.
-        return Response({"identifier": code, "as_of": query["as_of"], "unit": _unit(unit), **answer})
+        return Response(single_answer(user=request.user, code=code, unit=unit, as_of=query["as_of"]))
+
+
+# --- the lean single check --------------------------------------------------------------------
+# What checking systems send nearly always (issue 21 item 1, docs/performance.md): GET with a
+# token, JSON accepted, no parameter but ``as_of`` (a valid past day) and ``unit`` (the caller's own).
+# Answered without DRF's request cycle (request wrapper, authentication and permission classes,
+# negotiation, Response), from the token statement's row as plain values. Everything else, every
+# error included, goes to ``StatusCheck`` unchanged: the errors, their codes and words have one author.
+
+_LEAN_PARAMETERS = frozenset({"as_of", "unit"})
+_LEAN_ACCEPT = frozenset({"*/*", "application/json"})  # what JsonFirstNegotiation answers at once
+_TOKEN_KEYWORD = TokenAuthentication.keyword.lower().encode()
+_renderer = JSONRenderer()  # the renderer DRF picks for these requests: the same bytes
+_full_view = StatusCheck.as_view()
+
+
+def _drf_response_headers() -> tuple[list[str], dict[str, str]]:
+    """The headers DRF's ``finalize_response`` gives every answer of ``StatusCheck`` (Vary: Accept,
+    added to what is there; Allow), taken from the view itself, set up as ``as_view`` sets it up
+    (which adds HEAD)."""
+    view = StatusCheck()
+    view.setup(None)
+    headers = dict(view.default_response_headers)
+    vary = headers.pop("Vary", "")
+    return [v.strip() for v in vary.split(",") if v.strip()], headers
+
+
+_DRF_VARY, _DRF_HEADERS = _drf_response_headers()
+
+
+def _lean_as_of(value: str) -> dt.date | None:
+    """``AsOfField``'s parse of a day that it accepts; None for anything it would refuse."""
+    try:
+        day = dt.datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return day if day <= timezone.localdate() else None
+
+
+def _lean_request(request, identifier: str):
+    """(token holder, code, as_of) when the lean view may answer this request itself, else None."""
+    if request.method != "GET" or request.META.get("HTTP_ACCEPT", "*/*") not in _LEAN_ACCEPT:
+        return None
+    session_user = getattr(request, "user", None)  # DRF tries the session first, where there is one
+    if session_user is not None and session_user.is_active:
+        return None
+    as_of, unit_code = None, ""
+    for name, values in request.GET.lists():
+        if name not in _LEAN_PARAMETERS or len(values) != 1:
+            return None
+        if name == "as_of":
+            as_of = _lean_as_of(values[0])
+            if as_of is None:
+                return None
+        else:
+            unit_code = values[0]
+    auth = get_authorization_header(request).split()
+    if len(auth) != 2 or auth[0].lower() != _TOKEN_KEYWORD:
+        return None
+    try:
+        key = auth[1].decode()
+        code = selectors.parse_identifier(identifier)
+    except (UnicodeError, ValidationFailed):
+        return None
+    holder = token_holder(key)
+    if holder is None or not holder.is_active or holder.staff_id is None or holder.unit is None:
+        return None
+    if unit_code and unit_code != holder.unit.code:
+        return None  # on behalf of another unit: the scope rule's business (status_unit)
+    return holder, code, as_of
+
+
+@csrf_exempt  # as DRF's views are: a token is no cookie
+def status_check(request, identifier: str):
+    """``StatusCheck``'s answer to the common request, without DRF; anything else goes to it."""
+    lean = _lean_request(request, identifier)
+    if lean is None:
+        return _full_view(request, identifier=identifier)
+    holder, code, as_of = lean
+    data = single_answer(user=holder, code=code, unit=holder.unit, as_of=as_of)
+    response = HttpResponse(_renderer.render(data, _renderer.media_type), content_type=_renderer.media_type)
+    patch_vary_headers(response, _DRF_VARY)
+    for name, value in _DRF_HEADERS.items():
+        response[name] = value
+    return response
+
+
+# The URL's view for the schema generator (drf-spectacular reads ``cls`` and ``initkwargs`` off the
+# callback, as DRF's ``as_view`` sets them): the contract is StatusCheck's, whichever view answers.
+status_check.cls = StatusCheck
+status_check.initkwargs = {}
 
 
 class StatusBatch(APIView):
