@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from django.db import connections
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import Forbidden, ValidationFailed, identifier_refused
@@ -181,6 +181,19 @@ def _entry_row(e: dict, labels: dict) -> dict:
     }
 
 
+_state_labels: dict[str | None, dict[str, str]] = {}
+
+
+def _labels() -> dict[str, str]:
+    """The entry states' words in the active language, built once per language and process (eight
+    gettext calls per check were ~0.1 ms of the single check's Python)."""
+    language = translation.get_language()
+    labels = _state_labels.get(language)
+    if labels is None:
+        labels = _state_labels[language] = {state: str(label) for state, label in ListEntry.State.choices}
+    return labels
+
+
 def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.datetime | None = None) -> dict:
     """Per normalised code: the subject (or None), whether it is listed, its listed entries (a
     SUSPENDED one is shown and flagged, its measures are not: no joint punishment while an objection
@@ -203,7 +216,7 @@ def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.d
     entries_by_subject: dict[int, list[dict]] = {}
     for e in listed:
         entries_by_subject.setdefault(e["subject_id"], []).append(e)
-    labels = {state: str(label) for state, label in ListEntry.State.choices}
+    labels = _labels()
 
     answers = {}
     for code in codes:
