@@ -4,8 +4,11 @@
 
 Generates a small province (``bench/province.py``'s generator), then calls Django's WSGI handler
 directly (production settings, as gunicorn runs it) with ``GET /api/v1/status/<code>/`` and a DRF
-token, the same code mix as the HTTP bench. Prints the mean wall time per check, the statements
-each check sends (and their text), and with ``--profile`` the top functions by own time.
+token, the same code mix as the HTTP bench. Prints the statements each check sends (and their text);
+then, without ``--profile``, the CPU per check of each path side by side (interleaved rounds, best
+of 3): the whole and the short middleware chain with DRF's ``StatusCheck``, the short chain with the
+lean view, and the lean view alone without Django's handler; then the mean wall time per check, and
+with ``--profile`` the top functions by own time.
 """
 
 from __future__ import annotations
@@ -89,6 +92,8 @@ def main() -> None:
         # The paths side by side, interleaved rounds in one process, best of 3: the whole middleware
         # chain that pages take and the short one of token API requests (config/handlers.py), each
         # with DRF's StatusCheck, and the short chain with the lean view (cases/api/status.py).
+        from django.core.handlers.wsgi import WSGIRequest
+
         from cases.api import status as status_api
 
         lean_request = status_api._lean_request
@@ -102,7 +107,11 @@ def main() -> None:
             "short chain + lean view": (app.token_api, lean_request),
         }
         n = max(1, args.requests // 3)
-        cpu_per_check = {label: [] for label in paths}
+        # Last, the lean view alone on a bare WSGIRequest (no handler, no middleware, no signals):
+        # the most a lane in front of Django (config/handlers.py) could save if it still built the
+        # request; it would still owe the headers, the language, the metrics and the log line.
+        alone = "lean view alone (no handler)"
+        cpu_per_check = {label: [] for label in (*paths, alone)}
         answers = {}
         try:
             for _round in range(3):
@@ -113,6 +122,11 @@ def main() -> None:
                     for code in codes[:n]:
                         check(code, handler)
                     cpu_per_check[label].append((time.process_time() - started) / n * 1000)
+                status_api._lean_request = lean_request
+                started = time.process_time()
+                for code in codes[:n]:
+                    status_api.status_check(WSGIRequest(environ(f"/api/v1/status/{code}/", token)), code).content
+                cpu_per_check[alone].append((time.process_time() - started) / n * 1000)
         finally:
             status_api._lean_request = lean_request
         if len(set(answers.values())) != 1:
@@ -120,7 +134,7 @@ def main() -> None:
         print()
         base = min(cpu_per_check["short chain + DRF view"])
         for label, values in cpu_per_check.items():
-            print(f"{label:<26} {min(values):.3f} ms CPU per check (best of 3 rounds of {n}; "
+            print(f"{label:<30} {min(values):.3f} ms CPU per check (best of 3 rounds of {n}; "
                   f"{min(values) / base:.2f} of the short chain with DRF's view)")
     profiler = cProfile.Profile() if args.profile else None
     t0, cpu0 = time.perf_counter(), time.process_time()
