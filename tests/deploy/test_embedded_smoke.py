@@ -29,7 +29,7 @@ import pytest
 from tests.browser.conftest import _no_csp_violation, browser, page, screenshot  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow  # scripts/run started, then restarted: minutes
+pytestmark = pytest.mark.slow  # scripts/run three times: minutes
 
 
 def _free_port() -> int:
@@ -79,23 +79,14 @@ def var_dir():
 
 
 @pytest.fixture(scope="module")
-def embedded_process(var_dir):
-    """The module's one ``scripts/run``: a dict of its process, log and address, which the restart
-    test (the module's last) replaces with the restarted one; the one running at the end is stopped."""
+def embedded_server(var_dir):
     proc, log, base = _start(var_dir, var_dir.parent / "run.log")
-    running = {"proc": proc, "log": log, "base": base}
     try:
-        yield running
+        _wait_ready(proc, log, base)
+        log.seek(0)
+        yield base, log.read()
     finally:
-        _stop(running["proc"], running["log"])
-
-
-@pytest.fixture(scope="module")
-def embedded_server(embedded_process):
-    proc, log, base = embedded_process["proc"], embedded_process["log"], embedded_process["base"]
-    _wait_ready(proc, log, base)
-    log.seek(0)
-    return base, log.read()
+        _stop(proc, log)
 
 
 def test_run_command_serves_login_page_schema_and_demo_logins(embedded_server):
@@ -179,6 +170,26 @@ def test_fifty_letters_at_once_get_consecutive_numbers_and_are_all_signed_within
     assert len(numbers) == 50 and numbers == list(range(numbers[0], numbers[0] + 50)), numbers
     assert outcome["statuses"] == ["ISSUED"], outcome
     assert outcome["signed_after"] is not None and outcome["signed_after"] < 60, outcome
+
+
+def test_a_restart_keeps_the_data_and_a_second_run_is_refused():
+    var_dir = _new_var_dir()
+    proc, log, base = _start(var_dir, var_dir.parent / "first.log")
+    try:
+        _wait_ready(proc, log, base)
+        second = subprocess.run(["bash", "scripts/run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "CREDIT_VAR_DIR": str(var_dir), "PORT": str(_free_port())})
+        assert second.returncode != 0 and "already running" in second.stderr
+    finally:
+        _stop(proc, log)
+    proc, log, base = _start(var_dir, var_dir.parent / "second.log")
+    try:
+        _wait_ready(proc, log, base)
+        log.seek(0)
+        assert "demo cases already loaded" in log.read()
+    finally:
+        _stop(proc, log)
+        shutil.rmtree(var_dir.parent, ignore_errors=True)
 
 
 def _wait_ready(proc, log, base):
@@ -370,23 +381,3 @@ def test_claim_and_complete_answers_in_under_a_second_and_the_signed_letters_arr
         .filter((r) => !before.includes(r.dataset.letter) && r.querySelector('a[href$="/pdf/"]')).length""", before)
     assert links == 2, "each signed letter offers its PDF"
     screenshot("embedded-case-letters-issued-zh")
-
-
-def test_a_restart_keeps_the_data_and_a_second_run_is_refused(embedded_server, embedded_process, var_dir):
-    """Last in the module, on the module's own var/ (a second fresh cluster would cost a minute):
-    a second ``scripts/run`` on the same var/ is refused while the first runs; stopped and started
-    again, it serves the same database (the cases the tests above filed are still there) and does
-    not load the demo cases twice."""
-    second = subprocess.run(["bash", "scripts/run"], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "CREDIT_VAR_DIR": str(var_dir), "PORT": str(_free_port())})
-    assert second.returncode != 0 and "already running" in second.stderr
-    count = "from cases.models import ObjectionCase; print(json.dumps({'n': ObjectionCase.objects.count()}))"
-    before = _embedded_python(var_dir, count)["n"]
-    assert before >= 1  # the demo objections (and the one the end-to-end test filed)
-    _stop(embedded_process["proc"], embedded_process["log"])
-    proc, log, base = _start(var_dir, var_dir.parent / "restart.log")
-    embedded_process.update(proc=proc, log=log, base=base)
-    _wait_ready(proc, log, base)
-    log.seek(0)
-    assert "demo cases already loaded" in log.read()
-    assert _embedded_python(var_dir, count)["n"] == before
