@@ -37,7 +37,8 @@ control_socket_disable = True
 # --- staggered recycling ---
 # One mark for this master's workers (the master imports this file before it forks; under systemd
 # PrivateTmp=yes, so /tmp is the unit's own). A worker about to retire takes it; the worker that
-# boots next removes it once its application is loaded. A worker that reaches its limit while the
+# boots next removes it once its application is loaded (only a mark taken before it was forked: a
+# later one is another retirement's). A worker that reaches its limit while the
 # mark is held serves on (its limit moves on by max_requests / workers), so at most one worker is
 # ever retiring or booting and the others keep answering.
 _RECYCLING = Path(tempfile.gettempdir()) / f"credit-web-{os.getpid()}.recycling"
@@ -98,10 +99,24 @@ def post_worker_init(worker):
     warmed = _warm_up(worker) if _WARM_UP_PATHS else "no warm-up"
     # The mark's end and the boot's length, logged with their times (tests/deploy/test_worker_recycling.py).
     now = time.time()
-    _RECYCLING.unlink(missing_ok=True)
+    _release_recycling_mark(getattr(worker, "_credit_forked_at", now))
     worker.log.info("recycling: warmed up (%s)", warmed)
     worker.log.info("recycling: worker %s ready at %.3f after %.2f s, retires after %s requests", worker.pid, now,
                     now - getattr(worker, "_credit_forked_at", now), worker.max_requests)
+
+
+def _release_recycling_mark(forked_at: float) -> None:
+    """A worker that has booted ends the retirement it replaces, and only that one: a mark taken
+    after this worker was forked belongs to another worker's retirement, whose replacement is not
+    up yet. (Under load a boot outlasts the other worker's next limit: the first of two workers that
+    boot together retires while the second still boots; had the second removed that mark when it
+    came up, it would have retired at once too, and both would have been booting.)"""
+    try:
+        if _RECYCLING.stat().st_mtime > forked_at:
+            return
+    except FileNotFoundError:
+        return
+    _RECYCLING.unlink(missing_ok=True)
 
 
 def _take_recycling_mark() -> bool:

@@ -105,3 +105,33 @@ def test_workers_recycle_one_at_a_time_and_no_request_waits_over_two_seconds(sta
             assert restarting <= 1, (when, events)
     finally:
         _restart_web(stack)
+
+
+def _gunicorn_conf(tmp_path, monkeypatch):
+    """deploy/gunicorn.conf.py as gunicorn loads it, its mark under ``tmp_path``."""
+    import runpy
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    return runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+
+
+def test_a_worker_that_comes_up_ends_only_the_retirement_it_replaces(tmp_path, monkeypatch):
+    """Under load a boot outlasts the other worker's next limit: of two workers booted together,
+    the first up retires while the second still boots. Had the second removed that retirement's
+    mark when it came up, it would have retired at once as well, and both would have been booting
+    (requests waited 9–11 s in the stack test with two busy cores beside it)."""
+    conf = _gunicorn_conf(tmp_path, monkeypatch)
+    mark = conf["_RECYCLING"]
+    assert mark.parent == tmp_path
+    forked_at = time.time()
+    time.sleep(0.02)
+    assert conf["_take_recycling_mark"]()  # another worker retires after this one was forked
+    conf["_release_recycling_mark"](forked_at)
+    assert mark.exists(), "a worker removed the mark of a retirement it does not replace"
+    assert not conf["_take_recycling_mark"](), "so this worker, at its limit, postpones"
+    conf["_release_recycling_mark"](time.time() + 1)  # the retiring worker's own replacement comes up
+    assert not mark.exists()
+    assert conf["_take_recycling_mark"]()
