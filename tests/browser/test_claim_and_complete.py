@@ -26,6 +26,7 @@ from tests.notifications.conftest import broker, redis_server  # noqa: F401
 from tests.workflow.test_case_letters_arrive import letter_key_dir, letter_keys, produce_pending  # noqa: F401
 from tests.workflow.test_listing_through_the_api import list_through_api
 from tests.workflow.test_objections import file_on_portal
+from tests.browser.step_timing import press_and_time
 from workflow.models import WorkItem
 
 from .test_task_decision import WIDTHS, new_page, shoot
@@ -33,10 +34,6 @@ from .test_workspace import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # Time from the press to the next page's load event, as the browser measures it.
-ELAPSED = """(clicked) => { const nav = performance.getEntriesByType('navigation')[0];
-    return performance.timeOrigin + nav.loadEventEnd - clicked; }"""
-
-
 @contextlib.contextmanager
 def untraced():
     """The step is timed without coverage's tracer (scripts/test runs the suite under it): it slows
@@ -120,15 +117,7 @@ def test_claim_and_complete_answers_in_under_a_second_and_the_letters_arrive_wit
         setTimeout(() => sessionStorage.setItem("busyDisabled", String(b.disabled)), 0);
     })""")
     with untraced():
-        clicked = page.evaluate("() => Date.now()")
-        with page.expect_navigation():
-            primary.click()
-        page.wait_for_function("() => performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
-    elapsed = page.evaluate(ELAPSED, clicked)
-    # Where the time went, for the failure message: the POST and its redirect, the next page.
-    parts = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
-        return {step_and_redirect: Math.round(n.redirectEnd - n.redirectStart),
-                next_page: Math.round(n.responseEnd - n.requestStart), load: Math.round(n.loadEventEnd)}; }""")
+        elapsed, parts = press_and_time(page, primary)
     assert page.evaluate("() => sessionStorage.getItem('busyText')") == "处理中…"
     assert page.evaluate("() => sessionStorage.getItem('busyDisabled')") == "true"
     assert "环节已办结" in page.locator(".messages").inner_text()

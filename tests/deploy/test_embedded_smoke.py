@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.browser.conftest import _no_csp_violation, browser, page, screenshot  # noqa: F401
+from tests.browser.step_timing import press_and_time
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow  # scripts/run started, then restarted: minutes
@@ -321,11 +322,6 @@ def test_an_objection_and_a_bulk_import_run_end_to_end_on_the_embedded_default(e
     assert done["state"] == "DONE" and done["created_count"] == 20 and done["error_count"] == 0, done
 
 
-# Time from the press to the next page's load event, as the browser measures it.
-PRESS_TO_LOAD = """(clicked) => { const nav = performance.getEntriesByType('navigation')[0];
-    return performance.timeOrigin + nav.loadEventEnd - clicked; }"""
-
-
 def test_claim_and_complete_answers_in_under_a_second_and_the_signed_letters_arrive_without_a_reload(
         embedded_server, page, screenshot):  # noqa: F811
     """Issue 19's acceptance, on the embedded default itself (gunicorn, its own PostgreSQL and
@@ -364,14 +360,7 @@ def test_claim_and_complete_answers_in_under_a_second_and_the_signed_letters_arr
     assert primary.inner_text() == "认领并办结" and primary.is_visible()
     page.get_by_label("是").check()
     screenshot("embedded-acceptance-task-zh")
-    clicked = page.evaluate("() => Date.now()")
-    with page.expect_navigation():
-        primary.click()
-    page.wait_for_function("() => performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
-    elapsed = page.evaluate(PRESS_TO_LOAD, clicked)
-    parts = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
-        return {step_and_redirect: Math.round(n.redirectEnd - n.redirectStart),
-                next_page: Math.round(n.responseEnd - n.requestStart), load: Math.round(n.loadEventEnd)}; }""")
+    elapsed, parts = press_and_time(page, primary)
     assert "环节已办结" in page.locator(".messages").inner_text()
     load = os.getloadavg()
     directory = os.environ.get("TEST_ARTIFACTS")
