@@ -265,3 +265,124 @@ def drive(server: Gunicorn, name: str, next_request: Callable[[random.Random], R
         t.join()
     latencies = [x for lat, _e in collected for x in lat]
     return LoadResult(name, clients, seconds, latencies, sum(e for _l, e in collected), cpu, items_per_request)
+
+
+# --- the same closed loop from wrk ----------------------------------------------------------------------------
+# pgbench, the limit the status check is measured against, drives PostgreSQL from C on the same two cores.
+# The Python load generator above costs ~0.3 ms of CPU per request, a quarter of the check itself, which
+# the ratio then charged to the server. wrk (C, epoll) is the HTTP counterpart of pgbench: the same
+# closed loop (each connection sends its next request when the answer is read), a fixed list of requests
+# drawn from the same mix, latency and errors counted per request. Keep-alive where the server keeps the
+# connection; a new connection per request where it answers ``Connection: close`` (the sync worker).
+
+WRK = "wrk"
+WRK_REQUESTS = 20_000  # drawn from the mix; each connection walks the list from its own offset
+
+_WRK_SCRIPT = """
+local requests = {%(requests)s}
+local n = #requests
+local offsets, created = {}, 0
+wrk.headers = {%(headers)s}
+function setup(thread)
+  thread:set("offset", created * 7919)
+  created = created + 1
+end
+function init(args)
+  i = offset %% n
+end
+function request()
+  i = i %% n + 1
+  local r = requests[i]
+  return wrk.format(r[1], r[2], nil, r[3])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  local p = {}
+  for _, q in ipairs({50, 90, 99, 99.9}) do p[#p + 1] = string.format("%%.0f", latency:percentile(q)) end
+  io.write(string.format(
+    "WRK-RESULT {\\"requests\\": %%d, \\"duration_us\\": %%d, \\"errors\\": %%d, \\"p_us\\": [%%s]}\\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    table.concat(p, ", ")))
+end
+"""
+
+
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+@dataclass
+class PercentileLatencies:
+    """wrk reports percentiles, not each request: enough for ``LoadResult`` (count, p50, p99)."""
+
+    count: int
+    percentiles: dict[float, float]  # quantile -> seconds
+
+    def __len__(self) -> int:
+        return self.count
+
+    def percentile(self, q: float) -> float:
+        return self.percentiles.get(q, float("nan")) * 1000
+
+
+class WrkResult(LoadResult):
+    """A run measured by wrk: ``latencies`` holds its percentiles."""
+
+    def percentile(self, q: float) -> float:
+        return self.latencies.percentile(q)
+
+
+def _children_cpu_seconds() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wrk_available() -> bool:
+    import shutil
+
+    return shutil.which(WRK) is not None
+
+
+def drive_wrk(server: Gunicorn, name: str, next_request: Callable[[random.Random], Request], *, token: str,
+              clients: int, seconds: float, warmup: float, items_per_request: int = 1,
+              postmaster: int | None = None, threads: int = 2) -> LoadResult:
+    """``drive`` with wrk as the load generator: ``clients`` connections on ``threads`` threads."""
+    import tempfile
+
+    rng = random.Random(7919 + len(name))
+    requests = [next_request(rng) for _ in range(WRK_REQUESTS)]
+    headers = {**Gunicorn.base_headers, "Authorization": f"Token {token}", "Content-Type": "application/json"}
+    lua = _WRK_SCRIPT % {
+        "requests": ",\n".join(
+            f"{{{_lua(m)}, {_lua(p)}, {_lua(b.decode()) if b else 'nil'}}}" for m, p, b in requests),
+        "headers": ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in headers.items()),
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(lua)
+        script = f.name
+    base = [WRK, "-t", str(min(threads, clients)), "-c", str(clients), "--timeout", "60s", "-s", script]
+    url = f"http://127.0.0.1:{server.port}"
+    try:
+        if warmup > 0:
+            subprocess.run([*base, "-d", f"{max(1, round(warmup))}s", url], check=True, capture_output=True)
+        pids = server.worker_pids()
+        before, client_before = CpuSample.take(pids, postmaster), _children_cpu_seconds()
+        process = subprocess.run([*base, "-d", f"{max(1, round(seconds))}s", url], capture_output=True, text=True)
+        # wrk's own CPU: the children's totals grow by what wrk used once it is reaped.
+        after, client = CpuSample.take(pids, postmaster), _children_cpu_seconds() - client_before
+    finally:
+        os.unlink(script)
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {process.stderr[-400:]}")
+    line = next(line for line in process.stdout.splitlines() if line.startswith("WRK-RESULT "))
+    figures = json.loads(line.removeprefix("WRK-RESULT "))
+    elapsed = figures["duration_us"] / 1e6
+    cpu = after - before
+    cpu.client = client
+    ok = figures["requests"] - figures["errors"]
+    p50, p90, p99, p999 = (us / 1e6 for us in figures["p_us"])
+    latencies = PercentileLatencies(ok, {0.5: p50, 0.9: p90, 0.99: p99, 0.999: p999})
+    return WrkResult(name, clients, elapsed, latencies, figures["errors"], cpu, items_per_request)
+

@@ -48,7 +48,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 import province_data as data  # noqa: E402
-from httpload import CpuSample, Gunicorn, LoadResult, drive  # noqa: E402
+from httpload import CpuSample, Gunicorn, LoadResult, drive, drive_wrk, wrk_available  # noqa: E402
 
 BIG_TABLES = ["cases_subject", "cases_listentry", "cases_listentrystateperiod", "cases_measureexecution",
               "viewflow_process", "viewflow_task", "viewflow_task_previous", "workflow_workitem"]
@@ -292,11 +292,13 @@ def http_runs(officer, password: str, samples, args, postmaster: int) -> list[Lo
     results = []
     with Gunicorn(workers=2) as server:
         token = server.token(officer.username, password)
-        say(f"\ngunicorn -w 2 (sync) on 127.0.0.1:{server.port}, DJANGO_SETTINGS_MODULE=config.settings.production, "
-            f"token of {officer.username}; {args.warmup:.0f} s warm-up + {args.seconds:.0f} s per run")
+        say(f"\ngunicorn -w 2 {os.environ.get('BENCH_GUNICORN_ARGS') or '(sync)'} on 127.0.0.1:{server.port}, DJANGO_SETTINGS_MODULE=config.settings.production, "
+            f"token of {officer.username}; single requests from {args.loadgen}; {args.warmup:.0f} s warm-up + {args.seconds:.0f} s per run")
         for name, request, clients, items in runs:
-            result = drive(server, name, request, token=token, clients=clients, seconds=args.seconds,
-                           warmup=args.warmup, items_per_request=items, postmaster=postmaster)
+            # The GETs from wrk (C, like pgbench) when asked; the batches' large bodies from Python.
+            driver = drive_wrk if args.loadgen == "wrk" and items == 1 else drive
+            result = driver(server, name, request, token=token, clients=clients, seconds=args.seconds,
+                            warmup=args.warmup, items_per_request=items, postmaster=postmaster)
             say(result.line())
             results.append(result)
     return results
@@ -505,6 +507,9 @@ def main() -> None:
     parser.add_argument("--pgbench-seconds", type=int, default=20)
     parser.add_argument("--expiry-seconds", type=float, default=120, help="time budget of the measured sweep")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--loadgen", choices=["wrk", "python"], default="wrk" if wrk_available() else "python",
+                        help="what sends the single requests: wrk (C, as pgbench is; the default when installed) "
+                             "or the Python threads of bench/httpload.py")
     args = parser.parse_args()
 
     began = time.monotonic()

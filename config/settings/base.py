@@ -315,7 +315,7 @@ _security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 
 # X-Frame-Options moves up here as well. django-csp leaves a Content-Security-Policy that a view set
 # itself (the sandboxing one on downloads) alone.
 _xframe = "django.middleware.clickjacking.XFrameOptionsMiddleware"
-MIDDLEWARE = [*MIDDLEWARE[:_security], "csp.middleware.CSPMiddleware", "config.security_headers.PermissionsPolicyMiddleware",
+MIDDLEWARE = [*MIDDLEWARE[:_security], "config.security_headers.CSPMiddleware", "config.security_headers.PermissionsPolicyMiddleware",
               _xframe, *(m for m in MIDDLEWARE[_security:] if m != _xframe)]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

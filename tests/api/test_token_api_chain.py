@@ -74,7 +74,7 @@ def test_the_short_chain_is_the_whole_chain_without_the_page_only_middleware():
     short = token_api_middleware()
     assert short == [m for m in settings.MIDDLEWARE if m not in settings.PAGE_ONLY_MIDDLEWARE]
     for kept in ("config.ops.middleware.RequestContextMiddleware", "django.middleware.security.SecurityMiddleware",
-                 "csp.middleware.CSPMiddleware", "django.middleware.locale.LocaleMiddleware",
+                 "config.security_headers.CSPMiddleware", "django.middleware.locale.LocaleMiddleware",
                  "config.input_guard.InputGuardMiddleware", "cases.audit.console.readonly.AuditorReadOnlyMiddleware"):
         assert kept in short
     for skipped in ("django.contrib.sessions.middleware.SessionMiddleware", "django.middleware.csrf.CsrfViewMiddleware",

@@ -44,7 +44,7 @@ def test_a_chinese_name_is_sent_as_rfc5987_with_an_ascii_fallback():
 
 
 def test_the_site_wide_csp_middleware_keeps_the_sandbox_of_a_download():
-    from csp.middleware import CSPMiddleware
+    from config.security_headers import CSPMiddleware
 
     request = RequestFactory().get("/work/cases/objection/1/attachments/1/")
     with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'self'"]}}):
