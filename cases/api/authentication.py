@@ -106,6 +106,27 @@ _HOLDER_COLUMNS = (_column(User, "id"), _column(User, "is_active"), _column(Staf
                    _column(Unit, "id"), _column(Unit, "code"), _column(Unit, "name"))
 
 
+# The holder's columns alone, for a statement that reads the holder beside something else (the lean
+# status check): (columns, FROM item, parameter types), as ``subject_now_statement`` takes them.
+HOLDER_AHEAD = (
+    "h.*",
+    f"""(SELECT u.id, u.is_active, sp.id, un.id, un.code, un.name
+           FROM {Token._meta.db_table} t
+           JOIN {User._meta.db_table} u ON u.id = t.user_id
+           LEFT JOIN {StaffProfile._meta.db_table} sp ON sp.user_id = u.id
+           LEFT JOIN {Unit._meta.db_table} un ON un.id = sp.unit_id
+          WHERE t.key = %s) h""",
+    ("text",),
+)
+HOLDER_WIDTH = 6
+
+
+def holder_from_row(row) -> TokenHolder:
+    """The holder from the first ``HOLDER_WIDTH`` columns of a row read with ``HOLDER_AHEAD``."""
+    user_id, is_active, staff_id, unit_id, unit_code, unit_name = row[:HOLDER_WIDTH]
+    return TokenHolder(user_id, is_active, staff_id, None if unit_id is None else UnitRef(unit_id, unit_code, unit_name))
+
+
 def token_holder(key: str) -> TokenHolder | None:
     """The token's holder from the same live statement as ``token_user``, or None for no such key."""
     rows = prepared.run_first(TOKEN_STATEMENT, [key], using=prepared.alias_for(Token))

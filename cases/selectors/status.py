@@ -111,15 +111,23 @@ _NOW_JOINS = f"""LEFT JOIN LATERAL (
 # The single check (the hot path): the catalogue's version, the subject and its listed entries in
 # one statement, prepared once per connection. One row at least: an unknown code gives the version
 # and NULLs.
-SUBJECT_NOW = prepared.Statement(
-    "credit_status_subject_now",
-    f"""SELECT v.version, {_NOW_COLUMNS}
-          FROM (SELECT {catalogue_cache.VERSION_SQL} AS version) v
-          LEFT JOIN {Subject._meta.db_table} s ON s.identifier = %s
-          {_NOW_JOINS}
-         ORDER BY e.id""",
-    ("text",),
-)
+def subject_now_statement(name: str, *, ahead: tuple[str, str, tuple[str, ...]] | None = None) -> prepared.Statement:
+    """The single check's statement. ``ahead`` = (columns, a FROM item, its parameters' types) puts
+    another one-row read in front of it, in the same statement (the lean view reads the token's
+    holder so: one round trip per check): its columns come first in each row, its parameters first."""
+    columns, source, types = ahead or ("", "", ())
+    return prepared.Statement(
+        name,
+        f"""SELECT {columns + ", " if columns else ""}v.version, {_NOW_COLUMNS}
+              FROM {source + " CROSS JOIN " if source else ""}(SELECT {catalogue_cache.VERSION_SQL} AS version) v
+              LEFT JOIN {Subject._meta.db_table} s ON s.identifier = %s
+              {_NOW_JOINS}
+             ORDER BY e.id""",
+        (*types, "text"),
+    )
+
+
+SUBJECT_NOW = subject_now_statement("credit_status_subject_now")
 
 
 def _subjects_and_listed_now(codes: set[str]) -> tuple[dict[str, dict], list[dict], int | None]:
@@ -140,6 +148,11 @@ def _subjects_and_listed_now(codes: set[str]) -> tuple[dict[str, dict], list[dic
         with connections[using].cursor() as cur:
             cur.execute(sql, [tuple(codes)])
             rows = cur.fetchall()
+    return _read_now_rows(rows)
+
+
+def _read_now_rows(rows) -> tuple[dict[str, dict], list[dict], int | None]:
+    """Rows of ``SUBJECT_NOW``'s shape (the version, the subject, one listed entry or NULLs)."""
     subjects: dict[str, dict] = {}
     listed: list[dict] = []
     version = None
@@ -194,16 +207,23 @@ def _labels() -> dict[str, str]:
     return labels
 
 
-def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.datetime | None = None) -> dict:
+def subjects_status(*, user, codes: list[str], unit: Unit, as_of: dt.date | dt.datetime | None = None,
+                    now_rows: list[tuple] | None = None) -> dict:
     """Per normalised code: the subject (or None), whether it is listed, its listed entries (a
     SUSPENDED one is shown and flagged, its measures are not: no joint punishment while an objection
     is verified) and the measures ``unit`` must apply, mandatory (强制性) before recommended (推荐性).
 
-    A constant number of queries for any number of codes. Reads only: nothing is recorded."""
+    A constant number of queries for any number of codes. Reads only: nothing is recorded.
+    ``now_rows``: the rows of ``subject_now_statement`` for the one code, read by the caller in its
+    own statement a moment ago (as_of None only)."""
     if not codes:
         return {}
     version = None
-    if as_of is None:
+    if now_rows is not None:
+        if as_of is not None or len(codes) != 1:
+            raise ValueError("now_rows answer one code now")
+        subjects, listed, version = _read_now_rows(now_rows)
+    elif as_of is None:
         subjects, listed, version = _subjects_and_listed_now(set(codes))
     else:
         subjects = {

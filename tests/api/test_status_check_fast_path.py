@@ -28,8 +28,8 @@ def token_client(key: str) -> APIClient:
     return client
 
 
-def check(client, code):
-    response = client.get(f"/api/v1/status/{code}/")
+def check(client, code, query=""):
+    response = client.get(f"/api/v1/status/{code}/{query}")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -38,16 +38,30 @@ def codes(measures):
     return [m["measure"] for m in measures]
 
 
-def test_a_warm_check_sends_two_statements_token_and_subject(world):
+def test_a_warm_check_sends_one_statement_token_and_subject_together(world):
+    """The lean view reads the token's holder and the subject in one prepared statement; DRF's view
+    (any request the lean view hands on, here one asking ``format=json``) in two."""
     listed(world)
     client = token_client(Token.objects.create(user=world["officer_a"]).key)
     check(client, world["subject"].identifier)  # prepares the statements, reads the catalogue
     with CaptureQueriesContext(connection) as queries:
         body = check(client, world["subject"].identifier)
-    assert [q["sql"].split(" (")[0] for q in queries] == [
-        "EXECUTE credit_token_user", "EXECUTE credit_status_subject_now"]
+    assert [q["sql"].split(" (")[0] for q in queries] == ["EXECUTE credit_status_check"]
     assert codes(body["measures"]["mandatory"]) == [world["mandatory"].code]
     assert codes(body["measures"]["recommended"]) == [world["recommended"].code]
+    check(client, world["subject"].identifier, "?format=json")
+    with CaptureQueriesContext(connection) as queries:
+        full = check(client, world["subject"].identifier, "?format=json")
+    assert [q["sql"].split(" (")[0] for q in queries] == [
+        "EXECUTE credit_token_user", "EXECUTE credit_status_subject_now"]
+    assert full == body
+
+
+def test_an_unknown_token_with_the_one_statement_reads_nothing_it_shows(world):
+    """The subject's rows read beside a token that names nobody are dropped: DRF's refusal, unchanged."""
+    listed(world)
+    response = token_client("0" * 40).get(f"/api/v1/status/{world['subject'].identifier}/")
+    assert response.status_code == 403 and world["subject"].name not in response.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
