@@ -198,7 +198,8 @@ class StatusCheck(APIView):
 
     The hot path (issue 21 item 1, docs/performance.md): the token and the caller's unit come from
     one prepared statement, the subject, its entries and the catalogue's version from a second, the
-    unit's measures from the per-process catalogue cache; no query parameters, no parsing of them."""
+    unit's measures from the per-process catalogue cache; no query parameters, no parsing of them.
+    The common request is answered before this view by ``status_check`` below, in one statement."""
 
     permission_classes = [IsStaffReader]
     content_negotiation_class = JsonFirstNegotiation
