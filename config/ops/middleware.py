@@ -31,7 +31,8 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        request_id = context.clean_request_id(request.headers.get("X-Request-ID"))
+        # META, not request.headers: that builds a dict of every header, once per request, for one.
+        request_id = context.clean_request_id(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = request_id
         tokens = context.bind(request_id=request_id, case_id="")
         replica_token = None
@@ -61,10 +62,26 @@ class RequestContextMiddleware:
         elapsed = time.perf_counter() - started
         match = getattr(request, "resolver_match", None)
         view = match.view_name if match is not None and match.view_name else "<unresolved>"
-        HTTP_REQUESTS.labels(view=view, method=request.method, status=str(status)).inc()
-        HTTP_LATENCY.labels(view=view, method=request.method).observe(elapsed)
-        logger.info(
-            "%s %s %s", request.method, request.path, status,
-            extra={"http_method": request.method, "path": request.path, "status": status, "view": view,
-                   "duration_ms": round(elapsed * 1000, 1), "client": client_address(request)},
-        )
+        counter, latency = _series(view, request.method, status)
+        counter.inc()
+        latency.observe(elapsed)
+        if logger.isEnabledFor(logging.INFO):  # the line's fields are built only when it is written
+            logger.info(
+                "%s %s %s", request.method, request.path, status,
+                extra={"http_method": request.method, "path": request.path, "status": status, "view": view,
+                       "duration_ms": round(elapsed * 1000, 1), "client": client_address(request)},
+            )
+
+
+# Each (view, method, status)'s two labelled series, looked up once per process: ``labels()`` checks
+# and locks on every call. As many keys as prometheus-client keeps series (URL names, not paths).
+_SERIES: dict[tuple[str, str, int], tuple] = {}
+
+
+def _series(view: str, method: str, status: int) -> tuple:
+    key = (view, method, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = (HTTP_REQUESTS.labels(view=view, method=method, status=str(status)),
+                                 HTTP_LATENCY.labels(view=view, method=method))
+    return series
