@@ -1,6 +1,6 @@
 """The single status check in-process (issue 21 item 1): where its Python time goes, without HTTP.
 
-    scripts/bench status_profile [--scale 0.005] [--requests 3000] [--profile]
+    scripts/bench status_profile [--scale 0.005] [--requests 3000] [--profile | --middleware]
 
 Generates a small province (``bench/province.py``'s generator), then calls Django's WSGI handler
 directly (production settings, as gunicorn runs it) with ``GET /api/v1/status/<code>/`` and a DRF
@@ -8,7 +8,8 @@ token, the same code mix as the HTTP bench. Prints the statements each check sen
 then, without ``--profile``, the CPU per check of each path side by side (interleaved rounds, best
 of 3): the whole and the short middleware chain with DRF's ``StatusCheck``, the short chain with the
 lean view, and the lean view alone without Django's handler; then the mean wall time per check, and
-with ``--profile`` the top functions by own time.
+with ``--profile`` the top functions by own time. ``--middleware`` prints instead what each middleware
+of the short chain costs the lean check: the chain without it, against the whole chain (best of 5).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=0.005)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--middleware", action="store_true", help="each middleware's cost, by leaving it out")
     args = parser.parse_args()
 
     province = prov.generate(args.scale, 2026)
@@ -88,6 +90,9 @@ def main() -> None:
             print("   ", " ".join(sql.split())[:200])
 
     codes = [pick(rng) for _ in range(args.requests)]
+    if args.middleware:
+        middleware_costs(check, codes)
+        return
     if not args.profile:
         # The paths side by side, interleaved rounds in one process, best of 3: the whole middleware
         # chain that pages take and the short one of token API requests (config/handlers.py), each
@@ -156,6 +161,39 @@ def main() -> None:
         stats.sort_stats("tottime").print_stats(40)
         stats.sort_stats("cumulative").print_stats(60)
         print(out.getvalue())
+
+
+def middleware_costs(check, codes) -> None:
+    """CPU per lean check with each middleware of the short chain left out, against the whole chain:
+    what each one costs (interleaved rounds, best of 5)."""
+    from django.conf import settings
+
+    from config.handlers import TokenApiHandler, token_api_middleware
+
+    def without(left_out: str | None):
+        class Handler(TokenApiHandler):
+            def load_middleware(self, is_async=False):
+                full = settings.MIDDLEWARE
+                settings.MIDDLEWARE = [m for m in token_api_middleware() if m != left_out]
+                try:
+                    super(TokenApiHandler, self).load_middleware(is_async)
+                finally:
+                    settings.MIDDLEWARE = full
+        return Handler()
+
+    handlers = {"the short chain": without(None)}
+    handlers.update({f"  without {m.rsplit('.', 1)[-1]}": without(m) for m in token_api_middleware()})
+    cpu: dict[str, list[float]] = {label: [] for label in handlers}
+    for _round in range(5):
+        for label, handler in handlers.items():
+            started = time.process_time()
+            for code in codes:
+                check(code, handler)
+            cpu[label].append((time.process_time() - started) / len(codes) * 1000)
+    whole = min(cpu["the short chain"])
+    print()
+    for label, values in cpu.items():
+        print(f"{label:<44} {min(values):.3f} ms CPU per check ({min(values) - whole:+.3f})")
 
 
 if __name__ == "__main__":
