@@ -24,13 +24,21 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from . import qr
+from .types import spec_for
+
 # WeasyPrint reports each layout step at INFO; keep the workers' logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-from weasyprint import HTML  # noqa: E402
 
-from . import qr  # noqa: E402
-from .types import spec_for  # noqa: E402
+def _html(**kwargs):
+    """WeasyPrint's ``HTML``, imported when a letter is first laid out. Importing WeasyPrint (fontTools,
+    pango through cffi) took about half of every Django process's start-up, and this module is
+    imported at start-up everywhere (the letters app answers the domain's events); only the
+    letters worker lays letters out (docs/performance.md, "Start-up")."""
+    from weasyprint import HTML
+
+    return HTML(**kwargs)
 
 SEAL_ANCHOR = "seal"
 SEAL_SIZE_MM = 42  # a common diameter for a unit's round seal
@@ -93,7 +101,7 @@ def render_letter_html(letter) -> str:
 def render_letter(letter) -> RenderedLetter:
     """Lay the letter out and write its PDF; locate the seal area for the signature field."""
     html = render_letter_html(letter)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = _html(string=html, base_url=str(settings.BASE_DIR)).render()
     seal = None
     if spec_for(letter.letter_type).signed:
         seal = _seal_placement(document, seal_appearance_pdf(letter.unit))
@@ -169,6 +177,6 @@ def seal_appearance_pdf(unit) -> Path:
         f"body {{ margin: 0 }} svg {{ display: block }}</style></head><body>{seal_svg(unit.name)}</body></html>"
     )
     tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-    HTML(string=html).write_pdf(tmp)
+    _html(string=html).write_pdf(tmp)
     tmp.replace(path)  # atomic: concurrent renderers never read a half-written seal
     return path

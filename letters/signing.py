@@ -23,11 +23,6 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from pyhanko.pdf_utils import layout
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.stamp import StaticStampStyle
-
 from . import pki
 from .rendering import SealPlacement
 
@@ -66,6 +61,8 @@ class Pkcs12PadesSigner:
         self.timestamper = timestamper
 
     def _signer_for(self, unit) -> signers.SimpleSigner:
+        from pyhanko.sign import signers  # pyHanko on first use: see ``sign``
+
         path = pki.unit_p12_path(unit.code, self.key_dir)
         try:
             stat = path.stat()
@@ -92,6 +89,14 @@ class Pkcs12PadesSigner:
         return signer
 
     def sign(self, pdf: bytes, *, unit, seal: SealPlacement, reason: str, location: str) -> SignedPdf:
+        # pyHanko is imported when a letter is first signed, not when Django starts: this module is
+        # imported at start-up everywhere, and only the letters worker signs (docs/performance.md,
+        # "Start-up").
+        from pyhanko.pdf_utils import layout
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+        from pyhanko.stamp import StaticStampStyle
+
         signer = self._signer_for(unit)
         meta = signers.PdfSignatureMetadata(
             field_name=SIGNATURE_FIELD,

@@ -12,12 +12,6 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from pyhanko.keys import load_cert_from_pemder
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-
 from . import pki
 
 logger = logging.getLogger(__name__)
@@ -62,6 +56,11 @@ class PdfVerification:
 
 def trust_context() -> ValidationContext:
     """Our CA as the only trust anchor; no fetching (no network; the demo CA publishes no CRL)."""
+    # pyHanko is imported on first use here and below: the letters' URLs import this module, and
+    # every web worker would otherwise load pyHanko at start-up (docs/performance.md, "Start-up").
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko_certvalidator import ValidationContext
+
     roots = []
     ca_path = pki.ca_cert_path()
     if ca_path.exists():
@@ -75,6 +74,10 @@ def sha256_hex(data: bytes) -> str:
 
 def verify_pdf_bytes(data: bytes) -> PdfVerification:
     """Hash the bytes and validate every embedded signature against our CA."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     result = PdfVerification(sha256=sha256_hex(data))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
