@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -167,6 +168,19 @@ class Api:
     def complete(self, step, identifier, data=None, case_type=None, case_id=None, **kw):
         task = _until(lambda: self.task(step, identifier, case_type, case_id), 30, f"the {step} task")
         return self.post(f"/api/v1/tasks/{task['id']}/complete/", data, **kw)
+
+
+def fresh_subject(base) -> str:
+    """A legal person, picked at random, that no demo case and no earlier test has an objection task
+    open on: the stack's tests find their tasks by the subject's code, and each test on the one stack
+    files its own objection (an acceptance task of another case was once accepted in a test's place)."""
+    officer, window = Api(base, "ls-amr-officer"), Api(base, "ls-platform-officer")
+    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
+                if s["name"] not in DEMO_CASE_SUBJECTS]  # the demo cases' subjects have entries already
+    random.shuffle(subjects)  # a reused development stack already has entries for some
+    return next(s["identifier"] for s in subjects
+                if not any(api.task(step, s["identifier"], "OBJECTION")
+                           for api, step in ((window, "acceptance"), (officer, "verification"), (officer, "approval"))))
 
 
 def _list_entry(base, identifier):

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from tests.deploy.stack_support import (
-    DEMO_CASE_SUBJECTS, EVIDENCE, ROOT, Api, _list_entry, _server_errors, _stack_env,
+    EVIDENCE, ROOT, _list_entry, _server_errors, _stack_env, fresh_subject,
 )
 
 pytestmark = [pytest.mark.slow]
@@ -55,10 +55,7 @@ def _web_log_lines(stack) -> list[dict]:
 
 def test_a_case_s_code_checks_lock_after_five_wrong_codes_from_changing_addresses(stack):
     base = stack.base
-    officer = Api(base, "ls-amr-officer")
-    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
-                if s["name"] not in DEMO_CASE_SUBJECTS]
-    identifier = random.choice(subjects)["identifier"]
+    identifier = fresh_subject(base)
     entry = _list_entry(base, identifier)
     filed = requests.post(f"{base}/api/v1/public/objections/", data={
         "subject": identifier, "entry": entry["id"], "grounds": "处罚决定已被撤销，申请删除该失信信息。",

@@ -10,7 +10,6 @@ all lost their broker connection when Redis stopped and must find it again on th
 from __future__ import annotations
 
 import json
-import random
 import socket
 import subprocess
 import time
@@ -20,7 +19,7 @@ import pytest
 import requests
 
 from tests.deploy.stack_support import (
-    DEMO_CASE_SUBJECTS, EVIDENCE, Api, _list_entry, _readyz, _server_errors, _stack_env, _until,
+    EVIDENCE, Api, _list_entry, _readyz, _server_errors, _stack_env, _until, fresh_subject,
 )
 
 # A public request may take this long with Redis down (the in-process test's bound: it separates
@@ -61,10 +60,7 @@ def _case_letters(apis, number: str) -> dict[int, str]:
 def test_with_redis_stopped_the_portal_answers_and_queued_work_is_done_within_a_minute_of_its_return(stack):
     base = stack.base
     officer, window = Api(base, "ls-amr-officer"), Api(base, "ls-platform-officer")
-    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
-                if s["name"] not in DEMO_CASE_SUBJECTS]
-    random.shuffle(subjects)  # other tests (and a reused stack) list some of them
-    identifier = subjects[0]["identifier"]
+    identifier = fresh_subject(base)
     entry = _list_entry(base, identifier)
     _until(lambda: _readyz(stack)[0] == 200, 60, "readyz 200 before stopping Redis")
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 import requests
 
 from tests.deploy.stack_support import (
-    DEMO_CASE_SUBJECTS, EVIDENCE, PASSWORD, ROOT, Api, _alive, _env_value, _list_entry, _readyz, _server_errors,
+    EVIDENCE, PASSWORD, ROOT, Api, _alive, _env_value, _list_entry, _readyz, _server_errors, fresh_subject,
     _stack_env, _until,
 )
 
@@ -37,10 +36,7 @@ pytestmark = [pytest.mark.slow]
 def test_an_objection_runs_end_to_end_through_nginx_while_processes_die(stack):
     base = stack.base
     officer = Api(base, "ls-amr-officer")
-    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
-                if s["name"] not in DEMO_CASE_SUBJECTS]  # the demo cases' subjects have entries already
-    random.shuffle(subjects)  # a reused development stack already has entries for some
-    identifier = subjects[0]["identifier"]
+    identifier = fresh_subject(base)
     entry = _list_entry(base, identifier)
 
     # Kill one gunicorn worker outright: the master replaces it, nginx keeps serving.
