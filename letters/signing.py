@@ -19,12 +19,16 @@ import io
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
 from . import pki
 from .rendering import SealPlacement
+
+if TYPE_CHECKING:  # annotations only: pyHanko itself is imported on first use
+    from pyhanko.sign import signers
 
 SIGNATURE_FIELD = "UnitSeal"
 DEFAULT_SIGNER = "letters.signing.Pkcs12PadesSigner"

@@ -11,8 +11,12 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import pki
+
+if TYPE_CHECKING:  # annotations only: pyHanko itself is imported on first use
+    from pyhanko_certvalidator import ValidationContext
 
 logger = logging.getLogger(__name__)
 

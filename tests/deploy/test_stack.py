@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -26,8 +27,8 @@ import pytest
 import requests
 
 from tests.deploy.stack_support import (
-    EVIDENCE, PASSWORD, ROOT, Api, _alive, _env_value, _list_entry, _readyz, _server_errors, fresh_subject,
-    _stack_env, _until,
+    DEMO_CASE_SUBJECTS, EVIDENCE, PASSWORD, ROOT, Api, _alive, _env_value, _list_entry, _readyz, _server_errors,
+    _stack_env, _until, fresh_subject,
 )
 
 pytestmark = [pytest.mark.slow]
@@ -38,6 +39,10 @@ def test_an_objection_runs_end_to_end_through_nginx_while_processes_die(stack):
     officer = Api(base, "ls-amr-officer")
     identifier = fresh_subject(base)
     entry = _list_entry(base, identifier)
+    # Other subjects for the burst of drafts below (drafts only: no task is opened for them).
+    subjects = [s for s in officer.get("/api/v1/subjects/", kind="LEGAL_PERSON")["results"]
+                if s["name"] not in DEMO_CASE_SUBJECTS and s["identifier"] != identifier]
+    random.shuffle(subjects)
 
     # Kill one gunicorn worker outright: the master replaces it, nginx keeps serving.
     workers = stack.children(stack.pid("web"))
