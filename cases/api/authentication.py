@@ -27,14 +27,17 @@ def _columns(model, alias: str) -> str:
     return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
 
 
+# The token's user, staff profile and unit: one join for both statements below.
+_TOKEN_TO_UNIT = f"""{Token._meta.db_table} t
+          JOIN {User._meta.db_table} u ON u.id = t.user_id
+          LEFT JOIN {StaffProfile._meta.db_table} sp ON sp.user_id = u.id
+          LEFT JOIN {Unit._meta.db_table} un ON un.id = sp.unit_id"""
+
 TOKEN_STATEMENT = prepared.Statement(
     "credit_token_user",
     f"""SELECT {_columns(Token, 't')}, {_columns(User, 'u')}, {_columns(StaffProfile, 'sp')},
                {_columns(Unit, 'un')}, {_columns(Region, 'r')}
-          FROM {Token._meta.db_table} t
-          JOIN {User._meta.db_table} u ON u.id = t.user_id
-          LEFT JOIN {StaffProfile._meta.db_table} sp ON sp.user_id = u.id
-          LEFT JOIN {Unit._meta.db_table} un ON un.id = sp.unit_id
+          FROM {_TOKEN_TO_UNIT}
           LEFT JOIN {Region._meta.db_table} r ON r.id = un.region_id
          WHERE t.key = %s""",
     ("text",),
@@ -110,12 +113,7 @@ _HOLDER_COLUMNS = (_column(User, "id"), _column(User, "is_active"), _column(Staf
 # status check): (columns, FROM item, parameter types), as ``subject_now_statement`` takes them.
 HOLDER_AHEAD = (
     "h.*",
-    f"""(SELECT u.id, u.is_active, sp.id, un.id, un.code, un.name
-           FROM {Token._meta.db_table} t
-           JOIN {User._meta.db_table} u ON u.id = t.user_id
-           LEFT JOIN {StaffProfile._meta.db_table} sp ON sp.user_id = u.id
-           LEFT JOIN {Unit._meta.db_table} un ON un.id = sp.unit_id
-          WHERE t.key = %s) h""",
+    f"""(SELECT u.id, u.is_active, sp.id, un.id, un.code, un.name FROM {_TOKEN_TO_UNIT} WHERE t.key = %s) h""",
     ("text",),
 )
 HOLDER_WIDTH = 6
