@@ -5,7 +5,7 @@ from .repairs import RepairCase
 from .catalogue import CatalogueVersion, ListType, ListTypeMeasure, Measure, MeasureImplementer
 from .registry import Region, StaffProfile, Unit, UnitListRole
 from .rules import ProcedureRule
-from .subjects import Subject, SubjectNameHistory
+from .subjects import ListedSubject, Subject, SubjectNameHistory
 
 __all__ = [
     "Attachment",
@@ -15,6 +15,7 @@ __all__ = [
     "RepairCase",
     "ListEntry",
     "ListEntryStatePeriod",
+    "ListedSubject",
     "RemovalBatch",
     "MeasureExecution",
     "RestorationTask",

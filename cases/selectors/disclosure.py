@@ -14,28 +14,28 @@ registry's capped counts (``cases.selectors.paging.CappedCountPaginator``). A co
 (``cases_subject.identifier``), then the subject's listed entries (partial index
 ``entry_listed_by_subject``).
 
-A name fragment is planned from whichever side is small (``matching_subjects``). The registry's
-matches are asked for first, through the name indexes (``cases.selectors.names``: trigrams from 3
-characters, bigrams for 2), at most ``CANDIDATES`` of them: when that is all, their listed entries
-are probed by subject. When more match (a broad fragment: 建筑工程, 公司), the listed subjects are
-walked in id order instead, each name checked by primary key, until ``MAX_SUBJECTS`` match: public
-entries are a small share of the registry, and a broad fragment finds its matches early. Left to
-itself PostgreSQL planned the search as one merge join walking every subject by primary key (4 s at
-10 million subjects for one listed company: docs/performance.md).
+A name fragment is looked up among the listed subjects alone (``cases.models.ListedSubject``, kept by
+triggers: migration 0018), through their own name indexes (``cases.selectors.names``: trigrams from 3
+characters, bigrams for 2), never in the registry's, so a fragment costs what it finds among listed
+subjects, not among every registered one. At most ``CANDIDATES`` of them are asked for unordered:
+when that is all, they are sorted. When more match (a broad fragment: 建筑工程, 公司), the listed
+subjects are walked in id order instead, each name checked, until ``MAX_SUBJECTS`` match: a broad
+fragment finds its matches early, and the walk never sorts all of them. At 10 million registered
+subjects the registry's indexes had cost the public search 30–90 ms for a broad fragment and the
+full name of a listed company (docs/performance.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.errors import ValidationFailed
 from cases.identifiers import mask_resident_id, normalise
-from cases.models import ListEntry, ListType, Subject
+from cases.models import ListedSubject, ListEntry, ListType, Subject
 
 from .names import name_contains
 
@@ -44,7 +44,7 @@ PAGE_SIZE = 20
 MAX_PAGES = 50
 MAX_SUBJECTS = 1000
 COUNT_CAP = PAGE_SIZE * MAX_PAGES  # what the pages can show; a count beyond it reads "more than"
-CANDIDATES = 2000  # registry matches probed one by one; beyond this, the listed subjects are walked
+CANDIDATES = 2000  # listed subjects' matches sorted; beyond this, the listed subjects are walked in id order
 KINDS = ListType.Kind
 
 # What the public reads for each listed state.
@@ -96,39 +96,23 @@ def matching_subjects(*, query: DisclosureQuery) -> tuple[list[int], bool]:
     query or whose name contains it, and whether more match. Bounding the subjects first keeps a
     broad fragment (公司) from joining and sorting every listed entry: the search stops early."""
     if query.is_code:
-        candidates = list(Subject.objects.filter(identifier=query.text).values_list("pk", flat=True))
+        subjects = list(Subject.objects.filter(identifier=query.text).values_list("pk", flat=True))
+        ids = list(_listed(query.kind).filter(subject_id__in=subjects).order_by("subject_id")
+                   .values_list("subject_id", flat=True).distinct()) if subjects else []
+        return ids, False
+    named = ListedSubject.objects.all()
+    if query.kind:
+        named = named.filter(Exists(_listed(query.kind).filter(subject_id=OuterRef("subject_id"))))
+    # Unordered through the name indexes: the first CANDIDATES + 1 the plan meets.
+    candidates = list(named.filter(name_contains(query.text)).order_by()
+                      .values_list("subject_id", flat=True)[:CANDIDATES + 1])
+    if len(candidates) <= CANDIDATES:
+        ids = sorted(candidates)[: MAX_SUBJECTS + 1]
     else:
-        # Unordered: the first CANDIDATES + 1 the plan meets (a sort would read every match).
-        candidates = list(Subject.objects.filter(name_contains(query.text)).order_by()
-                          .values_list("pk", flat=True)[:CANDIDATES + 1])
-    if len(candidates) > CANDIDATES:
-        ids = _listed_subjects_named(query.text, kind=query.kind, limit=MAX_SUBJECTS + 1)
-    else:
-        ids = list(_listed(query.kind).filter(AnyOf(F("subject_id"), Value(candidates))).order_by("subject_id")
-                   .values_list("subject_id", flat=True).distinct()[: MAX_SUBJECTS + 1]) if candidates else []
+        # Broad: walk in id order (the primary key), checking each name, until enough match.
+        ids = list(named.filter(name_contains(query.text, indexed=False)).order_by("subject_id")
+                   .values_list("subject_id", flat=True)[: MAX_SUBJECTS + 1])
     return ids[:MAX_SUBJECTS], len(ids) > MAX_SUBJECTS
-
-
-def _listed_subjects_named(fragment: str, *, kind: str, limit: int) -> list[int]:
-    """The listed subjects in id order whose name contains ``fragment``, the first ``limit``: the
-    listed subjects from ``entry_listed_by_subject`` (an index-only scan without ``kind``), each
-    subject's name read by primary key. The subject lookup is a LATERAL subquery fenced with
-    ``OFFSET 0`` so that PostgreSQL cannot turn it back into a merge join over every subject.
-    ``kind`` is a choice of ``ListType.Kind`` on every list type, so without one no list type is
-    excluded."""
-    listed = ", ".join(f"'{state}'" for state in ListEntry.LISTED)
-    of_kind = f"AND list_type_id IN (SELECT id FROM {ListType._meta.db_table} WHERE kind = %s)" if kind else ""
-    sql = f"""
-        SELECT e.subject_id
-          FROM (SELECT DISTINCT subject_id FROM {ListEntry._meta.db_table}
-                 WHERE state IN ({listed}) {of_kind} ORDER BY subject_id) e
-         CROSS JOIN LATERAL (SELECT 1 FROM {Subject._meta.db_table} s
-                              WHERE s.id = e.subject_id AND strpos(s.name, %s) > 0 OFFSET 0) named
-         ORDER BY e.subject_id
-         LIMIT %s"""
-    with connection.cursor() as cur:
-        cur.execute(sql, [*([kind] if kind else []), fragment, limit])
-        return [row[0] for row in cur.fetchall()]
 
 
 def public_entries(*, subject_ids: list[int], kind: str = "") -> QuerySet[ListEntry]:

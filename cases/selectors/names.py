@@ -85,10 +85,13 @@ def _like(field: str, fragment: str, ignore_case: bool) -> Q:
     return Q(NameIContains(F(field), fragment)) if ignore_case else Q(**{f"{field}__contains": fragment})
 
 
-def name_contains(fragment: str, *, field: str = "name", ignore_case: bool = False) -> Q:
+def name_contains(fragment: str, *, field: str = "name", ignore_case: bool = False, indexed: bool = True) -> Q:
     """Subjects (or rows reaching them through ``field``) whose name contains ``fragment``: LIKE for
     the trigram index from ``TRIGRAM`` characters on, the bigram index for ``BIGRAM``, ``strpos`` for
-    one character (see the module's docstring)."""
+    one character (see the module's docstring). ``indexed=False``: ``strpos`` whatever the length,
+    for a walk in another index's order that checks each row it meets (no index can be asked)."""
+    if not indexed:
+        return _strpos(field, fragment, ignore_case)
     if len(fragment) == BIGRAM:
         return _bigram(field, fragment, ignore_case)
     if len(fragment) < TRIGRAM:

@@ -3,8 +3,8 @@ the public search (公示), the task queue and the auditors' finder return exact
 name contains the fragment, for fragments of 1, 2, 3 and more characters, with digits and Latin
 letters; from 3 characters on the statement they run is answered by ``subject_name_trgm``, at 2 by
 ``subject_name_bigrams``, at 1 by neither (a GIN scan without a key reads the whole index). The
-public search gives the same answer from either side (the registry's matches probed, or the listed
-subjects walked). The 1,000-code batch check finds its subjects through the identifier index.
+public search looks among the listed subjects alone (``cases_listed_subject``'s own name indexes)
+and gives the same answer from either side (their matches sorted, or the listed subjects walked). The 1,000-code batch check finds its subjects through the identifier index.
 
 Plans are read with sequential scans and plain index scans disabled: on a table this small
 PostgreSQL would rightly scan it whole or walk the ORDER BY's index; what is asserted is that the
@@ -162,7 +162,7 @@ PUBLIC = [("张伟", ["person"]), ("建筑工程", ["company"]), ("雪域ABC", [
           ("有限公司", ["company"]), ("公司", ["company"]), ("鑫鑫", []), ("西藏雪域ABC建筑工程有限公司", ["company"])]
 
 
-@pytest.mark.parametrize("candidates", [disclosure.CANDIDATES, 0], ids=["registry matches probed", "listed walked"])
+@pytest.mark.parametrize("candidates", [disclosure.CANDIDATES, 0], ids=["matches sorted", "listed walked"])
 def test_the_public_search_finds_the_same_listed_subjects_from_either_side(public, monkeypatch, candidates):
     monkeypatch.setattr(disclosure, "CANDIDATES", candidates)
     for fragment, expected in PUBLIC:
@@ -174,48 +174,35 @@ def test_the_public_search_finds_the_same_listed_subjects_from_either_side(publi
     assert ids == [public["company"]]
 
 
-def test_the_public_search_asks_the_name_indexes_for_the_registrys_matches(public):
-    with CaptureQueriesContext(connection) as captured:
-        disclosure.matching_subjects(query=disclosure.parse_query(q="建筑工程"))
-        disclosure.matching_subjects(query=disclosure.parse_query(q="张伟"))
-    long, short = (q["sql"] for q in captured.captured_queries if "cases_subject" in q["sql"])
-    assert """"cases_subject"."name"::text LIKE '%建筑工程%'""" in long and "ORDER BY" not in long
-    assert "cases_name_bigrams" in short and "ORDER BY" not in short
+def test_the_public_search_asks_the_listed_subjects_name_indexes_never_the_registrys(public):
+    for fragment, index in [("建筑工程", "listed_subject_name_trgm"), ("张伟", "listed_subject_name_bigrams")]:
+        with CaptureQueriesContext(connection) as captured:
+            disclosure.matching_subjects(query=disclosure.parse_query(q=fragment))
+        [search] = [q["sql"] for q in captured.captured_queries]
+        assert '"cases_listed_subject"' in search and '"cases_subject"' not in search
+        assert "ORDER BY" not in search  # the first CANDIDATES + 1 the index gives, sorted in Python
+        plan = explain(search)
+        assert index in plan and "cases_subject " not in plan, plan
 
 
-def test_a_broad_public_search_walks_the_listed_subjects_never_every_subject(public, monkeypatch):
-    """The walk's plan: the listed subjects in id order, each subject by primary key; never a merge
-    join over every subject, whatever the planner prefers (sequential scans off, as ``plans`` does: a
-    table this small is rightly read whole; bench/search.py shows ``entry_listed_by_subject`` at scale)."""
+def test_a_broad_public_search_walks_the_listed_subjects_in_id_order(public, monkeypatch):
+    """More than ``CANDIDATES`` match: the listed subjects' primary key is walked, each name checked,
+    until enough match (a broad fragment finds them early); the registry is never read."""
     monkeypatch.setattr(disclosure, "CANDIDATES", 0)
     with CaptureQueriesContext(connection) as captured:
-        disclosure.matching_subjects(query=disclosure.parse_query(q="公司"))
-    [walk] = [q["sql"] for q in captured.captured_queries if "LATERAL" in q["sql"]]
+        ids, truncated = disclosure.matching_subjects(query=disclosure.parse_query(q="公司"))
+    assert ids == [public["company"]] and not truncated
+    probe, walk = (q["sql"] for q in captured.captured_queries)
+    assert "ORDER BY 1 ASC LIMIT" in walk and "STRPOS" in walk.upper()
+    plan = explain(walk)
+    assert "cases_listed_subject_pkey" in plan and "cases_subject " not in plan, plan
+
+
+def explain(sql: str) -> str:
+    """The plan with sequential scans off: on a table this small PostgreSQL would rightly read it whole."""
     with connection.cursor() as cur:
         cur.execute("SET LOCAL enable_seqscan = off")
-        cur.execute("SET LOCAL enable_mergejoin = on")
-        cur.execute("EXPLAIN " + walk)
+        cur.execute("EXPLAIN " + sql)
         plan = "\n".join(r[0] for r in cur.fetchall())
         cur.execute("SET LOCAL enable_seqscan = on")
-    assert "Nested Loop" in plan and "Index Cond: (id = cases_listentry.subject_id)" in plan, plan
-    assert "Merge" not in plan and "Seq Scan on cases_subject" not in plan, plan
-
-
-def test_the_auditors_finder_looks_names_up_through_the_index_ignoring_case(world):
-    company = SubjectFactory(name="西藏雪域abc建筑工程有限公司")
-    entry = listed(world, subject=company)
-    page = find_cases(user=world["auditor"], query=FinderQuery(q="雪域ABC"))
-    assert entry.pk in {r.pk for r in page.rows if r.kind == "entry"}
-    [subjects, *_rest] = plans(lambda: find_cases(user=world["auditor"], query=FinderQuery(q="雪域ABC")))
-    assert "subject_name_trgm" in subjects
-
-
-def test_the_batch_check_finds_its_subjects_through_the_identifier_index(world):
-    listed(world)
-    others = [SubjectFactory().identifier for _ in range(20)]
-    codes = [world["subject"].identifier, *others]
-    answers = subjects_status(user=world["officer_a"], codes=codes, unit=world["impl_a"])
-    assert answers[world["subject"].identifier]["listed"] is True
-    assert {c for c, a in answers.items() if a["subject"]} == set(codes)
-    [plan, *_measures] = plans(lambda: subjects_status(user=world["officer_a"], codes=codes, unit=world["impl_a"]))
-    assert "cases_subject_identifier" in plan and "Seq Scan on cases_subject" not in plan
+    return plan

@@ -19,6 +19,7 @@ from cases.models import ListEntry, ListEntryStatePeriod, MeasureExecution
 from cases.services import entries as svc
 from notifications.models import Notification, OutboxEvent
 from tests.factories import ListTypeFactory, MeasureFactory, SubjectFactory
+from tests.listed_subjects import assert_listed_subjects_exact
 from workflow import services as work
 from workflow.models import WorkItem
 
@@ -188,6 +189,8 @@ def test_the_set_based_sweep_ends_where_entry_by_entry_removal_ends(province, se
         assert svc.entries_expire(today=dt.date(2026, 6, 2)) == len(b)
 
     assert state_of(a) == state_of(b)
+    kept = assert_listed_subjects_exact()  # the public search's table, kept by triggers on both paths
+    assert not {e.subject_id for e in a + b} & set(kept)
     removed = state_of(b)
     assert all(e[0] == E.REMOVED and e[1] == "EXPIRED" for e in removed["entries"])
     assert {x[0] for x in removed["executions"].values()} == {X.LIFT_PENDING}

@@ -18,6 +18,7 @@ from cases.models import ListEntry, ListType, MeasureExecution, RemovalBatch
 from cases.services import entries as svc
 from cases.services.registry import list_type_revoke
 from tests.factories import AdministratorFactory, SubjectFactory, UserFactory
+from tests.listed_subjects import assert_listed_subjects_exact
 from tests.workflow.test_expiry_set_based import listed
 from workflow import services as work
 from workflow.models import WorkItem
@@ -60,6 +61,9 @@ def test_revoking_takes_every_listed_entry_of_the_type_off_the_lists_and_nothing
     # the rest is untouched: the entry still in its procedure, and another type's entry
     assert ListEntry.objects.get(pk=in_procedure.pk).state == E.DRAFT
     assert ListEntry.objects.get(pk=red.pk).state == E.ACTIVE
+    # the public search no longer finds the revoked type's subjects (the listed subjects' table)
+    kept = assert_listed_subjects_exact()
+    assert active.subject_id not in kept and suspended.subject_id not in kept and red.subject_id in kept
     # the implementing unit's status check no longer names the measures
     answer = as_user(p["officer_a"]).get(f"/api/v1/status/{active.subject.identifier}/").json()
     assert answer["listed"] is False and answer["measures"] == {"mandatory": [], "recommended": []}
