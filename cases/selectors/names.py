@@ -24,9 +24,11 @@ carries. The registry API caps its count (``cases.api.pagination.CappedCountPagi
 A LIKE reads the posting list of every trigram of its pattern, and a legal-form word (公司法: every
 company's name carries 有限公司, 有限责任公司 or 股份有限公司) has trigrams that most names share: at
 10 million subjects the lookup of a full company name took 200 ms for them against 16 ms without.
-So the index is asked for the longest piece of the fragment between legal-form words (when that
-piece has 3 characters or more) and the whole fragment is checked with ``strpos`` on the rows it
-returns: the same answer. docs/performance.md, "Name search and the batch check at 10 million
+So the index is asked for every piece of the fragment between legal-form words that has 3
+characters or more, all in one index scan, and the whole fragment is checked with ``strpos`` on the
+rows it returns: the same answer. Every piece counts: a full company name's own number (西藏吉祥安居
+建筑工程有限公司5102) narrows the name body's 5,103 candidates to 1 inside the index, 28 ms → 1 ms at
+10 million subjects, where asking for the body alone read all 5,103 rows to keep one. docs/performance.md, "Name search and the batch check at 10 million
 subjects", has the figures.
 """
 
@@ -96,7 +98,12 @@ def name_contains(fragment: str, *, field: str = "name", ignore_case: bool = Fal
         return _bigram(field, fragment, ignore_case)
     if len(fragment) < TRIGRAM:
         return _strpos(field, fragment, ignore_case)
-    piece = max(LEGAL_FORMS.split(fragment), key=len)
-    if piece != fragment and len(piece) >= TRIGRAM:
-        return _like(field, piece, ignore_case) & _strpos(field, fragment, ignore_case)
-    return _like(field, fragment, ignore_case)
+    pieces = [piece for piece in LEGAL_FORMS.split(fragment) if len(piece) >= TRIGRAM]
+    if pieces == [fragment]:
+        return _like(field, fragment, ignore_case)
+    if not pieces:  # legal-form words alone (有限公司): every name carries them, the index cannot narrow
+        return _like(field, fragment, ignore_case)
+    condition = _strpos(field, fragment, ignore_case)
+    for piece in pieces:
+        condition &= _like(field, piece, ignore_case)
+    return condition

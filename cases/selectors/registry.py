@@ -14,10 +14,16 @@ def subject_search(*, user, query: str = "", kind: str = "") -> QuerySet[Subject
     query = (query or "").strip()
     if query:
         code = normalise(query)
-        if len(code) == 18 and code.isascii() and code.isalnum():  # a full code (an 18-character name is a name)
+        could_be_code = code.isascii() and code.isalnum()  # codes are digits and capital letters
+        if len(code) == 18 and could_be_code:  # a full code (an 18-character name is a name)
             qs = qs.filter(identifier=code)
-        else:
+        elif could_be_code:  # a code's beginning, or a name's digits or Latin letters
             qs = qs.filter(name_contains(query) | Q(identifier__startswith=code))
+        else:
+            # Chinese characters are never in a code: no OR, which would make PostgreSQL test the
+            # whole condition again on every row the name index finds (a PL/pgSQL call per row for
+            # two characters: 40 ms for 刘伟's 11,904 matches at 10 million subjects).
+            qs = qs.filter(name_contains(query))
     if kind:
         qs = qs.filter(kind=kind)
     return qs

@@ -98,9 +98,10 @@ def test_with_redis_stopped_the_portal_answers_and_queued_work_is_done_within_a_
         assert deliveries and set(deliveries.values()) == {"PENDING"}, deliveries
 
         # /readyz says why it is not ready and what is waiting for Redis: the letters whose production
-        # could not be enqueued at once, the deliveries once they are OPS_WAITING_AFTER_SECONDS (60)
-        # overdue. Waiting for that also keeps Redis away long enough for the workers' reconnection
-        # attempts to back off (2, 4, 6 … s apart): their return is not a quick retry's luck.
+        # could not be enqueued at once, the deliveries once they are OPS_WAITING_AFTER_SECONDS overdue
+        # (20 on the loopback stack, scripts/stack; 60 by default). Waiting for that also keeps Redis
+        # away long enough for the workers' reconnection attempts to back off (2, 4, 6 … s apart):
+        # their return is not a quick retry's luck.
         status, body = _readyz(stack)
         assert status == 503 and body["checks"]["redis"]["ok"] is False, body
         assert body["waiting"]["letters"]["not_enqueued"] >= len(letters), body["waiting"]
