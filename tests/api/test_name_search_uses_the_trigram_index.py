@@ -251,3 +251,23 @@ def explain(sql: str) -> str:
         plan = "\n".join(r[0] for r in cur.fetchall())
         cur.execute("SET LOCAL enable_seqscan = on")
     return plan
+
+
+def test_the_auditors_finder_looks_names_up_through_the_index_ignoring_case(world):
+    company = SubjectFactory(name="西藏雪域abc建筑工程有限公司")
+    entry = listed(world, subject=company)
+    page = find_cases(user=world["auditor"], query=FinderQuery(q="雪域ABC"))
+    assert entry.pk in {r.pk for r in page.rows if r.kind == "entry"}
+    [subjects, *_rest] = plans(lambda: find_cases(user=world["auditor"], query=FinderQuery(q="雪域ABC")))
+    assert "subject_name_trgm" in subjects
+
+
+def test_the_batch_check_finds_its_subjects_through_the_identifier_index(world):
+    listed(world)
+    others = [SubjectFactory().identifier for _ in range(20)]
+    codes = [world["subject"].identifier, *others]
+    answers = subjects_status(user=world["officer_a"], codes=codes, unit=world["impl_a"])
+    assert answers[world["subject"].identifier]["listed"] is True
+    assert {c for c, a in answers.items() if a["subject"]} == set(codes)
+    [plan, *_measures] = plans(lambda: subjects_status(user=world["officer_a"], codes=codes, unit=world["impl_a"]))
+    assert "cases_subject_identifier" in plan and "Seq Scan on cases_subject" not in plan
