@@ -50,6 +50,9 @@ def test_demo_has_every_staff_role_with_a_working_login(loaded):
     assert StaffProfile.objects.filter(unit__code="ls-amr", role="OFFICER").count() == 2
     officer = get_user_model().objects.get(username="ls-amr-officer")
     assert officer.check_password(demo.DEMO_PASSWORD)
+    # One hash of the one published password for every account (made once: 0.4 s each in production)
+    hashes = set(get_user_model().objects.filter(staff__isnull=False).values_list("password", flat=True))
+    assert len(hashes) == 1 and all(get_user_model()(password=h).check_password(demo.DEMO_PASSWORD) for h in hashes)
     assert officer.has_perm("cases.unit_ls-amr") and not officer.has_perm("cases.unit_ls-tax")
     province_auditor = StaffProfile.objects.get(user__username="xz-auditor")
     assert province_auditor.role == "AUDITOR" and province_auditor.scope_region.code == "540000"

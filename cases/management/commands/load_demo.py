@@ -6,6 +6,7 @@ and links (roles, measures of a list type, implementing units) only together wit
 """
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -75,12 +76,14 @@ def load_demo() -> dict[str, int]:
                 unit_assign_role(actor=None, unit=units[unit_code], list_type=list_type, role=role)
 
         existing_users = set(StaffProfile.objects.values_list("user__username", flat=True))
+        hashed = ""  # the one published password, hashed once for every account (staff_create)
         for username, unit_code, role, full_name, scope in demo.STAFF:
             if username in existing_users:
                 continue
+            hashed = hashed or make_password(demo.DEMO_PASSWORD)
             staff_create(
                 actor=None, unit=units[unit_code], username=username, password=demo.DEMO_PASSWORD, role=role,
-                full_name=full_name, scope_region=regions[scope] if scope else None,
+                full_name=full_name, scope_region=regions[scope] if scope else None, password_hash=hashed,
             )
             created["staff"] += 1
 
