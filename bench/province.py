@@ -327,10 +327,14 @@ def explain(label: str, run) -> list[str]:
         run()
     say(f"\n--- {label}: {len(statements)} queries")
     plans: list[str] = []
-    with connection.cursor() as c:
+    # In one transaction, the recorded SET LOCALs replayed in their places: each plan as it ran.
+    with transaction.atomic(), connection.cursor() as c:
         for sql, params in statements:
+            if sql.lstrip().upper().startswith("SET LOCAL"):
+                c.execute(sql, params)
+                continue
             # EXECUTE: a statement prepared on this connection (config.prepared), explained as run.
-            if not sql.lstrip().upper().startswith(("SELECT", "EXECUTE")):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH", "EXECUTE")):
                 continue
             c.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             lines = [r[0] for r in c.fetchall()]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import CharField, F, Func, QuerySet, TextField
 from django.utils.functional import cached_property
 
@@ -73,6 +73,17 @@ class RegistryPaginator(CappedCountPaginator):
     capped_ordering = ("pk",)
 
     def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        # Without parallel workers: a count that stops at the cap and a walk that stops after one page
+        # gain nothing from them, and starting them took 28 ms of a 34 ms page at 10 million subjects.
+        with transaction.atomic(using=self.object_list.db), connections[self.object_list.db].cursor() as cur:
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            page = self._page(number)
+            page.object_list = list(page.object_list)
+        return page
+
+    def _page(self, number):
         qs = self.object_list
         ordering = list(qs.query.order_by) if isinstance(qs, QuerySet) else []
         fields = [o.lstrip("-") for o in ordering if isinstance(o, str)]
