@@ -25,6 +25,10 @@ from django.db import migrations, models
 LISTED = "('ACTIVE', 'SUSPENDED')"
 
 FUNCTIONS = f"""
+-- A migration that cannot get its locks fails and is run again, rather than queueing every
+-- request behind it (docs/operations.md, "Releases and migrations").
+SET LOCAL lock_timeout = '5s';
+
 CREATE FUNCTION cases_listed_subject_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' AND OLD.state IN {LISTED} THEN
