@@ -1,5 +1,6 @@
 """The listed subjects (ACTIVE or SUSPENDED entries: what public disclosure shows) and their names,
-in a table of their own with the two name indexes, kept by triggers (``cases.models.ListedSubject``).
+in a table of their own kept by triggers (``cases.models.ListedSubject``); 0019 adds its two name
+indexes.
 
 At 10 million registered subjects the public search looked a name up in the registry's indexes and
 then probed the listed entries, or walked every listed subject by primary key: a broad fragment

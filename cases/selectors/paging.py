@@ -85,13 +85,14 @@ class RegistryPaginator(CappedCountPaginator):
 
     def _page(self, number):
         qs = self.object_list
-        ordering = list(qs.query.order_by) if isinstance(qs, QuerySet) else []
+        ordering = list(qs.query.order_by)
         fields = [o.lstrip("-") for o in ordering if isinstance(o, str)]
         try:
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = None
-        if (not isinstance(qs, QuerySet) or not fields or len(fields) != len(ordering) or wanted is None
+        # Plain fields to order by, and rows read by primary key alone; anything else pages as before.
+        if (not fields or len(fields) != len(ordering) or wanted is None
                 or qs.query.select_related or qs._prefetch_related_lookups):
             return super().page(number)
         offset = max(0, (wanted - 1) * self.per_page)
