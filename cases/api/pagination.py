@@ -54,11 +54,11 @@ class CappedCountPagination(Pagination):
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count"]["description"] = (
-            f"matches, counted up to {CappedCountPaginator.cap:,}; with count_capped, at least this many")
+            f"matches, counted up to {self.django_paginator_class.cap:,}; with count_capped, at least this many")
         schema["properties"] = {
             "count": schema["properties"]["count"],
             "count_capped": {"type": "boolean", "description": (
-                f"true when more than {CappedCountPaginator.cap:,} match: count is then the cap, and pages "
+                f"true when more than {self.django_paginator_class.cap:,} match: count is then the cap, and pages "
                 "past it are not served (refine the search)")},
             **{k: v for k, v in schema["properties"].items() if k != "count"},
         }
@@ -67,14 +67,15 @@ class CappedCountPagination(Pagination):
 
 
 class RegistryPagination(CappedCountPagination):
-    """The registry's search: in code order, or in registration order when more than the cap match."""
+    """The registry's search: in code order, or past the cap the first matches met in registration order."""
 
     django_paginator_class = RegistryPaginator
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count_capped"]["description"] += (
-            "; the pages are then in registration order instead of code order")
+            "; the pages then list the cap's worth of matches the search met first, in registration order "
+            "instead of code order")
         return schema
 
 

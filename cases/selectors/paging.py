@@ -60,25 +60,43 @@ class CappedCountPaginator(Paginator):
         return super().page(number)
 
 
+# For the registry's one statement (one round trip): no parallel workers (a count that stops at the
+# cap gains nothing from them, and starting them took 28 ms of a 34 ms page at 10 million subjects);
+# no synchronised scans (a walk of the table starts at its first block, so the window past the cap
+# is the same on every page); room for a bitmap of every name carrying a fragment (at 10 million
+# subjects up to ~130,000 below common_bigram's share) without going lossy, which would make
+# PostgreSQL check every name on the lossy pages.
+SETTINGS = ("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; "
+            "SET LOCAL work_mem = '64MB'")
+
+
 class RegistryPaginator(CappedCountPaginator):
-    """The registry's subjects: code order while the count is exact, registration order past the cap.
+    """The registry's subjects, counted up to ``cap``: all the matches in code order while the count
+    is exact; past the cap, the ``cap`` matches the search met first, in registration order.
 
-    The count and, while it is exact, the page come from one statement: the first ``cap + 1``
-    matches the plan meets (unordered, as the count always was), counted, and when they are all
-    the matches the page's ids sorted among them; the page's rows are then read by primary key.
-    Counting and then paging asked the name index twice: at 10 million subjects 35 ms for a name
-    body's 5,103 matches, where one statement costs what finding them costs (docs/performance.md).
-    Past the cap the page walks the primary key as ``CappedCountPaginator`` does."""
+    One statement answers both: it takes the first ``cap + 1`` matches the plan meets (unordered, as
+    the count always was), counts them, and sorts the page's ids among them, by code when they are
+    all the matches and by primary key when there are more; the page's rows are then read by primary
+    key. The cost is bounded by the cap whatever matches. With a cap of 10,000 at 10 million subjects
+    a fragment carried by 1 company in 10 (建筑工程) read 110,000 rows to count 10,001 matches
+    (20 ms), and a fragment just over the cap (刘伟, 11,904 matches) paid a count of 10,001 rows and a
+    second walk for its page (32 ms in all); each of the cap's matches a bitmap meets costs a heap
+    page (~1.4 µs). ``cap`` is 1,000 here (3.4 ms and 6.3 ms for those two): a search that matches
+    more is one to refine, not to page through (docs/performance.md, "Session 15").
 
+    Past the cap the window is the matches the plan meets first: a walk of the table from its start
+    (synchronised scans off, so that every request starts at block 0), a bitmap in block order, or an
+    index in its own order: the same window for every page while the table does not change, and on
+    an append-mostly table mostly the earliest registered."""
+
+    cap = 1_000
     capped_ordering = ("pk",)
 
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
-        # Without parallel workers: a count that stops at the cap and a walk that stops after one page
-        # gain nothing from them, and starting them took 28 ms of a 34 ms page at 10 million subjects.
         with transaction.atomic(using=self.object_list.db), connections[self.object_list.db].cursor() as cur:
-            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cur.execute(SETTINGS)
             page = self._page(number)
             page.object_list = list(page.object_list)
         return page
@@ -100,8 +118,6 @@ class RegistryPaginator(CappedCountPaginator):
         self.capped = matches > self.cap
         self.__dict__["count"] = min(matches, self.cap)
         number = self.validate_number(number)
-        if self.capped:
-            return super().page(number)  # registration order: the primary key walked
         rows = qs.model._default_manager.in_bulk(ids)
         return self._get_page([rows[pk] for pk in ids], number, self)
 
@@ -109,15 +125,17 @@ class RegistryPaginator(CappedCountPaginator):
         inner = qs.order_by().values_list("pk", *fields)[: self.cap + 1]
         sql, params = inner.query.sql_with_params()
         columns = ", ".join(["pk", *(f"o{i}" for i in range(len(fields)))])
-        order = ", ".join(f"m.o{i} {'DESC' if o.startswith('-') else 'ASC'}" for i, o in enumerate(ordering))
+        # Past the cap every ordering field reads NULL, which leaves the primary key to order by.
+        order = ", ".join(f"CASE WHEN n.n > %s THEN NULL ELSE m.o{i} END {'DESC' if o.startswith('-') else 'ASC'}"
+                          for i, o in enumerate(ordering))
         statement = f"""
             WITH m AS MATERIALIZED (SELECT * FROM ({sql}) AS s({columns})),
                  n AS (SELECT count(*) AS n FROM m)
             SELECT n.n, p.pk FROM n LEFT JOIN LATERAL (
-                SELECT m.pk FROM m ORDER BY {order}, m.pk
-                 LIMIT CASE WHEN n.n > %s THEN 0 ELSE %s END OFFSET %s) p ON true"""
+                SELECT m.pk FROM m ORDER BY {order}, m.pk LIMIT %s OFFSET %s) p ON true"""
+        limit = max(0, min(self.per_page, self.cap - offset))  # the (cap + 1)th match is never shown
         with connections[qs.db].cursor() as cur:
-            cur.execute(statement, [*params, self.cap, self.per_page, offset])
+            cur.execute(statement, [*params, *[self.cap] * len(ordering), limit, offset])
             rows = cur.fetchall()
         return rows[0][0], [pk for _n, pk in rows if pk is not None]
 
