@@ -9,6 +9,7 @@ Besides the app this module wires the operational signals (issue 9):
   reads: if beat or the deadlines worker stops, readiness fails within ``OPS_HEARTBEAT_MAX_AGE``.
 """
 
+import logging
 import os
 import time
 
@@ -60,6 +61,20 @@ def heartbeat():
     from config.ops.redis import broker_client
 
     broker_client().set(settings.OPS_HEARTBEAT_KEY, f"{time.time():.3f}", ex=settings.OPS_HEARTBEAT_MAX_AGE * 10)
+
+
+@signals.beat_init.connect
+def _first_heartbeat(sender=None, **kwargs):
+    """Beat's first heartbeat goes out as it starts, not one period later: a fresh or restarted
+    system is ready (``/readyz``) as soon as the deadlines worker has taken it, instead of failing
+    its beat check for ``OPS_HEARTBEAT_SECONDS``. With Redis away beat starts anyway, and the
+    schedule's own heartbeat follows."""
+    from django.conf import settings
+
+    try:
+        heartbeat.apply_async(expires=settings.OPS_HEARTBEAT_SECONDS * 2)
+    except Exception:  # noqa: BLE001  the broker is down: readiness waits for the schedule
+        logging.getLogger("credit.ops").warning("beat could not send its first heartbeat", exc_info=True)
 
 
 @signals.before_task_publish.connect

@@ -174,8 +174,12 @@ CELERY_TASK_ROUTES = {
 }
 # A message taken by a worker that dies without acknowledging it goes back to its queue after this
 # long (Redis transport); longer than the longest task, or that task runs twice.
+# kombu looks for such messages every CELERY_UNACKED_RESTORE_SECONDS × its throttle (10 × 10: about
+# every 100 s), so one comes back between the timeout and the timeout + 100 s.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     # A request publishes its tasks after commit: with Redis stopped or hung it must give up within
     # about a second, not wait (kombu's default is forever); the sweeps enqueue the work later
     # (docs/operations.md, "When Redis is down"). The worker reads its BRPOP replies only once they

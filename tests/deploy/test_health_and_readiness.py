@@ -70,6 +70,41 @@ def test_the_heartbeat_task_stamps_the_key_readyz_reads(redis_db):
     assert Client().get("/readyz").status_code == 200
 
 
+def test_beat_sends_its_first_heartbeat_as_it_starts(redis_db):
+    """A fresh or restarted system is ready once the deadlines worker takes beat's first heartbeat,
+    not a heartbeat period later (the embedded default's and the stack's /readyz)."""
+    from celery import signals
+
+    assert Client().get("/readyz").status_code == 503
+    signals.beat_init.send(sender=None)  # tasks run eagerly here: the worker's part is done at once
+    assert Client().get("/readyz").status_code == 200
+
+
+def test_beat_starts_when_it_cannot_send_its_first_heartbeat(redis_db, monkeypatch, caplog):
+    from celery import signals
+    from kombu.exceptions import OperationalError
+
+    from config.celery import heartbeat
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(heartbeat, "apply_async", refuse)
+    signals.beat_init.send(sender=None)  # no exception reaches beat
+    assert "beat could not send its first heartbeat" in caplog.text
+
+
+def test_kombu_looks_for_a_dead_workers_messages_as_often_as_configured():
+    """A message a killed worker held comes back after the visibility timeout, found by kombu's scan
+    (every 10 s × 10 by default; the loopback stack scans every 5 s: scripts/stack)."""
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        assert channel.visibility_timeout == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+        assert (channel.unacked_restore_interval, channel.unacked_restore_throttle) == (10, 10)
+
+
 def test_beat_schedules_the_heartbeat_on_the_deadlines_queue():
     from config.celery import app
 
