@@ -58,8 +58,8 @@ from django.db.models.lookups import Contains, GreaterThan
 TRIGRAM = 3  # characters a fragment needs before the trigram index can serve it
 BIGRAM = 2  # a fragment of exactly this many characters is served by subject_name_bigrams
 CHUNKED = 6  # a piece this long is asked of the trigram index as its 3-character chunks in order
-COMMON = 0.012  # a two-character fragment this common, in a registry this large, is found by a
-WALK_FROM_ROWS = 100_000  # walk and not by the bigram index (common_bigram)
+COMMON = 0.012  # share of names: a two-character fragment this common is found by a walk (common_bigram)
+WALK_FROM_ROWS = 100_000  # ... in a registry of this many subjects or more; below, the bigram index
 LEGAL_FORMS = re.compile("股份有限公司|有限责任公司|有限公司|股份公司|公司")
 
 
@@ -106,9 +106,9 @@ class UpperArray(Func):
 
 def common_bigram(fragment: str) -> bool:
     """Whether PostgreSQL's statistics say that at least ``COMMON`` of the registry's names carry
-    ``fragment``, in a registry of ``WALK_FROM_ROWS`` subjects or more: a two-character word of company names
-    (鸿运, 科技, 建筑), found by a walk that checks each name with ``strpos``, never by the bigram
-    index. The index must hand over every match before the first row is read (at 10 million
+    ``fragment``, in a registry of ``WALK_FROM_ROWS`` subjects or more: a two-character word of
+    company names (鸿运, 科技, 建筑), found by a walk that checks each name with ``strpos``, never by
+    the bigram index. The index must hand over every match before the first row is read (at 10 million
     subjects 65 ms to build a bitmap of 632,649 names carrying 鸿运, and past ``work_mem`` the bitmap
     went lossy: every name on its pages checked by the PL/pgSQL function, 356 ms), where a walk
     meets a match every 16 names; and the walk must not carry the bigram condition, whose function
