@@ -29,9 +29,9 @@ class CappedCountPaginator(Paginator):
     the search as a filter, which it chose for a full company name at 10 million subjects (6.3 s to
     find 1 of 10 million in code order, against a sort of the rows the name index finds).
 
-    When the count is capped, the pages follow ``capped_ordering`` where one is set (the registry:
-    registration order, the primary key). Neither way of keeping the caller's order is bounded
-    then: sorting every match grows with the matches (898,027 for a broad fragment at 10 million
+    When the count is capped, the pages follow ``capped_ordering`` where one is set (registration
+    order, the primary key, where ``RegistryPaginator`` cannot page in one statement). Neither way
+    of keeping the caller's order is bounded then: sorting every match grows with the matches (898,027 for a broad fragment at 10 million
     subjects), and walking the ordering's index with the search as a filter grows with where the
     matches sort (a fragment carried by companies, whose 91… codes sort after every resident ID
     number, read a million rows, 3.5 s, for its first page). Walking the primary key, page ``n``
@@ -81,7 +81,7 @@ class RegistryPaginator(CappedCountPaginator):
     a fragment carried by 1 company in 10 (建筑工程) read 110,000 rows to count 10,001 matches
     (20 ms), and a fragment just over the cap (刘伟, 11,904 matches) paid a count of 10,001 rows and a
     second walk for its page (32 ms in all); each of the cap's matches a bitmap meets costs a heap
-    page (~1.4 µs). ``cap`` is 1,000 here (3.4 ms and 6.3 ms for those two): a search that matches
+    page (~1.4 µs). ``cap`` is 1,000 here (3.3 ms and 5.5 ms for those two): a search that matches
     more is one to refine, not to page through (docs/performance.md, "Session 15").
 
     Past the cap the window is the matches the plan meets first: a walk of the table from its start

@@ -172,18 +172,6 @@ def test_a_page_of_few_matches_is_counted_and_sorted_in_one_statement(named):
     assert "max_parallel_workers_per_gather = 0" in settings and "work_mem = '64MB'" in settings
 
 
-def test_past_the_cap_the_pages_walk_the_registration_order(named, monkeypatch):
-    monkeypatch.setattr(RegistryPaginator, "cap", 2)
-    matching = Subject.objects.filter(name__contains="公司").order_by("pk")
-    assert matching.count() == 4
-    paginator = RegistryPaginator(subject_search(user=None, query="公司"), 1)
-    first = paginator.page(1)
-    assert (paginator.count, paginator.capped) == (2, True)
-    assert [s.pk for s in first.object_list] == [matching[0].pk]
-    second = RegistryPaginator(subject_search(user=None, query="公司"), 1).page(2)
-    assert [s.pk for s in second.object_list] == [matching[1].pk]
-
-
 def test_an_exact_count_pages_in_code_order_page_after_page(named):
     codes = sorted(Subject.objects.filter(name__contains="公司").values_list("identifier", flat=True))
     seen = []
